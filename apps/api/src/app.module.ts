@@ -1,0 +1,23 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CLOCK, SystemClock } from '@app/clock';
+import { AppConfigModule, type AppConfig } from '@app/config';
+import { RedisModule } from '@app/scheduling';
+import { HealthModule } from './health/health.module';
+
+/** The whole engine in one process: HTTP API plus, in embedded mode, the workers. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        AppConfigModule.forRoot(config),
+        ...(config.REDIS_URL ? [RedisModule.forRoot(config.REDIS_URL)] : []),
+        HealthModule,
+      ],
+      providers: [{ provide: CLOCK, useClass: SystemClock }],
+      exports: [CLOCK],
+    };
+  }
+}

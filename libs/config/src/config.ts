@@ -1,0 +1,50 @@
+import { configSchema, type ParsedConfig } from './config.schema';
+
+/** The engine's validated configuration. */
+export type AppConfig = ParsedConfig & { readonly logPretty: boolean };
+
+/** One problem with one environment variable. */
+export interface ConfigProblem {
+  readonly variable: string;
+  readonly value: string | undefined;
+  readonly problem: string;
+}
+
+/** Thrown before anything listens when the environment is invalid; `lines()` gives one line per variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(problems.map(describeProblem).join('\n'));
+  }
+
+  lines(): string[] {
+    return this.problems.map(describeProblem);
+  }
+}
+
+const describeProblem = ({ variable, value, problem }: ConfigProblem): string =>
+  `Invalid configuration: ${variable}=${JSON.stringify(value ?? '')}: ${problem}`;
+
+/** The DI token under which the {@link AppConfig} is provided. */
+export const APP_CONFIG = Symbol('AppConfig');
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Parses and validates an environment; empty strings count as unset so that `VAR=` means "use the default". */
+export const parseConfig = (env: Environment, isTty: boolean): AppConfig => {
+  const keys = Object.keys(configSchema.shape);
+  const present = Object.fromEntries(keys.flatMap((key) => (env[key] ? [[key, env[key]]] : [])));
+  const result = configSchema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? 'environment');
+        return { variable, value: env[variable], problem: issue.message };
+      }),
+    );
+  }
+  const logPretty = result.data.LOG_FORMAT === 'pretty' || (result.data.LOG_FORMAT === 'auto' && isTty);
+  return { ...result.data, logPretty };
+};
+
+/** Reads the process environment: the only place in the engine that does. */
+export const readConfigFromEnvironment = (): AppConfig => parseConfig(process.env, process.stdout.isTTY === true);

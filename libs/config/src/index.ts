@@ -1,0 +1,6 @@
+export { APP_CONFIG, ConfigError, parseConfig, readConfigFromEnvironment } from './config';
+export type { AppConfig, ConfigProblem } from './config';
+export { configSchema } from './config.schema';
+export { AppConfigModule } from './app-config.module';
+export { closeOnSignals } from './shutdown';
+export { configOrExit } from './start';

@@ -1,0 +1,93 @@
+import type { Instant } from '@app/clock';
+
+/** Who caused an event: an API key's id and its role, or a component of the engine (`system`). */
+export interface Actor {
+  readonly id: string;
+  readonly role: string;
+}
+
+/** Metadata every stored event carries. */
+export interface EventMetadata {
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly actor: Actor;
+  readonly recordedAt: Instant;
+  readonly schemaVersion: number;
+}
+
+/** An event to append. Its `id` is a UUID; a retried command produces the same id, which makes the append idempotent. */
+export interface NewEvent<Data = unknown> {
+  readonly id: string;
+  readonly type: string;
+  readonly data: Data;
+  readonly metadata: EventMetadata;
+}
+
+/** An event as stored: its stream, its revision in the stream (from 0) and its position in the global log. */
+export interface RecordedEvent<Data = unknown> extends NewEvent<Data> {
+  readonly stream: string;
+  readonly revision: number;
+  readonly position: number;
+}
+
+/** `no-stream`: the stream must not exist; `stream-exists`: it must; `any`: no check; a number: its last revision. */
+export type ExpectedRevision = 'no-stream' | 'stream-exists' | 'any' | number;
+
+export interface AppendOptions {
+  readonly expectedRevision: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** The stream's last revision after the append: pass it as the next `expectedRevision`. */
+  readonly nextExpectedRevision: number;
+  /** The global position of the last event of the append. */
+  readonly position: number;
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** Inclusive; defaults to the start (forwards) or the end (backwards). */
+  readonly fromRevision?: number;
+  readonly maxCount?: number;
+}
+
+export interface AllFilter {
+  readonly streamPrefixes?: readonly string[];
+  readonly eventTypes?: readonly string[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this global position; omit to start at the beginning. */
+  readonly after?: number;
+  readonly filter?: AllFilter;
+  readonly maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive checkpoint: the position of the last event the subscriber has handled. */
+  readonly after?: number;
+  readonly filter?: AllFilter;
+}
+
+export interface Subscription {
+  /** Stops delivering; resolves once the handler in flight, if any, has returned. */
+  stop(): Promise<void>;
+  /** Settles when the subscription ends: resolves after `stop()`, rejects with the handler's error. */
+  readonly done: Promise<void>;
+}
+
+/** The event log: the engine's only truth. */
+export interface EventStore {
+  append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /** A stream that does not exist reads as empty. */
+  readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /** Catch-up then live, in global order, at least once; handlers run one at a time. */
+  subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Subscription;
+  /** Resolves when the store answers; rejects with {@link EventStoreUnavailable} otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** DI token for the {@link EventStore}. */
+export const EVENT_STORE = Symbol('EventStore');

@@ -1,0 +1,28 @@
+import { Redis } from 'ioredis';
+
+/**
+ * Workers block on Redis and must never give up a command (BullMQ requires `maxRetriesPerRequest: null`);
+ * queues and health checks must fail fast rather than buffer commands while Redis is away.
+ */
+export type RedisRole = 'worker' | 'queue';
+
+export const createRedisConnection = (url: string, role: RedisRole): Redis =>
+  new Redis(url, {
+    lazyConnect: false,
+    maxRetriesPerRequest: role === 'worker' ? null : 1,
+    enableOfflineQueue: role === 'worker',
+    connectTimeout: 2_000,
+  });
+
+/** Resolves when Redis answers PING within `timeoutMs`, rejects otherwise. */
+export const pingRedis = async (redis: Redis, timeoutMs: number): Promise<void> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([redis.ping(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
