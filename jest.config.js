@@ -28,5 +28,6 @@ module.exports = {
   moduleNameMapper,
   testEnvironment: 'node',
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   testTimeout: 30000,
 };

@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { configOrExit } from '@app/config';
+
+type Command = (args: readonly string[]) => Promise<number>;
+
+const commands: Readonly<Record<string, { readonly summary: string; readonly run: Command }>> = {
+  'check-config': {
+    summary: 'validate the environment and print the effective configuration as JSON',
+    run: async () => {
+      process.stdout.write(`${JSON.stringify(configOrExit(), null, 2)}\n`);
+      return 0;
+    },
+  },
+};
+
+const usage = (): string =>
+  [
+    'usage: cli <command> [options]',
+    '',
+    'commands:',
+    ...Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(22)}${summary}`),
+  ].join('\n');
+
+const main = async (): Promise<number> => {
+  const [name, ...args] = process.argv.slice(2);
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    process.stderr.write(`${name ? `unknown command: ${name}\n\n` : ''}${usage()}\n`);
+    return 2;
+  }
+  return command.run(args);
+};
+
+main().then(
+  (status) => (process.exitCode = status),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,79 @@
+import type { INestApplication } from '@nestjs/common';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '@app/config';
+import { createApp } from '../apps/api/src/create-app';
+import { TEST_REDIS_URL, requireRedis } from './support/redis';
+
+const UNREACHABLE_REDIS = 'redis://127.0.0.1:1';
+
+describe('GET /health over HTTP', () => {
+  let app: INestApplication | undefined;
+  let dataDir: string;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sla-health-'));
+  });
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const start = async (env: Record<string, string>): Promise<string> => {
+    const config = parseConfig(
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        EVENT_STORE_URL: `sqlite:${join(dataDir, 'events.db')}`,
+        ...env,
+      },
+      false,
+    );
+    app = await createApp(config);
+    await app.listen(0, '127.0.0.1');
+    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  };
+
+  it('reports 200 with every dependency up when the store and Redis answer', async () => {
+    await requireRedis();
+    const url = await start({ REDIS_URL: TEST_REDIS_URL });
+    const response = await fetch(`${url}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: 'up',
+      dependencies: { eventStore: { status: 'up' }, redis: { status: 'up' } },
+    });
+    expect(existsSync(join(dataDir, 'events.db'))).toBe(true);
+  });
+
+  it('reports 503 naming Redis when Redis does not answer', async () => {
+    const url = await start({ REDIS_URL: UNREACHABLE_REDIS });
+    const response = await fetch(`${url}/health`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({
+      status: 'down',
+      dependencies: { eventStore: { status: 'up' }, redis: { status: 'down', error: expect.any(String) } },
+    });
+  });
+
+  it('reports in-process timers when REDIS_URL is unset', async () => {
+    const url = await start({});
+    const body = (await (await fetch(`${url}/health`)).json()) as { dependencies: { redis: { status: string } } };
+    expect(body.dependencies.redis.status).toBe('not-configured');
+  });
+
+  it('answers with the request id it was given, or a new one', async () => {
+    const url = await start({});
+    const given = await fetch(`${url}/health`, { headers: { 'x-request-id': 'req-42' } });
+    expect(given.headers.get('x-request-id')).toBe('req-42');
+    const fresh = await fetch(`${url}/health`);
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
