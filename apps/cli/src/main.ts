@@ -7,7 +7,13 @@ const commands: Readonly<Record<string, { readonly summary: string; readonly run
   'check-config': {
     summary: 'validate the environment and print the effective configuration as JSON',
     run: async () => {
-      process.stdout.write(`${JSON.stringify(configOrExit(), null, 2)}\n`);
+      const config = configOrExit();
+      const shown = {
+        ...config,
+        API_KEYS: config.API_KEYS?.map(({ name, role }) => ({ name, role, key: '(hidden)' })),
+        ALERT_WEBHOOK_SECRET: config.ALERT_WEBHOOK_SECRET && '(hidden)',
+      };
+      process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       return 0;
     },
   },

@@ -14,22 +14,82 @@ const port = z
   .transform(Number)
   .refine((n) => n <= 65535, { message: 'accepted: a whole number from 0 to 65535' });
 
-const positiveMs = z
+const positiveInteger = z
   .string()
-  .regex(/^\d+$/, { message: 'accepted: a whole number of milliseconds' })
+  .regex(/^\d+$/, { message: 'accepted: a whole number above 0' })
   .transform(Number)
-  .refine((n) => n > 0, { message: 'accepted: a whole number of milliseconds above 0' });
+  .refine((n) => n > 0, { message: 'accepted: a whole number above 0' });
+
+const ROLES = ['agent', 'lead', 'ops', 'auditor', 'admin'] as const;
+const ALERT_ROLES = ['ops', 'lead', 'manager'] as const;
+
+const listOf = <T>(item: (entry: string) => T | undefined, accepted: string) =>
+  z.string().transform((value, ctx) => {
+    const entries = value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    const parsed = entries.map(item);
+    if (parsed.some((entry) => entry === undefined)) {
+      ctx.addIssue({ code: 'custom', message: `accepted: ${accepted}` });
+      return z.NEVER;
+    }
+    return parsed as T[];
+  });
+
+/** A key listed directly in the environment, for development and tests. */
+export interface ListedApiKey {
+  readonly name: string;
+  readonly role: (typeof ROLES)[number];
+  readonly key: string;
+}
+
+const listedApiKey = (entry: string): ListedApiKey | undefined => {
+  const match = /^([\w.-]+):(\w+):(\S{16,})$/.exec(entry);
+  const role = ROLES.find((candidate) => candidate === match?.[2]);
+  return match?.[1] && match[3] && role ? { name: match[1], role, key: match[3] } : undefined;
+};
+
+export interface AlertWebhook {
+  readonly role: (typeof ALERT_ROLES)[number];
+  readonly url: string;
+}
+
+const alertWebhook = (entry: string): AlertWebhook | undefined => {
+  const separator = entry.indexOf('=');
+  const role = ALERT_ROLES.find((candidate) => candidate === entry.slice(0, separator));
+  const url = entry.slice(separator + 1);
+  return role && /^https?:\/\/\S+$/.test(url) ? { role, url } : undefined;
+};
 
 /** Every environment variable the engine reads, with its default. README's configuration table mirrors it. */
-export const configSchema = z.object({
-  PORT: port.default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  EVENT_STORE_URL: eventStoreUrl.default('sqlite:./data/events.db'),
-  REDIS_URL: redisUrl.optional(),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `accepted: ${LOG_LEVELS.join(', ')}` }).default('info'),
-  LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { message: 'accepted: auto, json, pretty' }).default('auto'),
-  SHUTDOWN_TIMEOUT_MS: positiveMs.default(10_000),
-});
+export const configSchema = z
+  .object({
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    EVENT_STORE_URL: eventStoreUrl.default('sqlite:./data/events.db'),
+    REDIS_URL: redisUrl.optional(),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { message: `accepted: ${LOG_LEVELS.join(', ')}` }).default('info'),
+    LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { message: 'accepted: auto, json, pretty' }).default('auto'),
+    SHUTDOWN_TIMEOUT_MS: positiveInteger.default(10_000),
+    POLICIES_DIR: z.string().min(1).default('./policies'),
+    READ_MODELS_PATH: z.string().min(1).default('./data/read-models.db'),
+    API_KEYS_FILE: z.string().min(1).default('./data/api-keys.json'),
+    API_KEYS: listOf(
+      listedApiKey,
+      `name:role:key entries separated by commas; role one of ${ROLES.join(', ')}; key at least 16 characters`,
+    ).optional(),
+    RATE_LIMIT_PER_MINUTE: positiveInteger.default(600),
+    ALERT_WEBHOOKS: listOf(
+      alertWebhook,
+      `role=url entries separated by commas; role one of ${ALERT_ROLES.join(', ')}`,
+    ).optional(),
+    ALERT_WEBHOOK_SECRET: z.string().min(16, { message: 'accepted: a secret of at least 16 characters' }).optional(),
+  })
+  .refine((config) => !config.ALERT_WEBHOOKS || config.ALERT_WEBHOOK_SECRET, {
+    path: ['ALERT_WEBHOOK_SECRET'],
+    message: 'accepted: a secret of at least 16 characters; required when ALERT_WEBHOOKS is set',
+  });
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;

@@ -19,6 +19,10 @@ describe('configuration', () => {
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'auto',
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      POLICIES_DIR: './policies',
+      READ_MODELS_PATH: './data/read-models.db',
+      API_KEYS_FILE: './data/api-keys.json',
+      RATE_LIMIT_PER_MINUTE: 600,
       logPretty: false,
     });
   });
@@ -42,11 +46,40 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud'],
     ['LOG_FORMAT', 'xml'],
     ['SHUTDOWN_TIMEOUT_MS', '0'],
+    ['API_KEYS', 'alice:wizard:0123456789abcdef'],
+    ['API_KEYS', 'alice:agent:short'],
+    ['ALERT_WEBHOOKS', 'ops=ftp://example.test'],
+    ['RATE_LIMIT_PER_MINUTE', '-5'],
   ])('refuses %s=%s with one line naming the variable, its value and what is accepted', (variable, value) => {
     const error = refusal({ [variable]: value });
     expect(error.problems).toEqual([{ variable, value, problem: expect.stringContaining('accepted') }]);
     expect(error.lines()).toHaveLength(1);
     expect(error.lines()[0]).toContain(`${variable}="${value}"`);
+  });
+
+  it('parses API keys listed as name:role:key', () => {
+    const config = parseConfig({ API_KEYS: 'alice:agent:0123456789abcdef, root:admin:fedcba9876543210' }, false);
+    expect(config.API_KEYS).toEqual([
+      { name: 'alice', role: 'agent', key: '0123456789abcdef' },
+      { name: 'root', role: 'admin', key: 'fedcba9876543210' },
+    ]);
+  });
+
+  it('parses alert webhooks per role and requires their signing secret', () => {
+    const webhooks = 'ops=http://127.0.0.1:9000/ops,manager=https://alerts.example.test/m';
+    expect(
+      parseConfig({ ALERT_WEBHOOKS: webhooks, ALERT_WEBHOOK_SECRET: 'a-long-enough-secret' }, false).ALERT_WEBHOOKS,
+    ).toEqual([
+      { role: 'ops', url: 'http://127.0.0.1:9000/ops' },
+      { role: 'manager', url: 'https://alerts.example.test/m' },
+    ]);
+    expect(refusal({ ALERT_WEBHOOKS: webhooks }).problems).toEqual([
+      {
+        variable: 'ALERT_WEBHOOK_SECRET',
+        value: undefined,
+        problem: expect.stringContaining('required when ALERT_WEBHOOKS is set'),
+      },
+    ]);
   });
 
   it('lists every bad variable, one line each', () => {
