@@ -1,3 +1,34 @@
-export { createRedisConnection, pingRedis } from './redis/redis-connection';
+export { createRedisConnection, pingRedis, whenRedisReady } from './redis/redis-connection';
 export type { RedisRole } from './redis/redis-connection';
 export { REDIS, RedisModule } from './redis/redis.module';
+export { BullJobQueue, BullJobWorker, MalformedJob, RedisUnavailable } from './jobs/bull-jobs';
+export type {
+  ErrorListener,
+  FailedJob,
+  JobContext,
+  JobQueueOptions,
+  JobWorkerOptions,
+  NewJob,
+  QueuedJob,
+  QueueLocation,
+  RetryPolicy,
+} from './jobs/bull-jobs';
+export {
+  assertValidTimerId,
+  delayUntil,
+  InvalidTimerId,
+  TIMER_KINDS,
+  timerId,
+  timerPayloadSchema,
+} from './timers/timer';
+export type { Timer, TimerKind, TimerPayload } from './timers/timer';
+export { TIMER_SCHEDULER } from './timers/timer-scheduler.port';
+export type { TimerHandler, TimerScheduler } from './timers/timer-scheduler.port';
+export { BullTimerScheduler, DEFAULT_TIMER_RETRY, startBullTimerWorker } from './timers/bull-timer-scheduler';
+export type { BullTimerSchedulerOptions, BullTimerWorkerOptions } from './timers/bull-timer-scheduler';
+export { InProcessTimerScheduler } from './timers/in-process-timer-scheduler';
+export type { InProcessTimerOptions } from './timers/in-process-timer-scheduler';
+export { planTimers } from './planning/plan-timers';
+export type { EscalationParameters, PlanningCalendar, RunningClock } from './planning/plan-timers';
+export { diffTimers, reconcileTimers } from './reconciliation/reconcile-timers';
+export type { ReconciliationReport, TimerDiff } from './reconciliation/reconcile-timers';

@@ -26,3 +26,24 @@ export const pingRedis = async (redis: Redis, timeoutMs: number): Promise<void> 
     clearTimeout(timer);
   }
 };
+
+/** Resolves once the connection is ready (a connection without offline queue refuses commands before that). */
+export const whenRedisReady = async (redis: Redis, timeoutMs: number): Promise<void> => {
+  if (redis.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  let onError: ((error: Error) => void) | undefined;
+  let onReady: (() => void) | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      onError = reject;
+      timer = setTimeout(() => reject(new Error(`not ready within ${timeoutMs} ms`)), timeoutMs);
+      redis.once('ready', onReady);
+      redis.once('error', onError);
+    });
+  } finally {
+    clearTimeout(timer);
+    if (onReady) redis.off('ready', onReady);
+    if (onError) redis.off('error', onError);
+  }
+};

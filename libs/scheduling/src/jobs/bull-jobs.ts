@@ -1,0 +1,229 @@
+import { type Job, type JobType, Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import { createRedisConnection, pingRedis, whenRedisReady } from '../redis/redis-connection';
+
+/** Where a queue lives: one Redis, one name, an optional key prefix (BullMQ's default is `bull`). */
+export interface QueueLocation {
+  readonly redisUrl: string;
+  readonly queueName: string;
+  readonly prefix?: string;
+}
+
+/** Exponential backoff: attempt n waits `backoffMs * 2^(n-1)`; after `attempts` tries the job is parked as failed. */
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly backoffMs: number;
+}
+
+/** Receives connection errors, which BullMQ reports as events and recovers from by reconnecting. */
+export type ErrorListener = (error: Error) => void;
+
+export interface JobQueueOptions extends QueueLocation {
+  readonly retry: RetryPolicy;
+  readonly onError: ErrorListener;
+  /** How long a finished job keeps its id, so that adding it again is a no-op; default 3600. */
+  readonly keepCompletedSeconds?: number;
+  /** How long a job that failed for good stays visible in the failed set; default 7 days. */
+  readonly keepFailedSeconds?: number;
+}
+
+export interface NewJob<T> {
+  readonly id: string;
+  readonly name: string;
+  readonly data: T;
+  readonly delayMs: number;
+}
+
+export interface QueuedJob {
+  readonly id: string;
+  readonly name: string;
+  readonly data: unknown;
+  /** Epoch milliseconds at which the job becomes due. */
+  readonly dueAtMs: number;
+}
+
+export interface FailedJob {
+  readonly id: string;
+  readonly name: string;
+  readonly data: unknown;
+  readonly failedReason: string;
+  readonly attemptsMade: number;
+  /** Epoch milliseconds of the last failure. */
+  readonly failedAtMs: number | undefined;
+}
+
+const PENDING_STATES: JobType[] = ['delayed', 'wait', 'prioritized', 'active'];
+
+/** Thrown when Redis does not answer at start: the message says where it looked. */
+export class RedisUnavailable extends Error {
+  readonly code = 'redis-unavailable';
+  constructor(
+    readonly redisUrl: string,
+    readonly reason: string,
+  ) {
+    super(`Redis at ${redisUrl} does not answer: ${reason}`);
+  }
+}
+
+const requireId = (job: Job): string => {
+  if (job.id === undefined) throw new Error(`job of queue ${job.queueName} has no id`);
+  return job.id;
+};
+
+const toQueued = (job: Job): QueuedJob => ({
+  id: requireId(job),
+  name: job.name,
+  data: job.data as unknown,
+  dueAtMs: job.timestamp + (job.delay ?? 0),
+});
+
+/** A BullMQ queue whose jobs carry caller-chosen ids: adding an id that already exists does nothing. */
+export class BullJobQueue<T> {
+  private constructor(
+    private readonly queue: Queue,
+    private readonly connection: Redis,
+  ) {}
+
+  /** Connects and waits until Redis answers (the queue connection buffers nothing while Redis is away). */
+  static async open<T>(options: JobQueueOptions): Promise<BullJobQueue<T>> {
+    const connection = createRedisConnection(options.redisUrl, 'queue');
+    try {
+      await whenRedisReady(connection, 3_000);
+      await pingRedis(connection, 3_000);
+    } catch (error) {
+      connection.disconnect();
+      throw new RedisUnavailable(options.redisUrl, error instanceof Error ? error.message : String(error));
+    }
+    const queue = new Queue(options.queueName, {
+      connection,
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      defaultJobOptions: {
+        attempts: options.retry.attempts,
+        backoff: { type: 'exponential', delay: options.retry.backoffMs },
+        removeOnComplete: { age: options.keepCompletedSeconds ?? 3_600 },
+        removeOnFail: { age: options.keepFailedSeconds ?? 7 * 86_400 },
+      },
+    });
+    queue.on('error', options.onError);
+    await queue.waitUntilReady();
+    return new BullJobQueue<T>(queue, connection);
+  }
+
+  async add(job: NewJob<T>): Promise<void> {
+    await this.queue.add(job.name, job.data, { jobId: job.id, delay: job.delayMs });
+  }
+
+  async addMany(jobs: readonly NewJob<T>[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue.addBulk(
+      jobs.map((job) => ({ name: job.name, data: job.data, opts: { jobId: job.id, delay: job.delayMs } })),
+    );
+  }
+
+  /** Removes a job that is not running; `false` when there was none (or it is running right now). */
+  async remove(id: string): Promise<boolean> {
+    const job = await this.queue.getJob(id);
+    if (!job) return false;
+    return (await this.queue.remove(id)) === 1;
+  }
+
+  /** Jobs not finished yet: delayed, waiting or running. */
+  async listPending(): Promise<QueuedJob[]> {
+    const jobs = await this.queue.getJobs(PENDING_STATES);
+    return jobs.filter((job): job is Job => job !== undefined).map(toQueued);
+  }
+
+  async countPending(): Promise<number> {
+    const counts = await this.queue.getJobCounts(...PENDING_STATES);
+    return Object.values(counts).reduce((sum, n) => sum + n, 0);
+  }
+
+  /** Jobs parked after their last attempt (or refused as malformed), newest first. */
+  async listFailed(): Promise<FailedJob[]> {
+    const jobs = await this.queue.getFailed();
+    return jobs
+      .filter((job): job is Job => job !== undefined)
+      .map((job) => ({
+        id: requireId(job),
+        name: job.name,
+        data: job.data as unknown,
+        failedReason: job.failedReason,
+        attemptsMade: job.attemptsMade,
+        failedAtMs: job.finishedOn,
+      }));
+  }
+
+  /** Deletes the queue and every job in it (tests and benchmarks). */
+  async destroy(): Promise<void> {
+    await this.queue.obliterate({ force: true });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    await this.connection.quit().catch(() => this.connection.disconnect());
+  }
+}
+
+export interface JobContext {
+  readonly id: string;
+  readonly name: string;
+  /** 1 on the first try. */
+  readonly attempt: number;
+}
+
+export interface JobWorkerOptions<T> extends QueueLocation {
+  readonly schema: z.ZodType<T>;
+  readonly handle: (data: T, context: JobContext) => Promise<void>;
+  readonly onError: ErrorListener;
+  /** Jobs handled at once by this worker; default 16. */
+  readonly concurrency?: number;
+}
+
+/** Thrown (as BullMQ's `UnrecoverableError`) when a job's data does not match the schema: retrying cannot help. */
+export class MalformedJob extends UnrecoverableError {
+  readonly code = 'malformed-job';
+  constructor(
+    readonly jobId: string,
+    readonly problems: string,
+  ) {
+    super(`job ${jobId} is malformed: ${problems}`);
+  }
+}
+
+/**
+ * Competes with the other workers of the queue for due jobs and hands each job's parsed data to `handle`.
+ * Malformed data fails the job for good; any error thrown by `handle` is retried with the queue's backoff.
+ */
+export class BullJobWorker {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly connection: Redis,
+  ) {}
+
+  static async start<T>(options: JobWorkerOptions<T>): Promise<BullJobWorker> {
+    const connection = createRedisConnection(options.redisUrl, 'worker');
+    const worker = new Worker(
+      options.queueName,
+      async (job: Job) => {
+        const id = requireId(job);
+        const parsed = options.schema.safeParse(job.data);
+        if (!parsed.success) throw new MalformedJob(id, parsed.error.message);
+        await options.handle(parsed.data, { id, name: job.name, attempt: job.attemptsMade + 1 });
+      },
+      {
+        connection,
+        concurrency: options.concurrency ?? 16,
+        ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      },
+    );
+    worker.on('error', options.onError);
+    await worker.waitUntilReady();
+    return new BullJobWorker(worker, connection);
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+    await this.connection.quit().catch(() => this.connection.disconnect());
+  }
+}

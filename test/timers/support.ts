@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { type Timer, type TimerKind, timerId } from '@app/scheduling';
+
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+export const uniqueQueueName = (): string => `test-${randomUUID()}`;
+
+/** Fails the test with one line when Redis does not answer, instead of a timeout deep inside BullMQ. */
+export const requireRedis = async (url: string = REDIS_URL): Promise<void> => {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2_000,
+    retryStrategy: () => null,
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    throw new Error(`Redis at ${url} does not answer (${String(error)}): start redis-server or set REDIS_URL`);
+  } finally {
+    redis.disconnect();
+  }
+};
+
+/** Polls `condition` every 10 ms until it holds, failing with `what` after `timeoutMs`. */
+export const waitFor = async (
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> => {
+  const start = performance.now();
+  while (!(await condition())) {
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+export const aTimer = (overrides: {
+  kind?: TimerKind;
+  ticketId?: string;
+  clockId?: string;
+  generation?: number;
+  dueAt: string;
+}): Timer => {
+  const kind = overrides.kind ?? 'breach';
+  const ticketId = overrides.ticketId ?? randomUUID();
+  const clockId = overrides.clockId ?? 'first-response';
+  const generation = overrides.generation ?? 1;
+  return {
+    id: timerId(kind, ticketId, clockId, generation),
+    dueAt: overrides.dueAt,
+    payload: { kind, ticketId, clockId, generation, dueAt: overrides.dueAt },
+  };
+};
+
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+
+/** A throw-away redis-server without persistence, for tests that flush or restart Redis. */
+export class OwnRedis {
+  private constructor(
+    private process: ChildProcess,
+    readonly port: number,
+  ) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(port?: number): Promise<OwnRedis> {
+    const chosen = port ?? (await freePort());
+    const child = spawn(
+      'redis-server',
+      ['--port', String(chosen), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const own = new OwnRedis(child, chosen);
+    await waitFor(`redis-server on port ${chosen}`, () => own.answers(), 10_000);
+    return own;
+  }
+
+  async answers(): Promise<boolean> {
+    const redis = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    redis.on('error', () => undefined);
+    try {
+      await redis.connect();
+      return (await redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.process.once('exit', resolve));
+    this.process.kill('SIGTERM');
+    await exited;
+  }
+
+  /** Stops and starts again on the same port: without persistence, every key is gone. */
+  async restart(): Promise<void> {
+    await this.stop();
+    const again = await OwnRedis.start(this.port);
+    this.process = again.process;
+  }
+}
