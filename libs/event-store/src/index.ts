@@ -16,9 +16,19 @@ export type {
 } from './port/event-store.port';
 export {
   ConcurrencyConflict,
+  DuplicateEventId,
   EventStoreError,
   EventStoreUnavailable,
   EventTooLarge,
   InvalidEvent,
   InvalidStreamName,
 } from './port/event-store.errors';
+export {
+  EVENT_SIZE_LIMIT_BYTES,
+  assertValidStreamName,
+  isValidStreamName,
+  validateAppend,
+  type SerialisedEvent,
+} from './port/validate-append';
+/** The in-memory adapter, for unit tests of other libraries. */
+export { InMemoryEventStore } from './memory/in-memory-event-store';

@@ -30,6 +30,23 @@ export class EventTooLarge extends EventStoreError {
   }
 }
 
+/**
+ * An append that only partly repeats an earlier one (some of its ids are stored in the stream, not all, or not in the
+ * same order), or that reuses an id stored in another stream. Adapters that cannot see other streams' ids cheaply
+ * (EventStoreDB) check only the first case.
+ */
+export class DuplicateEventId extends EventStoreError {
+  readonly code = 'duplicate-event-id';
+  constructor(
+    readonly eventId: string,
+    readonly stream: string,
+    /** The stream that already holds the id. */
+    readonly storedInStream: string,
+  ) {
+    super(`event ${eventId} appended to ${stream} is already stored in ${storedInStream}`);
+  }
+}
+
 export class InvalidStreamName extends EventStoreError {
   readonly code = 'invalid-stream-name';
   constructor(readonly stream: string) {
@@ -37,7 +54,7 @@ export class InvalidStreamName extends EventStoreError {
   }
 }
 
-/** Event data or metadata that is not plain JSON, or an event without an id or type. */
+/** An empty batch, event data or metadata that is not plain JSON, or an event without a UUID id or a type. */
 export class InvalidEvent extends EventStoreError {
   readonly code = 'invalid-event';
   constructor(

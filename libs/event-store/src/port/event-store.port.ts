@@ -12,10 +12,15 @@ export interface EventMetadata {
   readonly causationId: string | null;
   readonly actor: Actor;
   readonly recordedAt: Instant;
+  /** The version of the event's `data` shape, from 1; read paths upcast older versions to the current one. */
   readonly schemaVersion: number;
 }
 
-/** An event to append. Its `id` is a UUID; a retried command produces the same id, which makes the append idempotent. */
+/**
+ * An event to append. Its `id` is a UUID; a retried command produces the same id, which makes the append idempotent.
+ * `data` and `metadata` must be plain JSON (objects, arrays, strings, finite numbers, booleans, null); object
+ * properties whose value is `undefined` are dropped, as `JSON.stringify` does.
+ */
 export interface NewEvent<Data = unknown> {
   readonly id: string;
   readonly type: string;
@@ -27,6 +32,7 @@ export interface NewEvent<Data = unknown> {
 export interface RecordedEvent<Data = unknown> extends NewEvent<Data> {
   readonly stream: string;
   readonly revision: number;
+  /** Strictly increasing along the global log; not necessarily contiguous. */
   readonly position: number;
 }
 
@@ -51,6 +57,7 @@ export interface ReadStreamOptions {
   readonly maxCount?: number;
 }
 
+/** Both lists are optional; an event passes when it matches one prefix (if any given) and one type (if any given). */
 export interface AllFilter {
   readonly streamPrefixes?: readonly string[];
   readonly eventTypes?: readonly string[];
@@ -58,26 +65,40 @@ export interface AllFilter {
 
 export interface ReadAllOptions {
   /** Exclusive: events strictly after this global position; omit to start at the beginning. */
-  readonly after?: number;
+  readonly after?: number | undefined;
   readonly filter?: AllFilter;
   readonly maxCount?: number;
 }
 
 export interface SubscribeOptions {
   /** Exclusive checkpoint: the position of the last event the subscriber has handled. */
-  readonly after?: number;
+  readonly after?: number | undefined;
   readonly filter?: AllFilter;
 }
 
 export interface Subscription {
   /** Stops delivering; resolves once the handler in flight, if any, has returned. */
   stop(): Promise<void>;
-  /** Settles when the subscription ends: resolves after `stop()`, rejects with the handler's error. */
+  /**
+   * Settles when the subscription ends: resolves after `stop()` (or `close()` of the store), rejects with the
+   * handler's error, or with {@link EventStoreUnavailable} when the adapter gives up reconnecting.
+   */
   readonly done: Promise<void>;
 }
 
-/** The event log: the engine's only truth. */
+/**
+ * The event log: the engine's only truth.
+ *
+ * Every adapter validates an append before writing anything (see `validateAppend`): an empty batch or a malformed
+ * event raises `InvalidEvent`, a bad stream name `InvalidStreamName`, an event over 1 MiB `EventTooLarge`.
+ */
 export interface EventStore {
+  /**
+   * Appends in one transaction, all or nothing. When every event id of the batch is already stored in this stream, in
+   * the same order, nothing is written and the result is that of the original append (whatever the expectation). A
+   * batch that only partly repeats stored ids, or reuses an id stored in another stream, raises `DuplicateEventId`.
+   * Otherwise a failed expectation raises `ConcurrencyConflict` with the stream's actual revision.
+   */
   append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
   /** A stream that does not exist reads as empty. */
   readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
@@ -86,6 +107,7 @@ export interface EventStore {
   subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Subscription;
   /** Resolves when the store answers; rejects with {@link EventStoreUnavailable} otherwise. */
   ping(): Promise<void>;
+  /** Stops every subscription, then releases the store; later calls raise `EventStoreUnavailable`. */
   close(): Promise<void>;
 }
 

@@ -1,0 +1,79 @@
+import type { RecordedEvent, SubscribeOptions, Subscription } from '../port/event-store.port';
+
+/** Counts local appends so that a reader can wait for the next one without missing one that came in between. */
+export class AppendSignal {
+  private version = 0;
+  private readonly waiters = new Set<() => void>();
+
+  get current(): number {
+    return this.version;
+  }
+
+  notify(): void {
+    this.version++;
+    for (const wake of this.waiters) wake();
+    this.waiters.clear();
+  }
+
+  /** Resolves once the version moves past `seen`, `signal` aborts, or after `timeoutMs` when given. */
+  wait(seen: number, signal: AbortSignal, timeoutMs?: number): Promise<void> {
+    if (this.version !== seen || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', wake);
+        this.waiters.delete(wake);
+        resolve();
+      };
+      const timer = timeoutMs === undefined ? undefined : setTimeout(wake, timeoutMs);
+      signal.addEventListener('abort', wake);
+      this.waiters.add(wake);
+    });
+  }
+}
+
+export interface PollingSource {
+  /** Events strictly after `after` (the filter already applied), in global order; empty when caught up. */
+  readPage(after: number | undefined): Promise<readonly RecordedEvent[]>;
+  readonly appends: AppendSignal;
+  /** Poll that often even without a local append (other processes append to the same file); omit to wait for one. */
+  readonly pollIntervalMs?: number;
+}
+
+/** Catch-up then live by reading pages after the last handled position; the handler runs one event at a time. */
+export const pollingSubscription = (
+  { after }: SubscribeOptions,
+  source: PollingSource,
+  handler: (event: RecordedEvent) => Promise<void>,
+  onEnd: (subscription: Subscription) => void,
+): Subscription => {
+  const abort = new AbortController();
+  let checkpoint = after;
+  const run = async (): Promise<void> => {
+    while (!abort.signal.aborted) {
+      const seen = source.appends.current;
+      const page = await source.readPage(checkpoint);
+      if (page.length === 0) {
+        await source.appends.wait(seen, abort.signal, source.pollIntervalMs);
+        continue;
+      }
+      for (const event of page) {
+        if (abort.signal.aborted) return;
+        await handler(event);
+        checkpoint = event.position;
+      }
+    }
+  };
+  const done = run().finally(() => onEnd(subscription));
+  const subscription: Subscription = {
+    done,
+    stop: async () => {
+      abort.abort();
+      await done.then(
+        () => undefined,
+        () => undefined,
+      );
+    },
+  };
+  return subscription;
+};
