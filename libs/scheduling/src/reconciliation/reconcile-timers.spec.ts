@@ -1,0 +1,49 @@
+import { FixedClock } from '@app/clock';
+import { InProcessTimerScheduler, type Timer, timerId } from '@app/scheduling';
+import { diffTimers, reconcileTimers } from './reconcile-timers';
+
+const aTimer = (ticketId: string, generation = 1): Timer => {
+  const dueAt = '2026-11-30T19:00:00.000Z';
+  return {
+    id: timerId('breach', ticketId, 'first-response', generation),
+    dueAt,
+    payload: { kind: 'breach', ticketId, clockId: 'first-response', generation, dueAt },
+  };
+};
+
+describe('diffTimers', () => {
+  it('finds the implied timers that are not pending and the pending ones the log no longer implies', () => {
+    const a = aTimer('a');
+    const b = aTimer('b');
+    const c = aTimer('c');
+    const stale = aTimer('a', 0);
+
+    expect(diffTimers([a, b, c, c], [b, stale])).toEqual({ missing: [a, c], orphans: [stale.id], kept: 1 });
+  });
+
+  it('has nothing to do when both sides agree', () => {
+    const timers = [aTimer('a'), aTimer('b')];
+
+    expect(diffTimers(timers, timers)).toEqual({ missing: [], orphans: [], kept: 2 });
+  });
+});
+
+describe('reconcileTimers', () => {
+  it('schedules the missing timers, cancels the orphans and reports the counts', async () => {
+    const scheduler = new InProcessTimerScheduler(new FixedClock('2026-11-30T15:00:00.000Z'), {
+      handler: async () => undefined,
+      onFailure: () => undefined,
+    });
+    const kept = aTimer('kept');
+    const missing = aTimer('missing');
+    const orphan = aTimer('kept', 0);
+    await scheduler.scheduleMany([kept, orphan]);
+
+    const report = await reconcileTimers(scheduler, [kept, missing]);
+    const pendingIds = (await scheduler.listPending()).map((timer) => timer.id).sort();
+    await scheduler.close();
+
+    expect(report).toEqual({ implied: 2, pending: 2, added: 1, removed: 1, kept: 1, busy: 0 });
+    expect(pendingIds).toEqual([kept.id, missing.id].sort());
+  });
+});
