@@ -1,0 +1,64 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * Where a reactor remembers the global position of the last event it has handled. A lost checkpoint costs a replay
+ * from the start of the log, never a wrong effect: every reactor is idempotent.
+ */
+export interface CheckpointStore {
+  load(reactor: string): Promise<number | undefined>;
+  save(reactor: string, position: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** DI token of the {@link CheckpointStore}. */
+export const CHECKPOINT_STORE = Symbol('CheckpointStore');
+
+/** For a log that lives in memory: a checkpoint kept on disk would point past the end of the next process's log. */
+export class InMemoryCheckpointStore implements CheckpointStore {
+  private readonly positions = new Map<string, number>();
+
+  async load(reactor: string): Promise<number | undefined> {
+    return this.positions.get(reactor);
+  }
+
+  async save(reactor: string, position: number): Promise<void> {
+    this.positions.set(reactor, position);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** One row per reactor in a table of the read-model file, which other processes and projections may share. */
+export class SqliteCheckpointStore implements CheckpointStore {
+  private readonly loadStatement: Database.Statement<[string], { position: number }>;
+  private readonly saveStatement: Database.Statement<[string, number]>;
+
+  private constructor(private readonly db: Database.Database) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec('CREATE TABLE IF NOT EXISTS reactor_checkpoints (reactor TEXT PRIMARY KEY, position INTEGER NOT NULL)');
+    this.loadStatement = db.prepare('SELECT position FROM reactor_checkpoints WHERE reactor = ?');
+    this.saveStatement = db.prepare(
+      'INSERT INTO reactor_checkpoints (reactor, position) VALUES (?, ?) ON CONFLICT (reactor) DO UPDATE SET position = excluded.position',
+    );
+  }
+
+  static open(path: string): SqliteCheckpointStore {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    return new SqliteCheckpointStore(new Database(path));
+  }
+
+  async load(reactor: string): Promise<number | undefined> {
+    return this.loadStatement.get(reactor)?.position;
+  }
+
+  async save(reactor: string, position: number): Promise<void> {
+    this.saveStatement.run(reactor, position);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { InMemoryEventStore, type NewEvent, type RecordedEvent } from '@app/event-store';
+import { InMemoryCheckpointStore } from './checkpoint-store';
+import { ReactorRunner } from './reactor-runner';
+
+const anEvent = (type: string): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data: {},
+  metadata: {
+    correlationId: randomUUID(),
+    causationId: null,
+    actor: { id: 'test', role: 'system' },
+    recordedAt: '2026-11-30T15:00:00.000Z',
+    schemaVersion: 1,
+  },
+});
+
+const waitFor = async (what: string, condition: () => boolean, timeoutMs = 2_000): Promise<void> => {
+  const start = performance.now();
+  while (!condition()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+};
+
+describe('ReactorRunner', () => {
+  let store: InMemoryEventStore;
+  let checkpoints: InMemoryCheckpointStore;
+  let runner: ReactorRunner | undefined;
+
+  beforeEach(() => {
+    store = new InMemoryEventStore();
+    checkpoints = new InMemoryCheckpointStore();
+  });
+
+  afterEach(async () => {
+    await runner?.stop();
+    await store.close();
+  });
+
+  it('hands each event after the checkpoint to the reactor and moves the checkpoint', async () => {
+    await store.append('ticket-a', [anEvent('Before')], { expectedRevision: 'any' });
+    const { position: before } = await store.append('ticket-a', [anEvent('AlsoBefore')], { expectedRevision: 'any' });
+    await checkpoints.save('test', before);
+    const seen: RecordedEvent[] = [];
+    const errors: unknown[] = [];
+    runner = ReactorRunner.start(
+      store,
+      checkpoints,
+      { name: 'test', handle: async (event) => void seen.push(event) },
+      { onError: (error) => errors.push(error) },
+    );
+    const { position: last } = await store.append('ticket-b', [anEvent('After'), anEvent('Later')], {
+      expectedRevision: 'any',
+    });
+
+    await waitFor('two events', () => seen.length === 2);
+    expect(seen.map((event) => event.type)).toEqual(['After', 'Later']);
+    await waitFor('the checkpoint', () => runner?.position === last);
+    await expect(checkpoints.load('test')).resolves.toBe(last);
+    expect(errors).toEqual([]);
+  });
+
+  it('subscribes again from its checkpoint after a failure, so the failed event is handled again', async () => {
+    const errors: unknown[] = [];
+    const attempts: string[] = [];
+    let isBroken = true;
+    runner = ReactorRunner.start(
+      store,
+      checkpoints,
+      {
+        name: 'test',
+        filter: { eventTypes: ['Wanted'] },
+        handle: async (event) => {
+          attempts.push(event.id);
+          if (isBroken) {
+            isBroken = false;
+            throw new Error('Redis is away');
+          }
+        },
+      },
+      { onError: (error) => errors.push(error), retryDelayMs: 1 },
+    );
+    const wanted = anEvent('Wanted');
+    await store.append('ticket-a', [anEvent('Ignored'), wanted], { expectedRevision: 'any' });
+
+    await waitFor('a second attempt', () => attempts.length === 2);
+    expect(attempts).toEqual([wanted.id, wanted.id]);
+    expect(errors).toEqual([expect.objectContaining({ message: 'Redis is away' })]);
+  });
+});
