@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 
 /**
@@ -18,10 +19,15 @@ export const createRedisConnection = (url: string, role: RedisRole): Redis =>
 export const pingRedis = async (redis: Redis, timeoutMs: number): Promise<void> => {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${timeoutMs} ms (connection ${redis.status})`)),
+      timeoutMs,
+    );
   });
+  // A queue-side connection refuses commands until it is ready, so a ping right after start waits for it.
+  const ready = redis.status === 'ready' ? Promise.resolve() : once(redis, 'ready');
   try {
-    await Promise.race([redis.ping(), timeout]);
+    await Promise.race([ready.then(() => redis.ping()), timeout]);
   } finally {
     clearTimeout(timer);
   }
