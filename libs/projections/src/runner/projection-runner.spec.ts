@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { FixedClock } from '@app/clock';
+import { InMemoryEventStore, type NewEvent, type RecordedEvent } from '@app/event-store';
+import type { Projection } from './projection';
+import { ProjectionRunner } from './projection-runner';
+import { openReadModelDb, type ReadModelDb } from './read-model-db';
+
+const anEvent = (type: string, recordedAt = '2026-11-30T15:00:00.000Z'): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data: {},
+  metadata: {
+    correlationId: randomUUID(),
+    causationId: null,
+    actor: { id: 't', role: 'system' },
+    recordedAt,
+    schemaVersion: 1,
+  },
+});
+
+/** Counts events per stream; throws on a `Poison` event. */
+const counting = (name: string, version = 1): Projection => ({
+  name,
+  version,
+  tables: [`${name}_counts`],
+  migrate: (db) => db.exec(`CREATE TABLE IF NOT EXISTS ${name}_counts (stream TEXT PRIMARY KEY, n INTEGER NOT NULL)`),
+  bind: (db) => {
+    const bump = db.prepare(
+      `INSERT INTO ${name}_counts (stream, n) VALUES (?, 1) ON CONFLICT (stream) DO UPDATE SET n = n + 1`,
+    );
+    return (event: RecordedEvent) => {
+      if (event.type === 'Poison') throw new Error('cannot apply Poison');
+      bump.run(event.stream);
+    };
+  },
+});
+
+const counts = (db: ReadModelDb, name: string): Record<string, number> =>
+  Object.fromEntries(
+    (db.prepare(`SELECT stream, n FROM ${name}_counts ORDER BY stream`).all() as { stream: string; n: number }[]).map(
+      ({ stream, n }) => [stream, n],
+    ),
+  );
+
+const storedCheckpoint = (db: ReadModelDb, name: string): number | null =>
+  (db.prepare('SELECT position FROM projection_checkpoints WHERE name = ?').get(name) as { position: number | null })
+    .position;
+
+const waitUntil = async (
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 2_000,
+): Promise<void> => {
+  const start = performance.now();
+  while (!(await condition())) {
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+};
+
+describe('ProjectionRunner', () => {
+  let store: InMemoryEventStore;
+  let db: ReadModelDb;
+  const clock = new FixedClock('2026-11-30T15:00:10.000Z');
+  const runners: ProjectionRunner[] = [];
+
+  const runner = (projections: Projection[], batchSize?: number): ProjectionRunner => {
+    const created = new ProjectionRunner(store, db, projections, clock, batchSize ? { batchSize } : {});
+    runners.push(created);
+    return created;
+  };
+
+  beforeEach(() => {
+    store = new InMemoryEventStore();
+    db = openReadModelDb(':memory:');
+  });
+
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+    await store.close();
+    db.close();
+  });
+
+  it('catches up in batches, then follows the log, keeping the checkpoint with the models', async () => {
+    await store.append('ticket-a', [anEvent('A'), anEvent('A'), anEvent('A')], { expectedRevision: 'any' });
+    const live = runner([counting('one'), counting('two')], 2);
+    live.start();
+    const { position } = await store.append('ticket-b', [anEvent('B')], { expectedRevision: 'any' });
+    await live.waitFor(position, 2_000);
+
+    expect(counts(db, 'one')).toEqual({ 'ticket-a': 3, 'ticket-b': 1 });
+    expect(counts(db, 'two')).toEqual({ 'ticket-a': 3, 'ticket-b': 1 });
+    expect(storedCheckpoint(db, 'one')).toBe(position);
+    expect(storedCheckpoint(db, 'two')).toBe(position);
+    await waitUntil('the live state', async () => (await live.lag()).state === 'live');
+  });
+
+  it('resumes from the stored checkpoint without applying an event twice', async () => {
+    await store.append('ticket-a', [anEvent('A'), anEvent('A')], { expectedRevision: 'any' });
+    const first = runner([counting('one')]);
+    await first.catchUp();
+    await first.stop();
+    await store.append('ticket-a', [anEvent('A')], { expectedRevision: 'any' });
+
+    await runner([counting('one')]).catchUp();
+
+    expect(counts(db, 'one')).toEqual({ 'ticket-a': 3 });
+  });
+
+  it('rebuilds from zero only the model whose version changed', async () => {
+    await store.append('ticket-a', [anEvent('A'), anEvent('A')], { expectedRevision: 'any' });
+    await runner([counting('one'), counting('two')]).catchUp();
+    db.prepare(`UPDATE one_counts SET n = 99`).run();
+    db.prepare(`UPDATE two_counts SET n = 99`).run();
+
+    const applied = await runner([counting('one'), counting('two', 2)]).catchUp();
+
+    expect(applied).toBe(2);
+    expect(counts(db, 'one')).toEqual({ 'ticket-a': 99 });
+    expect(counts(db, 'two')).toEqual({ 'ticket-a': 2 });
+  });
+
+  it('leaves neither the update nor the checkpoint of a batch that fails, and reports the failure', async () => {
+    await store.append('ticket-a', [anEvent('A')], { expectedRevision: 'any' });
+    const live = runner([counting('one')], 10);
+    await live.catchUp();
+    const before = storedCheckpoint(db, 'one');
+    await store.append('ticket-b', [anEvent('B'), anEvent('Poison')], { expectedRevision: 'any' });
+
+    live.start();
+
+    await waitUntil('the failure', async () => (await live.lag()).state === 'failed');
+    expect(counts(db, 'one')).toEqual({ 'ticket-a': 1 });
+    expect(storedCheckpoint(db, 'one')).toBe(before);
+    expect(await live.lag()).toMatchObject({ state: 'failed', error: 'cannot apply Poison', events: 2 });
+  });
+
+  it('reports the events not yet applied and how long the oldest has waited', async () => {
+    await store.append('ticket-a', [anEvent('A', '2026-11-30T15:00:00.000Z')], { expectedRevision: 'any' });
+    const idle = runner([counting('one')]);
+    await idle.catchUp();
+    await store.append(
+      'ticket-a',
+      [anEvent('A', '2026-11-30T15:00:04.000Z'), anEvent('A', '2026-11-30T15:00:06.000Z')],
+      {
+        expectedRevision: 'any',
+      },
+    );
+
+    expect(await idle.lag()).toEqual({ state: 'idle', checkpoint: 1, events: 2, seconds: 6 });
+    await idle.catchUp();
+    expect(await idle.lag()).toMatchObject({ checkpoint: 3, events: 0, seconds: 0 });
+  });
+
+  it('publishes each event once its transaction has committed', async () => {
+    const live = runner([counting('one')]);
+    const seen: number[] = [];
+    live.applied.subscribe((event) => seen.push(counts(db, 'one')[event.stream] ?? 0));
+    live.start();
+    const { position } = await store.append('ticket-a', [anEvent('A'), anEvent('A')], { expectedRevision: 'any' });
+    await live.waitFor(position, 2_000);
+    expect(seen.at(-1)).toBe(2);
+    expect(seen).toHaveLength(2);
+  });
+});

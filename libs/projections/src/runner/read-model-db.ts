@@ -1,0 +1,27 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type ReadModelDb = Database.Database;
+
+const IN_MEMORY = ':memory:';
+
+/**
+ * Opens (or creates) the read-model file. Read models are copies of the log, so a lost last transaction is
+ * caught up again from the checkpoint: `synchronous=NORMAL` is enough.
+ */
+export const openReadModelDb = (path: string): ReadModelDb => {
+  if (path !== IN_MEMORY) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS projection_checkpoints (
+       name TEXT PRIMARY KEY,
+       version INTEGER NOT NULL,
+       position INTEGER
+     )`,
+  );
+  return db;
+};
