@@ -1,7 +1,7 @@
 export { createRedisConnection, pingRedis, whenRedisReady } from './redis/redis-connection';
 export type { RedisRole } from './redis/redis-connection';
 export { REDIS, RedisModule } from './redis/redis.module';
-export { BullJobQueue, BullJobWorker, MalformedJob, RedisUnavailable } from './jobs/bull-jobs';
+export { BullJobQueue, BullJobWorker, MalformedJob, PermanentJobFailure, RedisUnavailable } from './jobs/bull-jobs';
 export type {
   ErrorListener,
   FailedJob,

@@ -191,6 +191,9 @@ export class MalformedJob extends UnrecoverableError {
   }
 }
 
+/** Throw it from a job handler when retrying cannot help: the job goes straight to the failed set. */
+export class PermanentJobFailure extends UnrecoverableError {}
+
 /**
  * Competes with the other workers of the queue for due jobs and hands each job's parsed data to `handle`.
  * Malformed data fails the job for good; any error thrown by `handle` is retried with the queue's backoff.

@@ -1,0 +1,30 @@
+export { ALERT_KINDS, ALERT_ROLES, AlertDispatcher, alertSchema, DEFAULT_ALERT_ROUTING } from './alert';
+export type { Alert, AlertKind, AlertRole, AlertRouting, AlertSink } from './alert';
+export {
+  DEFAULT_TOLERANCE_SECONDS,
+  IDEMPOTENCY_KEY_HEADER,
+  SIGNATURE_HEADER,
+  signWebhook,
+  TIMESTAMP_HEADER,
+  unixSeconds,
+  verifyWebhookSignature,
+} from './webhook/webhook-signature';
+export type { SignedRequest, Verification } from './webhook/webhook-signature';
+export {
+  DEFAULT_WEBHOOK_RETRY,
+  InvalidAlertId,
+  postAlert,
+  startWebhookDeliveryWorker,
+  WebhookAlertSink,
+  WebhookRefused,
+  WebhookRejected,
+} from './webhook/webhook-alert-sink';
+export type {
+  FailedDelivery,
+  WebhookAlertSinkOptions,
+  WebhookDeliveryWorkerOptions,
+  WebhookTarget,
+} from './webhook/webhook-alert-sink';
+export { LiveAlertStream } from './live/live-alert-stream';
+export { LogAlertSink } from './log/log-alert-sink';
+export type { AlertLogger } from './log/log-alert-sink';

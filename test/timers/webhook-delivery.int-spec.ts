@@ -1,0 +1,206 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import {
+  type Alert,
+  IDEMPOTENCY_KEY_HEADER,
+  SIGNATURE_HEADER,
+  startWebhookDeliveryWorker,
+  TIMESTAMP_HEADER,
+  verifyWebhookSignature,
+  WebhookAlertSink,
+  type WebhookTarget,
+} from '@app/alerts';
+import { SystemClock } from '@app/clock';
+import type { BullJobWorker } from '@app/scheduling';
+import { REDIS_URL, requireRedis, uniqueQueueName, waitFor } from './support';
+
+const SECRET = 'test-secret-0123456789';
+const clock = new SystemClock();
+
+interface Received {
+  readonly path: string;
+  readonly body: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly status: number;
+}
+
+/** A real HTTP receiver whose answer to each request is chosen by `answer`. */
+class Receiver {
+  readonly requests: Received[] = [];
+  private constructor(private readonly server: Server) {}
+
+  static async start(answer: (path: string, index: number) => number): Promise<Receiver> {
+    const server = createServer();
+    const receiver = new Receiver(server);
+    server.on('request', (request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const path = request.url ?? '/';
+        const status = answer(path, receiver.requests.filter((r) => r.path === path).length);
+        receiver.requests.push({
+          path,
+          body: Buffer.concat(chunks).toString('utf8'),
+          headers: request.headers,
+          status,
+        });
+        response.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return receiver;
+  }
+
+  url(path: string): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+const anAlert = (kind: Alert['kind'] = 'breach'): Alert => ({
+  alertId: randomUUID(),
+  kind,
+  ticketId: randomUUID(),
+  clockId: 'first-response',
+  deadline: '2026-11-30T19:00:00.000Z',
+  occurredAt: '2026-11-30T19:00:00.120Z',
+});
+
+const header = (received: Received | undefined, name: string): string | undefined => {
+  const value = received?.headers[name.toLowerCase()];
+  return typeof value === 'string' ? value : undefined;
+};
+
+describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () => {
+  let queueName: string;
+  let sink: WebhookAlertSink;
+  let worker: BullJobWorker;
+  let receiver: Receiver;
+  const throwError = (error: Error): never => {
+    throw error;
+  };
+
+  const open = async (targets: readonly WebhookTarget[], attempts: number) => {
+    sink = await WebhookAlertSink.open({
+      redisUrl: REDIS_URL,
+      queueName,
+      targets,
+      retry: { attempts, backoffMs: 20 },
+      onError: throwError,
+    });
+    worker = await startWebhookDeliveryWorker({
+      redisUrl: REDIS_URL,
+      queueName,
+      secret: SECRET,
+      clock,
+      timeoutMs: 2_000,
+      onError: throwError,
+    });
+  };
+
+  beforeEach(async () => {
+    await requireRedis();
+    queueName = uniqueQueueName();
+  });
+
+  afterEach(async () => {
+    await worker.close();
+    await sink.destroy();
+    await sink.close();
+    await receiver.close();
+  });
+
+  it('delivers once the receiver recovers from 500s, signed, with the alert id as idempotency key', async () => {
+    receiver = await Receiver.start((_, index) => (index < 2 ? 500 : 200));
+    await open([{ role: 'ops', url: receiver.url('/ops') }], 5);
+    const alert = anAlert();
+
+    await sink.publish(alert);
+    await waitFor('a 200 answer', () => receiver.requests.some((r) => r.status === 200));
+    await waitFor('the delivery to leave the queue', async () => (await sink.countPending()) === 0);
+
+    expect(receiver.requests.map((r) => r.status)).toEqual([500, 500, 200]);
+    const delivered = receiver.requests[2];
+    expect(JSON.parse(delivered?.body ?? '')).toEqual(alert);
+    expect(header(delivered, IDEMPOTENCY_KEY_HEADER)).toBe(alert.alertId);
+    expect(header(delivered, 'content-type')).toBe('application/json');
+    const verification = verifyWebhookSignature(
+      SECRET,
+      {
+        body: delivered?.body ?? '',
+        timestamp: header(delivered, TIMESTAMP_HEADER),
+        signature: header(delivered, SIGNATURE_HEADER),
+      },
+      clock.now(),
+    );
+    expect(verification).toEqual({ isValid: true });
+    expect(await sink.listFailedDeliveries()).toEqual([]);
+  });
+
+  it('parks a delivery to a receiver down for good in the visible failed set after the last try', async () => {
+    receiver = await Receiver.start(() => 503);
+    const target: WebhookTarget = { role: 'ops', url: receiver.url('/down') };
+    await open([target], 3);
+    const alert = anAlert();
+
+    await sink.publish(alert);
+    await waitFor('the delivery to fail for good', async () => (await sink.listFailedDeliveries()).length === 1);
+
+    const [failed] = await sink.listFailedDeliveries();
+    expect({ target: failed?.target, alert: failed?.alert, attempts: failed?.attempts }).toEqual({
+      target,
+      alert,
+      attempts: 3,
+    });
+    expect(receiver.requests).toHaveLength(3);
+  });
+
+  it('does not retry a delivery the receiver refuses with a 4xx', async () => {
+    receiver = await Receiver.start(() => 401);
+    await open([{ role: 'ops', url: receiver.url('/ops') }], 5);
+
+    await sink.publish(anAlert());
+    await waitFor('the delivery to fail', async () => (await sink.listFailedDeliveries()).length === 1);
+
+    expect((await sink.listFailedDeliveries())[0]?.attempts).toBe(1);
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('sends each alert to every target of the routed roles, once even when published twice', async () => {
+    receiver = await Receiver.start(() => 204);
+    await open(
+      [
+        { role: 'ops', url: receiver.url('/ops-1') },
+        { role: 'ops', url: receiver.url('/ops-2') },
+        { role: 'lead', url: receiver.url('/lead') },
+        { role: 'manager', url: receiver.url('/manager') },
+      ],
+      3,
+    );
+    const breach = anAlert('breach');
+    const escalation = anAlert('escalation');
+
+    await sink.publish(breach);
+    await sink.publish(breach);
+    await sink.publish(escalation);
+    await waitFor('six deliveries', () => receiver.requests.length === 6);
+    await waitFor('the queue to drain', async () => (await sink.countPending()) === 0);
+
+    const byPath = receiver.requests.map((r) => `${r.path} ${header(r, IDEMPOTENCY_KEY_HEADER) ?? ''}`).sort();
+    expect(byPath).toEqual(
+      [
+        `/lead ${breach.alertId}`,
+        `/manager ${escalation.alertId}`,
+        `/ops-1 ${breach.alertId}`,
+        `/ops-1 ${escalation.alertId}`,
+        `/ops-2 ${breach.alertId}`,
+        `/ops-2 ${escalation.alertId}`,
+      ].sort(),
+    );
+  });
+});
