@@ -32,3 +32,4 @@ export {
 } from './port/validate-append';
 /** The in-memory adapter, for unit tests of other libraries. */
 export { InMemoryEventStore } from './memory/in-memory-event-store';
+export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';

@@ -1,0 +1,265 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { EventStoreUnavailable } from '../port/event-store.errors';
+import type {
+  AllFilter,
+  AppendOptions,
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../port/event-store.port';
+import { type SerialisedEvent, validateAppend } from '../port/validate-append';
+import { meetsExpectation, planAppend, type StoredId } from '../shared/plan-append';
+import { AppendSignal, pollingSubscription } from '../shared/polling-subscription';
+
+export interface SqliteEventStoreOptions {
+  /** `FULL` (default): an acknowledged append survives a power cut. `NORMAL` in WAL mode only survives a crash. */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+  /** How long a write waits for another process's lock before failing (default 5 000 ms). */
+  readonly busyTimeoutMs?: number;
+  /** How often an idle subscription looks for events appended by other processes (default 50 ms). */
+  readonly pollIntervalMs?: number;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    stream   TEXT    NOT NULL,
+    revision INTEGER NOT NULL,
+    id       TEXT    NOT NULL UNIQUE,
+    type     TEXT    NOT NULL,
+    data     TEXT    NOT NULL,
+    metadata TEXT    NOT NULL,
+    UNIQUE (stream, revision)
+  )`;
+
+const COLUMNS = 'position, stream, revision, id, type, data, metadata';
+const PAGE_SIZE = 1_000;
+
+type Row = [
+  position: number,
+  stream: string,
+  revision: number,
+  id: string,
+  type: string,
+  data: string,
+  metadata: string,
+];
+
+const toRecorded = ([position, stream, revision, id, type, data, metadata]: Row): RecordedEvent => ({
+  id,
+  type,
+  data: JSON.parse(data) as unknown,
+  metadata: JSON.parse(metadata) as EventMetadata,
+  stream,
+  revision,
+  position,
+});
+
+/** Raised inside a write transaction to roll it back when the fast path meets an id already stored. */
+class StoredIdMet extends Error {}
+
+/**
+ * The embedded event store: one SQLite file in WAL mode, shared safely by several processes. Appends are `BEGIN
+ * IMMEDIATE` transactions, so the check of the expected revision and the insert happen under the file's write lock.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly appends = new AppendSignal();
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly pollIntervalMs: number;
+  private readonly statements;
+  private readonly filteredReads = new Map<string, Database.Statement<unknown[], Row>>();
+  private readonly appendFast;
+  private readonly appendChecked;
+  private isClosed = false;
+
+  private constructor(
+    private readonly db: Database.Database,
+    options: SqliteEventStoreOptions,
+  ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    db.exec(SCHEMA);
+    this.statements = {
+      lastRevision: db.prepare<[string], { revision: number | null }>(
+        'SELECT MAX(revision) AS revision FROM events WHERE stream = ?',
+      ),
+      storedId: db.prepare<[string], StoredId>('SELECT stream, revision, position FROM events WHERE id = ?'),
+      insert: db.prepare<[string, number, string, string, string, string]>(
+        'INSERT INTO events (stream, revision, id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      forwards: db
+        .prepare<[string, number, number], Row>(
+          `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+        )
+        .raw(),
+      backwards: db
+        .prepare<[string, number, number], Row>(
+          `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+        )
+        .raw(),
+      ping: db.prepare('SELECT COUNT(*) FROM sqlite_master'),
+    };
+    this.appendFast = db.transaction(this.writeIfExpected.bind(this));
+    this.appendChecked = db.transaction(this.writeChecked.bind(this));
+  }
+
+  /** Opens (and creates, with its directory) the file at `path`. */
+  static open(path: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      return new SqliteEventStore(new Database(path, { timeout: options.busyTimeoutMs ?? 5_000 }), options);
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  async append(
+    stream: string,
+    events: readonly NewEvent[],
+    { expectedRevision }: AppendOptions,
+  ): Promise<AppendResult> {
+    const serialised = validateAppend(stream, events);
+    const result = this.guard(() => {
+      try {
+        return this.appendFast.immediate(stream, serialised, expectedRevision);
+      } catch (error) {
+        if (!(error instanceof StoredIdMet)) throw error;
+        return this.appendChecked.immediate(stream, serialised, expectedRevision);
+      }
+    });
+    this.appends.notify();
+    return result;
+  }
+
+  async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    const isBackwards = options.direction === 'backwards';
+    let remaining = options.maxCount ?? Infinity;
+    let revision = options.fromRevision ?? (isBackwards ? Number.MAX_SAFE_INTEGER : 0);
+    while (remaining > 0) {
+      const statement = isBackwards ? this.statements.backwards : this.statements.forwards;
+      const rows = this.guard(() => statement.all(stream, revision, Math.min(PAGE_SIZE, remaining)));
+      for (const row of rows) yield toRecorded(row);
+      if (rows.length < PAGE_SIZE) return;
+      remaining -= rows.length;
+      revision = (rows[rows.length - 1] as Row)[2] + (isBackwards ? -1 : 1);
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    let remaining = options.maxCount ?? Infinity;
+    let after = options.after ?? 0;
+    while (remaining > 0) {
+      const rows = this.readAllPage(after, options.filter, Math.min(PAGE_SIZE, remaining));
+      for (const row of rows) yield toRecorded(row);
+      if (rows.length < PAGE_SIZE) return;
+      remaining -= rows.length;
+      after = (rows[rows.length - 1] as Row)[0];
+    }
+  }
+
+  subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Subscription {
+    this.guard(() => undefined);
+    const source = {
+      appends: this.appends,
+      pollIntervalMs: this.pollIntervalMs,
+      readPage: async (after: number | undefined) =>
+        this.readAllPage(after ?? 0, options.filter, PAGE_SIZE).map(toRecorded),
+    };
+    const subscription = pollingSubscription(options, source, handler, (ended) => this.subscriptions.delete(ended));
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async ping(): Promise<void> {
+    this.guard(() => this.statements.ping.get());
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.isClosed = true;
+    this.db.close();
+  }
+
+  private writeIfExpected(
+    stream: string,
+    events: readonly SerialisedEvent[],
+    expected: ExpectedRevision,
+  ): AppendResult {
+    const current = this.statements.lastRevision.get(stream)?.revision ?? null;
+    if (!meetsExpectation(expected, current)) throw new StoredIdMet();
+    try {
+      return this.insert(stream, events, (current ?? -1) + 1);
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') throw new StoredIdMet();
+      throw error;
+    }
+  }
+
+  /** The slow path: a failed expectation or a stored id, where the batch may be a repeat. */
+  private writeChecked(stream: string, events: readonly SerialisedEvent[], expected: ExpectedRevision): AppendResult {
+    const plan = planAppend(
+      stream,
+      events.map((event) => event.id),
+      events.map((event) => this.statements.storedId.get(event.id)),
+      expected,
+      this.statements.lastRevision.get(stream)?.revision ?? null,
+    );
+    return plan.kind === 'repeat' ? plan.result : this.insert(stream, events, plan.firstRevision);
+  }
+
+  private insert(stream: string, events: readonly SerialisedEvent[], firstRevision: number): AppendResult {
+    let position = 0;
+    for (let i = 0; i < events.length; i++) {
+      const { id, type, data, metadata } = events[i] as SerialisedEvent;
+      position = Number(
+        this.statements.insert.run(stream, firstRevision + i, id, type, data, metadata).lastInsertRowid,
+      );
+    }
+    return { nextExpectedRevision: firstRevision + events.length - 1, position };
+  }
+
+  private readAllPage(after: number, filter: AllFilter | undefined, limit: number): Row[] {
+    const prefixes = filter?.streamPrefixes ?? [];
+    const types = filter?.eventTypes ?? [];
+    return this.guard(() => {
+      const key = `${prefixes.length}:${types.length}`;
+      let statement = this.filteredReads.get(key);
+      if (!statement) {
+        const conditions = ['position > ?'];
+        if (prefixes.length) conditions.push(`(${prefixes.map(() => 'substr(stream, 1, ?) = ?').join(' OR ')})`);
+        if (types.length) conditions.push(`type IN (${types.map(() => '?').join(', ')})`);
+        statement = this.db
+          .prepare<unknown[], Row>(
+            `SELECT ${COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT ?`,
+          )
+          .raw();
+        this.filteredReads.set(key, statement);
+      }
+      return statement.all(after, ...prefixes.flatMap((prefix) => [prefix.length, prefix]), ...types, limit);
+    });
+  }
+
+  /** Runs a statement, turning the driver's errors into the port's. */
+  private guard<T>(run: () => T): T {
+    if (this.isClosed) throw new EventStoreUnavailable('the store is closed');
+    try {
+      return run();
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+}
+
+const translate = (error: unknown): unknown =>
+  error instanceof Database.SqliteError ? new EventStoreUnavailable(`${error.code}: ${error.message}`) : error;
