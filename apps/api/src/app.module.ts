@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CLOCK, SystemClock } from '@app/clock';
 import { AppConfigModule, type AppConfig } from '@app/config';
 import { RedisModule } from '@app/scheduling';
+import { ApiModule } from './api.module';
 import { HealthModule } from './health/health.module';
 
 /** The whole engine in one process: HTTP API plus, in embedded mode, the workers. */
@@ -15,6 +16,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         ...(config.REDIS_URL ? [RedisModule.forRoot(config.REDIS_URL)] : []),
         HealthModule,
+        ApiModule,
       ],
       providers: [{ provide: CLOCK, useClass: SystemClock }],
       exports: [CLOCK],
