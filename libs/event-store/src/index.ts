@@ -33,3 +33,14 @@ export {
 /** The in-memory adapter, for unit tests of other libraries. */
 export { InMemoryEventStore } from './memory/in-memory-event-store';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
+export { DuplicateUpcaster, EventCodec, withUpcasting, type Upcaster } from './codec/event-codec';
+export {
+  COMMAND_EVENT_ID_NAMESPACE,
+  commandEventId,
+  handleCommand,
+  type CommandMeta,
+  type CommandOutcome,
+  type Decider,
+  type DomainEvent,
+  type HandleCommandOptions,
+} from './command/handle-command';

@@ -1,12 +1,6 @@
-import { MaxAppendSizeExceededError, StreamDeletedError, WrongExpectedVersionError } from '@eventstore/db-client';
+import { MaxAppendSizeExceededError, StreamDeletedError } from '@eventstore/db-client';
 import { EventStoreError, EventStoreUnavailable, EventTooLarge } from '../port/event-store.errors';
 import type { SerialisedEvent } from '../port/validate-append';
-
-/** The stream's revision a refused append reports, `null` for no stream; `undefined` for any other error. */
-export const conflictRevision = (error: unknown): number | null | undefined => {
-  if (!(error instanceof WrongExpectedVersionError)) return undefined;
-  return typeof error.actualVersion === 'bigint' ? Number(error.actualVersion) : null;
-};
 
 const size = (event: SerialisedEvent): number => Buffer.byteLength(event.data) + Buffer.byteLength(event.metadata);
 

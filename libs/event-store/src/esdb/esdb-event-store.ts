@@ -5,17 +5,16 @@ import {
   FORWARDS,
   START,
   StreamNotFoundError,
+  WrongExpectedVersionError,
   jsonEvent,
-  type AppendExpectedRevision,
   type JSONType,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { ConcurrencyConflict, EventStoreUnavailable } from '../port/event-store.errors';
+import { EventStoreUnavailable } from '../port/event-store.errors';
 import type {
   AppendOptions,
   AppendResult,
   EventStore,
-  ExpectedRevision,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -25,18 +24,13 @@ import type {
 } from '../port/event-store.port';
 import { type SerialisedEvent, validateAppend } from '../port/validate-append';
 import { planAppend, type StoredId } from '../shared/plan-append';
-import { conflictRevision, translateError } from './esdb-errors';
+import { translateError } from './esdb-errors';
 import { toRecordedEvent } from './esdb-recorded-event';
+import { backoffMs, isTransient, pause, TRANSIENT_ATTEMPTS } from './esdb-retry';
 import { isWanted, ResubscribingSubscription } from './esdb-subscription';
 
 const PING_TIMEOUT_MS = 5_000;
 const KEEP_ALIVE_MS = '10000';
-
-type WriteOutcome =
-  | { readonly kind: 'written'; readonly result: AppendResult }
-  | { readonly kind: 'conflict'; readonly actualRevision: number | null }
-  /** The server recognised the append as a repeat and wrote nothing. */
-  | { readonly kind: 'repeat' };
 
 /** Keep-alive on, whatever the connection string says: a dead connection is then noticed within seconds. */
 const withKeepAlive = (url: string): string => {
@@ -50,19 +44,6 @@ const withKeepAlive = (url: string): string => {
     }
   }
   return `${base}?${params.toString()}`;
-};
-
-const toClientRevision = (expected: ExpectedRevision): AppendExpectedRevision => {
-  switch (expected) {
-    case 'no-stream':
-      return 'no_stream';
-    case 'stream-exists':
-      return 'stream_exists';
-    case 'any':
-      return 'any';
-    default:
-      return BigInt(expected);
-  }
 };
 
 /** The event store on EventStoreDB (`esdb://…` connection strings), through its gRPC client. */
@@ -80,9 +61,9 @@ export class EsdbEventStore implements EventStore {
   }
 
   /**
-   * The server drops a repeated append only when it can see the repeat (an exact expectation, or its best-effort id
-   * cache), so the ids are checked here: before writing for `any` and `stream-exists`, which then write with the
-   * revision they read, and after a conflict for an exact expectation, since a retried append always carries a stale one.
+   * The server drops a repeated append only when it can see the repeat (an exact expectation that is now stale, or its
+   * best-effort id cache for `any`), so the stream's ids are read first and the batch is written with the revision
+   * read: a concurrent writer, or a retry of this very append, then surfaces as a conflict, and the check runs again.
    */
   async append(
     stream: string,
@@ -92,67 +73,81 @@ export class EsdbEventStore implements EventStore {
     const serialised = validateAppend(stream, events);
     this.assertOpen();
     const ids = serialised.map((event) => event.id);
-    if (expectedRevision === 'any' || expectedRevision === 'stream-exists') {
-      for (;;) {
-        const { stored, current } = await this.findStored(stream, ids);
-        const plan = planAppend(stream, ids, stored, expectedRevision, current);
-        if (plan.kind === 'repeat') return plan.result;
-        const outcome = await this.write(stream, events, serialised, current ?? 'no-stream');
-        if (outcome.kind === 'written') return outcome.result;
+    for (let failures = 0; ;) {
+      const { stored, current } = await this.findStored(stream, ids);
+      const plan = planAppend(stream, ids, stored, expectedRevision, current);
+      if (plan.kind === 'repeat') return plan.result;
+      try {
+        const written = await this.write(stream, events, serialised, current);
+        if (written) return written;
+      } catch (error) {
+        if (!isTransient(error) || ++failures >= TRANSIENT_ATTEMPTS) throw translateError(error, serialised);
+        await pause(backoffMs(failures));
       }
     }
-    const outcome = await this.write(stream, events, serialised, expectedRevision);
-    if (outcome.kind === 'written') return outcome.result;
-    const { stored, current } = await this.findStored(stream, ids);
-    const actualRevision = outcome.kind === 'conflict' ? outcome.actualRevision : current;
-    const plan = planAppend(stream, ids, stored, expectedRevision, actualRevision);
-    if (plan.kind === 'repeat') return plan.result;
-    throw new ConcurrencyConflict(stream, expectedRevision, actualRevision);
   }
 
   async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
     this.assertOpen();
     const isBackwards = options.direction === 'backwards';
-    const read = this.client.readStream(stream, {
-      direction: isBackwards ? BACKWARDS : FORWARDS,
-      fromRevision: options.fromRevision === undefined ? (isBackwards ? END : START) : BigInt(options.fromRevision),
-      ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
-    });
-    try {
-      for await (const resolved of read as AsyncIterable<ResolvedEvent>) {
-        const event = toRecordedEvent(resolved);
-        if (event) yield event;
+    let from = options.fromRevision;
+    let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    for (let failures = 0; remaining > 0;) {
+      const read = this.client.readStream(stream, {
+        direction: isBackwards ? BACKWARDS : FORWARDS,
+        fromRevision: from === undefined ? (isBackwards ? END : START) : BigInt(from),
+        maxCount: remaining,
+      });
+      try {
+        for await (const resolved of read as AsyncIterable<ResolvedEvent>) {
+          const event = toRecordedEvent(resolved);
+          if (!event) continue;
+          yield event;
+          from = event.revision + (isBackwards ? -1 : 1);
+          remaining -= 1;
+          failures = 0;
+        }
+        return;
+      } catch (error) {
+        if (error instanceof StreamNotFoundError) return;
+        if (!isTransient(error) || ++failures >= TRANSIENT_ATTEMPTS) throw translateError(error);
+      } finally {
+        await read.cancel();
       }
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return;
-      throw translateError(error);
-    } finally {
-      await read.cancel();
+      if (from !== undefined && from < 0) return;
+      await pause(backoffMs(failures));
     }
   }
 
   /** The server does not filter reads of `$all` for this client, so the filter is applied here as events stream in. */
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     this.assertOpen();
-    const { after, filter, maxCount = Infinity } = options;
-    if (maxCount <= 0) return;
-    const from = after === undefined ? undefined : BigInt(after);
-    const read = this.client.readAll({
-      direction: FORWARDS,
-      fromPosition: from === undefined ? START : { commit: from, prepare: from },
-    });
+    const { filter, maxCount = Infinity } = options;
+    let after = options.after;
     let count = 0;
-    try {
-      for await (const resolved of read as AsyncIterable<ResolvedEvent>) {
-        const event = toRecordedEvent(resolved);
-        if (!event || (after !== undefined && event.position <= after) || !isWanted(event, filter)) continue;
-        yield event;
-        if (++count >= maxCount) return;
+    for (let failures = 0; count < maxCount;) {
+      const from = after === undefined ? undefined : BigInt(after);
+      const read = this.client.readAll({
+        direction: FORWARDS,
+        fromPosition: from === undefined ? START : { commit: from, prepare: from },
+      });
+      try {
+        for await (const resolved of read as AsyncIterable<ResolvedEvent>) {
+          const event = toRecordedEvent(resolved);
+          if (!event || (after !== undefined && event.position <= after)) continue;
+          after = event.position;
+          failures = 0;
+          if (!isWanted(event, filter)) continue;
+          yield event;
+          if (++count >= maxCount) return;
+        }
+        return;
+      } catch (error) {
+        if (!isTransient(error) || ++failures >= TRANSIENT_ATTEMPTS) throw translateError(error);
+      } finally {
+        await read.cancel();
       }
-    } catch (error) {
-      throw translateError(error);
-    } finally {
-      await read.cancel();
+      await pause(backoffMs(failures));
     }
   }
 
@@ -197,12 +192,13 @@ export class EsdbEventStore implements EventStore {
     await this.client.dispose();
   }
 
+  /** The result, or `undefined` when someone else wrote first (or the server took the batch for a repeat). */
   private async write(
     stream: string,
     events: readonly NewEvent[],
     serialised: readonly SerialisedEvent[],
-    expected: ExpectedRevision,
-  ): Promise<WriteOutcome> {
+    current: number | null,
+  ): Promise<AppendResult | undefined> {
     try {
       const result = await this.client.appendToStream(
         stream,
@@ -214,17 +210,13 @@ export class EsdbEventStore implements EventStore {
             metadata: event.metadata,
           }),
         ),
-        { expectedRevision: toClientRevision(expected) },
+        { expectedRevision: current === null ? 'no_stream' : BigInt(current) },
       );
-      if (result.position === undefined) return { kind: 'repeat' };
-      return {
-        kind: 'written',
-        result: { nextExpectedRevision: Number(result.nextExpectedRevision), position: Number(result.position.commit) },
-      };
+      if (result.position === undefined) return undefined;
+      return { nextExpectedRevision: Number(result.nextExpectedRevision), position: Number(result.position.commit) };
     } catch (error) {
-      const actualRevision = conflictRevision(error);
-      if (actualRevision !== undefined) return { kind: 'conflict', actualRevision };
-      throw translateError(error, serialised);
+      if (error instanceof WrongExpectedVersionError) return undefined;
+      throw error;
     }
   }
 

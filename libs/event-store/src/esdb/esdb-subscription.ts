@@ -9,9 +9,7 @@ import {
 import type { AllFilter, RecordedEvent, SubscribeOptions, Subscription } from '../port/event-store.port';
 import { matchesFilter } from '../shared/filter';
 import { isSystemStream, toRecordedEvent } from './esdb-recorded-event';
-
-const FIRST_RETRY_DELAY_MS = 100;
-const MAX_RETRY_DELAY_MS = 5_000;
+import { backoffMs, pause } from './esdb-retry';
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -83,7 +81,7 @@ export class ResubscribingSubscription implements Subscription {
         this.abort.signal.removeEventListener('abort', unsubscribe);
         unsubscribe();
       }
-      await this.pause(Math.min(FIRST_RETRY_DELAY_MS * 2 ** attempt, MAX_RETRY_DELAY_MS));
+      await pause(backoffMs(attempt), this.abort.signal);
     }
   }
 
@@ -94,20 +92,6 @@ export class ResubscribingSubscription implements Subscription {
       this.abort.abort();
       throw new HandlerFailed(error);
     }
-  }
-
-  private pause(ms: number): Promise<void> {
-    const { signal } = this.abort;
-    if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      signal.addEventListener('abort', wake);
-    });
   }
 }
 

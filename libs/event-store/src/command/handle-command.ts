@@ -1,0 +1,123 @@
+import type { Instant } from '@app/clock';
+import { v5 as uuidv5 } from 'uuid';
+import { EventCodec } from '../codec/event-codec';
+import { ConcurrencyConflict } from '../port/event-store.errors';
+import type { Actor, EventStore, NewEvent, RecordedEvent } from '../port/event-store.port';
+
+/** The namespace of the deterministic ids of the events a command produces. Never change it. */
+export const COMMAND_EVENT_ID_NAMESPACE = '6590bb31-4a0d-4614-bf79-abd737d42144';
+
+/** An event as a decider produces it; the store adds its id and metadata. */
+export interface DomainEvent {
+  readonly type: string;
+  readonly data: unknown;
+}
+
+/**
+ * An aggregate as the edge sees it: `decide` has the command in its closure and returns the events, `[]` when nothing
+ * happens, or a refusal (any value that is not an array).
+ */
+export interface Decider<S, E extends DomainEvent, R> {
+  readonly initialState: S;
+  evolve(state: S, event: E): S;
+  decide(state: S): readonly E[] | R;
+}
+
+export interface CommandMeta {
+  readonly commandId: string;
+  readonly correlationId: string;
+  /** Defaults to `commandId`. */
+  readonly causationId?: string;
+  readonly actor: Actor;
+  readonly now: Instant;
+}
+
+export interface HandleCommandOptions {
+  /** Upcasts the stream's events before `evolve` and gives the schema version of new events (default: none, v1). */
+  readonly codec?: EventCodec;
+}
+
+export type CommandOutcome<S, E extends DomainEvent, R> =
+  | {
+      readonly outcome: 'accepted';
+      /** The events appended, as recorded; empty when `decide` returned `[]`. */
+      readonly events: readonly (RecordedEvent<E['data']> & { readonly type: E['type'] })[];
+      readonly state: S;
+      /** The stream's last revision, `null` while it does not exist. */
+      readonly revision: number | null;
+    }
+  | { readonly outcome: 'refused'; readonly refusal: R; readonly state: S; readonly revision: number | null };
+
+const MAX_RETRIES = 3;
+const NO_UPCASTERS = new EventCodec();
+
+/** The id an event gets from its command: the same on every retry of the command, so the append is idempotent. */
+export const commandEventId = (commandId: string, index: number): string =>
+  uuidv5(`${commandId}:${index}`, COMMAND_EVENT_ID_NAMESPACE);
+
+const load = async <S, E extends DomainEvent>(
+  store: EventStore,
+  stream: string,
+  decider: Decider<S, E, unknown>,
+  codec: EventCodec,
+): Promise<{ state: S; revision: number | null }> => {
+  let state = decider.initialState;
+  let revision: number | null = null;
+  for await (const event of store.readStream(stream)) {
+    state = decider.evolve(state, codec.upcast(event) as unknown as E);
+    revision = event.revision;
+  }
+  return { state, revision };
+};
+
+/**
+ * Loads the stream, folds `evolve`, runs `decide` and appends its events with the expected revision. On a concurrency
+ * conflict it starts again, at most 3 times, then rethrows the `ConcurrencyConflict`.
+ */
+export const handleCommand = async <S, E extends DomainEvent, R>(
+  store: EventStore,
+  stream: string,
+  decider: Decider<S, E, R>,
+  meta: CommandMeta,
+  { codec = NO_UPCASTERS }: HandleCommandOptions = {},
+): Promise<CommandOutcome<S, E, R>> => {
+  for (let attempt = 0; ; attempt++) {
+    const { state, revision } = await load(store, stream, decider, codec);
+    const decision = decider.decide(state);
+    if (!Array.isArray(decision)) return { outcome: 'refused', refusal: decision as R, state, revision };
+    const decided = decision as readonly E[];
+    if (decided.length === 0) return { outcome: 'accepted', events: [], state, revision };
+    const events = decided.map(({ type, data }, index): NewEvent => ({
+      id: commandEventId(meta.commandId, index),
+      type,
+      data,
+      metadata: {
+        correlationId: meta.correlationId,
+        causationId: meta.causationId ?? meta.commandId,
+        actor: meta.actor,
+        recordedAt: meta.now,
+        schemaVersion: codec.schemaVersion(type),
+      },
+    }));
+    try {
+      const { nextExpectedRevision } = await store.append(stream, events, {
+        expectedRevision: revision ?? 'no-stream',
+      });
+      const recorded: RecordedEvent[] = [];
+      const fromRevision = nextExpectedRevision - events.length + 1;
+      for await (const event of store.readStream(stream, { fromRevision, maxCount: events.length })) {
+        recorded.push(event);
+      }
+      // a repeat of an append this command already made: its events are part of the loaded state
+      const isRepeat = nextExpectedRevision !== (revision ?? -1) + events.length;
+      return {
+        outcome: 'accepted',
+        events: recorded as (RecordedEvent<E['data']> & { type: E['type'] })[],
+        state: isRepeat ? state : decided.reduce((folded, event) => decider.evolve(folded, event), state),
+        revision: isRepeat ? revision : nextExpectedRevision,
+      };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflict) || attempt === MAX_RETRIES) throw error;
+    }
+  }
+};
