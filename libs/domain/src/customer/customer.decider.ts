@@ -1,0 +1,209 @@
+import { PLANS, type Plan, type Policy, type PolicyLookup, planTerms } from '@app/policy';
+import { assertNever, type DomainError, InvalidCommand, PolicyVersionUnknown, UnknownCommand } from '../domain-error';
+import { checkOneOf, checkOptionalText, checkText, firstProblem } from '../validation';
+import type {
+  AssignPlan,
+  ChangeLicences,
+  ClearExcessiveRequestsFlag,
+  CustomerCommand,
+  FlagCustomerForExcessiveRequests,
+  RecordTrainingCompleted,
+  RegisterCustomer,
+  RequireTraining,
+} from './customer.commands';
+import { CustomerAlreadyRegistered, CustomerNotFound, PlanNotEligible } from './customer.errors';
+import type { CustomerEvent } from './customer.events';
+import { type CustomerState, evolveCustomer, initialCustomerState } from './customer.state';
+
+/** What deciding a customer command needs besides the stream: the policy book (the version in force at `now`). */
+export interface CustomerContext {
+  readonly policies: PolicyLookup;
+}
+
+type Registered = Extract<CustomerState, { status: 'Registered' }>;
+type Decision = readonly CustomerEvent[] | DomainError;
+
+export const MAX_LICENCES = 1_000_000;
+
+const checkLicences = (value: unknown): InvalidCommand | null =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_LICENCES
+    ? null
+    : new InvalidCommand('licences', `must be a whole number from 0 to ${MAX_LICENCES}`);
+
+const requiredLicences = (policy: Policy, plan: Plan): number => planTerms(policy, plan).minimumLicences;
+
+const registerCustomer = ({ data, metadata }: RegisterCustomer, state: CustomerState, policy: Policy): Decision => {
+  const problem = firstProblem(
+    checkText('name', data.name, 200),
+    checkLicences(data.licences),
+    checkOneOf('plan', data.plan, PLANS),
+  );
+  if (problem) return problem;
+  if (state.status === 'Registered') {
+    const isSame = state.name === data.name && state.licences === data.licences && state.plan === data.plan;
+    return isSame ? [] : new CustomerAlreadyRegistered(data.customerId);
+  }
+  const required = requiredLicences(policy, data.plan);
+  if (data.licences < required) return new PlanNotEligible(data.plan, data.licences, required);
+  return [
+    {
+      type: 'CustomerRegistered',
+      data: {
+        customerId: data.customerId,
+        name: data.name,
+        licences: data.licences,
+        plan: data.plan,
+        policyVersion: policy.version,
+        registeredBy: metadata.actor.id,
+        registeredAt: metadata.now,
+      },
+    },
+  ];
+};
+
+const changeLicences = ({ data, metadata }: ChangeLicences, state: Registered, policy: Policy): Decision => {
+  const problem = checkLicences(data.licences);
+  if (problem) return problem;
+  if (data.licences === state.licences) return [];
+  const required = requiredLicences(policy, state.plan);
+  const isEligible = data.licences >= required;
+  const changed: CustomerEvent = {
+    type: 'CustomerLicencesChanged',
+    data: {
+      customerId: state.customerId,
+      previousLicences: state.licences,
+      licences: data.licences,
+      changedBy: metadata.actor.id,
+      changedAt: metadata.now,
+    },
+  };
+  const facts = { customerId: state.customerId, plan: state.plan, licences: data.licences, required };
+  if (state.isPlanEligible && !isEligible) {
+    return [
+      changed,
+      { type: 'PlanEligibilityLost', data: { ...facts, policyVersion: policy.version, lostAt: metadata.now } },
+    ];
+  }
+  if (!state.isPlanEligible && isEligible) {
+    return [
+      changed,
+      { type: 'PlanEligibilityRegained', data: { ...facts, policyVersion: policy.version, regainedAt: metadata.now } },
+    ];
+  }
+  return [changed];
+};
+
+const assignPlan = ({ data, metadata }: AssignPlan, state: Registered, policy: Policy): Decision => {
+  const problem = checkOneOf('plan', data.plan, PLANS);
+  if (problem) return problem;
+  if (data.plan === state.plan) return [];
+  const required = requiredLicences(policy, data.plan);
+  if (state.licences < required) return new PlanNotEligible(data.plan, state.licences, required);
+  return [
+    {
+      type: 'PlanAssigned',
+      data: {
+        customerId: state.customerId,
+        plan: data.plan,
+        previousPlan: state.plan,
+        licences: state.licences,
+        policyVersion: policy.version,
+        assignedBy: metadata.actor.id,
+        assignedAt: metadata.now,
+      },
+    },
+  ];
+};
+
+const flagCustomer = ({ data, metadata }: FlagCustomerForExcessiveRequests, state: Registered): Decision => {
+  const problem = firstProblem(checkText('reason', data.reason), checkOptionalText('ticketId', data.ticketId));
+  if (problem) return problem;
+  if (state.flag) return [];
+  return [
+    {
+      type: 'CustomerFlaggedForExcessiveRequests',
+      data: {
+        customerId: state.customerId,
+        reason: data.reason,
+        flaggedBy: metadata.actor.id,
+        flaggedAt: metadata.now,
+        ...(data.ticketId === undefined ? {} : { ticketId: data.ticketId }),
+      },
+    },
+  ];
+};
+
+const clearFlag = ({ data, metadata }: ClearExcessiveRequestsFlag, state: Registered): Decision => {
+  const problem = checkOptionalText('reason', data.reason);
+  if (problem) return problem;
+  if (!state.flag) return [];
+  return [
+    {
+      type: 'CustomerFlagCleared',
+      data: {
+        customerId: state.customerId,
+        clearedBy: metadata.actor.id,
+        clearedAt: metadata.now,
+        ...(data.reason === undefined ? {} : { reason: data.reason }),
+      },
+    },
+  ];
+};
+
+const requireTraining = ({ metadata }: RequireTraining, state: Registered): Decision =>
+  state.isTrainingRequired
+    ? []
+    : [
+        {
+          type: 'CustomerTrainingRequired',
+          data: { customerId: state.customerId, requiredBy: metadata.actor.id, requiredAt: metadata.now },
+        },
+      ];
+
+const recordTrainingCompleted = ({ metadata }: RecordTrainingCompleted, state: Registered): Decision =>
+  state.isTrainingRequired
+    ? [
+        {
+          type: 'CustomerTrainingCompleted',
+          data: { customerId: state.customerId, recordedBy: metadata.actor.id, completedAt: metadata.now },
+        },
+      ]
+    : [];
+
+const decideRegistered = (command: CustomerCommand, state: Registered, policy: Policy): Decision => {
+  switch (command.type) {
+    case 'RegisterCustomer':
+      return registerCustomer(command, state, policy);
+    case 'ChangeLicences':
+      return changeLicences(command, state, policy);
+    case 'AssignPlan':
+      return assignPlan(command, state, policy);
+    case 'FlagCustomerForExcessiveRequests':
+      return flagCustomer(command, state);
+    case 'ClearExcessiveRequestsFlag':
+      return clearFlag(command, state);
+    case 'RequireTraining':
+      return requireTraining(command, state);
+    case 'RecordTrainingCompleted':
+      return recordTrainingCompleted(command, state);
+    default:
+      return assertNever(command, new UnknownCommand((command as { type: string }).type));
+  }
+};
+
+/** Decides a customer command against the customer's state; returns the new events, `[]`, or the refusal. */
+export const decideCustomer = (command: CustomerCommand, state: CustomerState, context: CustomerContext): Decision => {
+  const policy = context.policies.inForceAt(command.metadata.now);
+  if (!policy) return new PolicyVersionUnknown(command.metadata.now);
+  if (state.status === 'Registered') return decideRegistered(command, state, policy);
+  return command.type === 'RegisterCustomer'
+    ? registerCustomer(command, state, policy)
+    : new CustomerNotFound(command.data.customerId);
+};
+
+/** The customer decider for `handleCommand`, closed over one command and its context. */
+export const customerDecider = (command: CustomerCommand, context: CustomerContext) => ({
+  initialState: initialCustomerState,
+  evolve: evolveCustomer,
+  decide: (state: CustomerState): Decision => decideCustomer(command, state, context),
+});

@@ -1,0 +1,80 @@
+import type { Instant } from '@app/clock';
+import type { Plan } from '@app/policy';
+import type { DomainEvent } from '../command';
+
+export type CustomerRegistered = DomainEvent<
+  'CustomerRegistered',
+  {
+    customerId: string;
+    name: string;
+    licences: number;
+    plan: Plan;
+    policyVersion: string;
+    registeredBy: string;
+    registeredAt: Instant;
+  }
+>;
+export type CustomerLicencesChanged = DomainEvent<
+  'CustomerLicencesChanged',
+  { customerId: string; previousLicences: number; licences: number; changedBy: string; changedAt: Instant }
+>;
+export type PlanAssigned = DomainEvent<
+  'PlanAssigned',
+  {
+    customerId: string;
+    plan: Plan;
+    previousPlan: Plan;
+    licences: number;
+    policyVersion: string;
+    assignedBy: string;
+    assignedAt: Instant;
+  }
+>;
+/** POLICY §1: the licences fell below the plan's minimum; the plan stays until someone changes it. */
+export type PlanEligibilityLost = DomainEvent<
+  'PlanEligibilityLost',
+  { customerId: string; plan: Plan; licences: number; required: number; policyVersion: string; lostAt: Instant }
+>;
+export type PlanEligibilityRegained = DomainEvent<
+  'PlanEligibilityRegained',
+  { customerId: string; plan: Plan; licences: number; required: number; policyVersion: string; regainedAt: Instant }
+>;
+export type CustomerFlaggedForExcessiveRequests = DomainEvent<
+  'CustomerFlaggedForExcessiveRequests',
+  { customerId: string; reason: string; flaggedBy: string; flaggedAt: Instant; ticketId?: string }
+>;
+export type CustomerFlagCleared = DomainEvent<
+  'CustomerFlagCleared',
+  { customerId: string; clearedBy: string; clearedAt: Instant; reason?: string }
+>;
+export type CustomerTrainingRequired = DomainEvent<
+  'CustomerTrainingRequired',
+  { customerId: string; requiredBy: string; requiredAt: Instant }
+>;
+export type CustomerTrainingCompleted = DomainEvent<
+  'CustomerTrainingCompleted',
+  { customerId: string; recordedBy: string; completedAt: Instant }
+>;
+
+export type CustomerEvent =
+  | CustomerRegistered
+  | CustomerLicencesChanged
+  | PlanAssigned
+  | PlanEligibilityLost
+  | PlanEligibilityRegained
+  | CustomerFlaggedForExcessiveRequests
+  | CustomerFlagCleared
+  | CustomerTrainingRequired
+  | CustomerTrainingCompleted;
+
+export const CUSTOMER_EVENT_TYPES: readonly CustomerEvent['type'][] = [
+  'CustomerRegistered',
+  'CustomerLicencesChanged',
+  'PlanAssigned',
+  'PlanEligibilityLost',
+  'PlanEligibilityRegained',
+  'CustomerFlaggedForExcessiveRequests',
+  'CustomerFlagCleared',
+  'CustomerTrainingRequired',
+  'CustomerTrainingCompleted',
+];

@@ -1,0 +1,5 @@
+export * from './command';
+export * from './domain-error';
+export * from './stream-names';
+export * from './customer';
+export * from './ticket';

@@ -1,0 +1,57 @@
+import type { Plan } from '@app/policy';
+import {
+  type CustomerCommand,
+  type CustomerEvent,
+  customerDecider,
+  decideCustomer,
+  evolveCustomer,
+  initialCustomerState,
+} from '../customer';
+import type { CommandMetadata } from '../command';
+import { FIRST_POLICY, bookOf } from './policies';
+import { metadata, NOW } from './commands';
+import { specify } from './given-when-then';
+
+export const CUSTOMER_ID = 'acme';
+
+export const customerSpec = specify(
+  { initialState: initialCustomerState, evolve: evolveCustomer, decide: decideCustomer },
+  { policies: bookOf(FIRST_POLICY) },
+);
+
+export { customerDecider };
+
+type Meta = { meta?: CommandMetadata };
+
+export const aCustomerRegistered = (
+  o: { licences?: number; plan?: Plan; name?: string } = {},
+): Extract<CustomerEvent, { type: 'CustomerRegistered' }> => ({
+  type: 'CustomerRegistered',
+  data: {
+    customerId: CUSTOMER_ID,
+    name: o.name ?? 'Acme',
+    licences: o.licences ?? 12,
+    plan: o.plan ?? 'premium',
+    policyVersion: '2017-11-23',
+    registeredBy: 'admin-1',
+    registeredAt: NOW,
+  },
+});
+
+export const aRegisterCustomer = (
+  o: { licences?: number; plan?: Plan; name?: string } & Meta = {},
+): Extract<CustomerCommand, { type: 'RegisterCustomer' }> => ({
+  type: 'RegisterCustomer',
+  data: { customerId: CUSTOMER_ID, name: o.name ?? 'Acme', licences: o.licences ?? 12, plan: o.plan ?? 'premium' },
+  metadata: o.meta ?? metadata({ role: 'admin' }),
+});
+
+export const aCustomerCommand = <T extends CustomerCommand['type']>(
+  type: T,
+  data: Omit<Extract<CustomerCommand, { type: T }>['data'], 'customerId'>,
+  meta: CommandMetadata = metadata({ role: 'admin' }),
+): Extract<CustomerCommand, { type: T }> =>
+  ({ type, data: { customerId: CUSTOMER_ID, ...data }, metadata: meta }) as unknown as Extract<
+    CustomerCommand,
+    { type: T }
+  >;

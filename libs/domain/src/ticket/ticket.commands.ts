@@ -1,0 +1,50 @@
+import type { Instant } from '@app/clock';
+import type { Channel, Service } from '@app/policy';
+import type { Command } from '../command';
+
+type TicketRef = { ticketId: string };
+type TimerRef = { ticketId: string; clockId: string; timerGeneration: number };
+
+export type OpenTicket = Command<
+  'OpenTicket',
+  { ticketId: string; customerId: string; channel: Channel; subject: string; service?: Service; receivedAt?: Instant }
+>;
+/** `by`: who answered, when not the caller itself. */
+export type RecordResponse = Command<'RecordResponse', TicketRef & { by?: string }>;
+export type FlagCustomerFromTicket = Command<'FlagCustomerFromTicket', TicketRef & { reason: string }>;
+export type RelaxSla = Command<'RelaxSla', TicketRef>;
+export type EndSlaRelaxation = Command<'EndSlaRelaxation', TicketRef>;
+export type PauseSlaClockForTraining = Command<'PauseSlaClockForTraining', TicketRef>;
+export type ResumeSlaClock = Command<'ResumeSlaClock', TicketRef>;
+export type MarkTicketOutOfScope = Command<'MarkTicketOutOfScope', TicketRef & { category: string; note?: string }>;
+export type OfferProfessionalServices = Command<'OfferProfessionalServices', TicketRef & { note?: string }>;
+export type BillProfessionalServices = Command<
+  'BillProfessionalServices',
+  TicketRef & { hours: number; note?: string }
+>;
+export type WaiveDeadline = Command<'WaiveDeadline', TicketRef & { reason: string }>;
+export type ExtendDeadline = Command<'ExtendDeadline', TicketRef & { extensionMinutes: number; reason: string }>;
+export type RecordSlaAtRisk = Command<'RecordSlaAtRisk', TimerRef>;
+export type RecordSlaBreach = Command<'RecordSlaBreach', TimerRef>;
+export type EscalateSlaBreach = Command<'EscalateSlaBreach', TimerRef>;
+export type ResolveTicket = Command<'ResolveTicket', TicketRef & { note?: string }>;
+export type ReplanTicket = Command<'ReplanTicket', TicketRef>;
+
+export type TicketCommand =
+  | OpenTicket
+  | RecordResponse
+  | FlagCustomerFromTicket
+  | RelaxSla
+  | EndSlaRelaxation
+  | PauseSlaClockForTraining
+  | ResumeSlaClock
+  | MarkTicketOutOfScope
+  | OfferProfessionalServices
+  | BillProfessionalServices
+  | WaiveDeadline
+  | ExtendDeadline
+  | RecordSlaAtRisk
+  | RecordSlaBreach
+  | EscalateSlaBreach
+  | ResolveTicket
+  | ReplanTicket;

@@ -1,0 +1,60 @@
+import { BusinessCalendar, observeWeekendHolidays, quebecStatutoryHolidays } from '@app/calendar';
+import type { Instant } from '@app/clock';
+import { DateTime } from 'luxon';
+import { type CalendarSpec, toMinutes, WEEKDAYS } from './policy-version.schema';
+
+/** A policy version's business calendar, over UTC instants. */
+export interface SupportCalendar {
+  readonly id: string;
+  readonly timeZone: string;
+  /** The length of one business day in support minutes (POLICY §3). */
+  readonly fullDayMinutes: number;
+  addSupportMinutes(from: Instant, minutes: number): Instant;
+  supportMinutesBetween(from: Instant, to: Instant): number;
+  nextOpening(at: Instant): Instant;
+  isOpen(at: Instant): boolean;
+  /** The calendar itself, for audits (`explain`). */
+  readonly businessCalendar: BusinessCalendar;
+}
+
+const toDateTime = (instant: Instant): DateTime => DateTime.fromISO(instant, { zone: 'utc' });
+export const toInstant = (dateTime: DateTime): Instant => dateTime.toUTC().toISO() ?? '';
+
+const dayMinutes = (intervals: readonly (readonly [string, string])[]): number =>
+  intervals.reduce((sum, [start, end]) => sum + toMinutes(end) - toMinutes(start), 0);
+
+/**
+ * POLICY §3: one business day is one full support day. When the days of the week differ, the full day is
+ * the longest scheduled day (wall-clock minutes), unless the version states `fullDayMinutes` itself.
+ */
+export const fullDayMinutesOf = (spec: CalendarSpec): number =>
+  spec.fullDayMinutes ?? Math.max(...WEEKDAYS.map((d) => dayMinutes(spec.weekly[d])));
+
+const holidaysOf =
+  (spec: CalendarSpec) =>
+  (year: number): string[] => {
+    const { rules, easter, weekendRule, extraClosures } = spec.holidays;
+    const statutory = rules === 'none' ? [] : quebecStatutoryHolidays(year, { easter });
+    return [
+      ...observeWeekendHolidays(statutory, weekendRule),
+      ...extraClosures.filter((date) => date.startsWith(`${year}-`)),
+    ];
+  };
+
+export const createSupportCalendar = (spec: CalendarSpec): SupportCalendar => {
+  const businessCalendar = BusinessCalendar.create({
+    timeZone: spec.timeZone,
+    weekly: spec.weekly,
+    holidays: holidaysOf(spec),
+  });
+  return {
+    id: spec.id,
+    timeZone: spec.timeZone,
+    fullDayMinutes: fullDayMinutesOf(spec),
+    businessCalendar,
+    addSupportMinutes: (from, minutes) => toInstant(businessCalendar.addBusinessMinutes(toDateTime(from), minutes)),
+    supportMinutesBetween: (from, to) => businessCalendar.businessMinutesBetween(toDateTime(from), toDateTime(to)),
+    nextOpening: (at) => toInstant(businessCalendar.nextOpening(toDateTime(at))),
+    isOpen: (at) => businessCalendar.isOpen(toDateTime(at)),
+  };
+};
