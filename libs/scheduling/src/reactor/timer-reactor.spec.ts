@@ -1,0 +1,206 @@
+import { FixedClock } from '@app/clock';
+import type { TicketEvent } from '@app/domain';
+import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
+import { InProcessTimerScheduler } from '../timers/in-process-timer-scheduler';
+import { aRunningClock, aTicketOpened, bookOf, roundTheClockPolicy, stored } from './reactor.fixtures';
+import { reconcileWithLog } from './reconcile-with-log';
+import { TimerReactor } from './timer-reactor';
+
+const OPENED_AT = '2026-11-30T15:00:00.000Z';
+const policies = bookOf(roundTheClockPolicy({ allowanceMinutes: 60, atRiskPercent: 75, escalationDelayMinutes: 30 }));
+const running = aRunningClock({ asOf: OPENED_AT, deadline: '2026-11-30T16:00:00.000Z', allowanceMinutes: 60 });
+
+const pausedForTraining = (ticketId: string): TicketEvent => ({
+  type: 'SlaClockPausedForTraining',
+  data: {
+    ticketId,
+    pausedAt: '2026-11-30T15:20:00.000Z',
+    remainingMinutes: 40,
+    sla: {
+      ...running,
+      status: 'Paused',
+      elapsedMinutes: 20,
+      asOf: '2026-11-30T15:20:00.000Z',
+      isPausedForTraining: true,
+      timerGeneration: 2,
+    },
+  },
+});
+
+const resumed = (ticketId: string): TicketEvent => ({
+  type: 'SlaClockResumed',
+  data: {
+    ticketId,
+    resumedAt: '2026-11-30T17:00:00.000Z',
+    remainingMinutes: 40,
+    sla: {
+      ...running,
+      elapsedMinutes: 20,
+      asOf: '2026-11-30T17:00:00.000Z',
+      deadline: '2026-11-30T17:40:00.000Z',
+      timerGeneration: 3,
+    },
+  },
+});
+
+const waived = (ticketId: string): TicketEvent => ({
+  type: 'DeadlineWaived',
+  data: {
+    ticketId,
+    reason: 'goodwill',
+    waivedBy: 'lead-1',
+    waivedByRole: 'lead',
+    waivedAt: '2026-11-30T15:10:00.000Z',
+    previousDeadline: running.deadline,
+    sla: {
+      ...running,
+      status: 'Stopped',
+      stoppedBecause: 'waived',
+      asOf: '2026-11-30T15:10:00.000Z',
+      timerGeneration: 2,
+    },
+  },
+});
+
+describe('TimerReactor', () => {
+  let store: InMemoryEventStore;
+  let scheduler: InProcessTimerScheduler;
+  const fired = jest.fn(async () => undefined);
+
+  const pendingIds = async (): Promise<string[]> => (await scheduler.listPending()).map((timer) => timer.id).sort();
+
+  const append = async (ticketId: string, ...events: TicketEvent[]): Promise<RecordedEvent[]> => {
+    await store.append(
+      `ticket-${ticketId}`,
+      events.map((event) => stored(event)),
+      { expectedRevision: 'any' },
+    );
+    const recorded: RecordedEvent[] = [];
+    for await (const event of store.readStream(`ticket-${ticketId}`)) recorded.push(event);
+    return recorded.slice(-events.length);
+  };
+
+  beforeEach(() => {
+    store = new InMemoryEventStore();
+    scheduler = new InProcessTimerScheduler(new FixedClock(OPENED_AT), { handler: fired, onFailure: fired });
+  });
+
+  afterEach(async () => {
+    await scheduler.close();
+    await store.close();
+    expect(fired).not.toHaveBeenCalled();
+  });
+
+  it('schedules the at-risk, breach and escalation timers of an opened ticket, at their instants', async () => {
+    const reactor = new TimerReactor(store, scheduler, policies);
+    const [opened] = await append('t1', aTicketOpened('t1', running, OPENED_AT));
+
+    await reactor.handle(opened as RecordedEvent);
+
+    expect(await scheduler.listPending()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'at-risk__t1__first-response__1', dueAt: '2026-11-30T15:45:00.000Z' }),
+        expect.objectContaining({ id: 'breach__t1__first-response__1', dueAt: '2026-11-30T16:00:00.000Z' }),
+        expect.objectContaining({ id: 'escalation__t1__first-response__1', dueAt: '2026-11-30T16:30:00.000Z' }),
+      ]),
+    );
+    expect(await scheduler.listPending()).toHaveLength(3);
+  });
+
+  it('cancels every timer on a pause and schedules the next generation on resume', async () => {
+    const reactor = new TimerReactor(store, scheduler, policies);
+    const events = await append('t1', aTicketOpened('t1', running, OPENED_AT), pausedForTraining('t1'), resumed('t1'));
+    const [opened, paused, resume] = events as [RecordedEvent, RecordedEvent, RecordedEvent];
+
+    await reactor.handle(opened);
+    await reactor.handle(paused);
+    expect(await pendingIds()).toEqual([]);
+
+    await reactor.handle(resume);
+    expect(await pendingIds()).toEqual([
+      'at-risk__t1__first-response__3',
+      'breach__t1__first-response__3',
+      'escalation__t1__first-response__3',
+    ]);
+    expect((await scheduler.listPending()).find((timer) => timer.payload.kind === 'breach')?.dueAt).toBe(
+      '2026-11-30T17:40:00.000Z',
+    );
+  });
+
+  it('cancels the timers of a waived deadline and leaves other tickets alone', async () => {
+    const reactor = new TimerReactor(store, scheduler, policies);
+    const [other] = await append('t2', aTicketOpened('t2', running, OPENED_AT));
+    const [opened, waive] = (await append('t1', aTicketOpened('t1', running, OPENED_AT), waived('t1'))) as [
+      RecordedEvent,
+      RecordedEvent,
+    ];
+
+    for (const event of [other as RecordedEvent, opened, waive]) await reactor.handle(event);
+
+    expect(await pendingIds()).toEqual([
+      'at-risk__t2__first-response__1',
+      'breach__t2__first-response__1',
+      'escalation__t2__first-response__1',
+    ]);
+  });
+
+  it('gives the same result when an event is handled again, or first handled by a reactor that just started', async () => {
+    const events = await append('t1', aTicketOpened('t1', running, OPENED_AT), pausedForTraining('t1'), resumed('t1'));
+    const [opened, paused, resume] = events as [RecordedEvent, RecordedEvent, RecordedEvent];
+    await new TimerReactor(store, scheduler, policies).handle(opened);
+    await new TimerReactor(store, scheduler, policies).handle(opened);
+    await new TimerReactor(store, scheduler, policies).handle(paused);
+    const restarted = new TimerReactor(store, scheduler, policies);
+    await restarted.handle(resume);
+    await restarted.handle(resume);
+
+    expect(await pendingIds()).toEqual([
+      'at-risk__t1__first-response__3',
+      'breach__t1__first-response__3',
+      'escalation__t1__first-response__3',
+    ]);
+  });
+});
+
+describe('reconcileWithLog', () => {
+  it('schedules what the log implies, cancels orphans and counts both', async () => {
+    const store = new InMemoryEventStore();
+    const scheduler = new InProcessTimerScheduler(new FixedClock(OPENED_AT), {
+      handler: async () => undefined,
+      onFailure: () => undefined,
+    });
+    await store.append('ticket-t1', [stored(aTicketOpened('t1', running, OPENED_AT))], { expectedRevision: 'any' });
+    await store.append('ticket-t2', [stored(aTicketOpened('t2', running, OPENED_AT)), stored(waived('t2'))], {
+      expectedRevision: 'any',
+    });
+    const { position } = await store.append('ticket-t3', [stored(aTicketOpened('t3', running, OPENED_AT))], {
+      expectedRevision: 'any',
+    });
+    const reactor = new TimerReactor(store, scheduler, policies);
+    for await (const event of store.readStream('ticket-t1')) await reactor.handle(event);
+    await scheduler.cancel('escalation__t1__first-response__1');
+    const orphan = { ...(await scheduler.listPending())[0]!, id: 'breach__gone__first-response__1' };
+    await scheduler.schedule(orphan);
+
+    const report = await reconcileWithLog(store, scheduler, policies);
+
+    expect(report).toEqual({ added: 4, removed: 1, unchanged: 2, busy: 0, position });
+    expect((await scheduler.listPending()).map((timer) => timer.id).sort()).toEqual([
+      'at-risk__t1__first-response__1',
+      'at-risk__t3__first-response__1',
+      'breach__t1__first-response__1',
+      'breach__t3__first-response__1',
+      'escalation__t1__first-response__1',
+      'escalation__t3__first-response__1',
+    ]);
+    expect(await reconcileWithLog(store, scheduler, policies)).toEqual({
+      added: 0,
+      removed: 0,
+      unchanged: 6,
+      busy: 0,
+      position,
+    });
+    await scheduler.close();
+    await store.close();
+  });
+});
