@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CLOCK, SystemClock } from '@app/clock';
 import { AppConfigModule, type AppConfig } from '@app/config';
+import { EventStoreModule } from '@app/event-store';
 import { RedisModule } from '@app/scheduling';
 import { ApiModule } from './api.module';
 import { HealthModule } from './health/health.module';
@@ -14,6 +15,7 @@ export class AppModule {
       global: true,
       imports: [
         AppConfigModule.forRoot(config),
+        EventStoreModule.forRoot(config.EVENT_STORE_URL),
         ...(config.REDIS_URL ? [RedisModule.forRoot(config.REDIS_URL)] : []),
         HealthModule,
         ApiModule,

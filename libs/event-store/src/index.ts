@@ -44,3 +44,9 @@ export {
   type DomainEvent,
   type HandleCommandOptions,
 } from './command/handle-command';
+export {
+  EventStoreModule,
+  type EventStoreModuleAsyncOptions,
+  type EventStoreModuleOptions,
+} from './nest/event-store.module';
+export { UnsupportedEventStoreUrl, openEventStore } from './nest/open-event-store';

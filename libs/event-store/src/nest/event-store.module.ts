@@ -1,0 +1,44 @@
+import { type DynamicModule, Inject, Module, type ModuleMetadata, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '../port/event-store.port';
+import { openEventStore } from './open-event-store';
+
+export interface EventStoreModuleOptions {
+  /** `sqlite:<path>`, `memory:` or `esdb://…`; see `openEventStore`. */
+  readonly url: string;
+}
+
+export interface EventStoreModuleAsyncOptions {
+  readonly imports?: ModuleMetadata['imports'];
+  readonly inject?: readonly (string | symbol | (abstract new (...args: never[]) => unknown))[];
+  readonly useFactory: (...args: never[]) => EventStoreModuleOptions | Promise<EventStoreModuleOptions>;
+}
+
+/** Provides {@link EVENT_STORE} everywhere, opened at start from a URL, closed at shutdown. */
+@Module({})
+export class EventStoreModule implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  static forRoot(url: string): DynamicModule {
+    return EventStoreModule.forRootAsync({ useFactory: () => ({ url }) });
+  }
+
+  static forRootAsync({ imports = [], inject = [], useFactory }: EventStoreModuleAsyncOptions): DynamicModule {
+    return {
+      module: EventStoreModule,
+      global: true,
+      imports,
+      providers: [
+        {
+          provide: EVENT_STORE,
+          inject: [...inject],
+          useFactory: async (...args: never[]) => openEventStore((await useFactory(...args)).url),
+        },
+      ],
+      exports: [EVENT_STORE],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
