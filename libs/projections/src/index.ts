@@ -8,3 +8,25 @@ export {
   type ProjectionRunnerOptions,
   type RunnerState,
 } from './runner/projection-runner';
+export {
+  QUEUE_STATUSES,
+  nextEntry,
+  openQueueProjection,
+  statusOf,
+  type QueueEntry,
+  type QueueStatus,
+} from './open-queue/open-queue.projection';
+export { complianceProjection, isoWeekOf } from './compliance/compliance.projection';
+export { customersProjection } from './customers/customers.projection';
+export { breachLogProjection } from './breach-log/breach-log.projection';
+export {
+  ReadModelQueries,
+  type BreachLogItem,
+  type ComplianceFigures,
+  type CustomerItem,
+  type OpenQueueFilter,
+  type OpenQueueItem,
+  type Page,
+  type PageRequest,
+} from './queries/read-model-queries';
+export { READ_MODELS } from './read-models';

@@ -1,0 +1,75 @@
+import type { RecordedEvent } from '@app/event-store';
+import type { Projection } from '../runner/projection';
+import { asTicketEvent } from '../shared/domain-event';
+
+/** Breach log: every breach and escalation, with the ticket's customer and plan; alerts are keyed by the event id. */
+export const breachLogProjection: Projection = {
+  name: 'breach_log',
+  version: 1,
+  tables: ['breach_log', 'breach_log_tickets'],
+  migrate: (db) =>
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS breach_log_tickets (
+        ticket_id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        plan TEXT NOT NULL,
+        subject TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS breach_log (
+        alert_id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        ticket_id TEXT NOT NULL,
+        customer_id TEXT NOT NULL,
+        plan TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        clock_id TEXT NOT NULL,
+        deadline TEXT NOT NULL,
+        occurred_at TEXT NOT NULL,
+        level INTEGER,
+        recipients TEXT NOT NULL,
+        policy_version TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS breach_log_by_time ON breach_log (occurred_at DESC, position DESC);
+    `),
+  bind: (db) => {
+    const saveTicket = db.prepare(
+      'INSERT OR REPLACE INTO breach_log_tickets (ticket_id, customer_id, plan, subject) VALUES (?, ?, ?, ?)',
+    );
+    const ticketOf = db.prepare<[string], { customer_id: string; plan: string; subject: string }>(
+      'SELECT customer_id, plan, subject FROM breach_log_tickets WHERE ticket_id = ?',
+    );
+    const save = db.prepare(
+      `INSERT OR IGNORE INTO breach_log (alert_id, position, kind, ticket_id, customer_id, plan, subject, clock_id,
+         deadline, occurred_at, level, recipients, policy_version)
+       VALUES (@alertId, @position, @kind, @ticketId, @customerId, @plan, @subject, @clockId, @deadline, @occurredAt,
+         @level, @recipients, @policyVersion)`,
+    );
+    return (recorded: RecordedEvent) => {
+      const event = asTicketEvent(recorded);
+      if (event?.type === 'TicketOpened') {
+        saveTicket.run(event.data.ticketId, event.data.customerId, event.data.plan, event.data.subject);
+        return;
+      }
+      if (event?.type !== 'SlaBreached' && event?.type !== 'SlaBreachEscalated') return;
+      const ticket = ticketOf.get(event.data.ticketId);
+      if (!ticket) return;
+      const { data } = event;
+      save.run({
+        alertId: recorded.id,
+        position: recorded.position,
+        kind: event.type === 'SlaBreached' ? 'breach' : 'escalation',
+        ticketId: data.ticketId,
+        customerId: ticket.customer_id,
+        plan: ticket.plan,
+        subject: ticket.subject,
+        clockId: data.clockId,
+        deadline: data.deadline,
+        occurredAt: event.type === 'SlaBreached' ? event.data.breachedAt : event.data.escalatedAt,
+        level: event.type === 'SlaBreachEscalated' ? event.data.level : null,
+        recipients: JSON.stringify(data.recipients),
+        policyVersion: data.policyVersion,
+      });
+    };
+  },
+};

@@ -1,0 +1,308 @@
+import type { Instant } from '@app/clock';
+import { suggestFlag, type FlagSuggestion } from '@app/domain';
+import type { PolicyLookup, SupportCalendar } from '@app/policy';
+import type { QueueEntry, QueueStatus } from '../open-queue/open-queue.projection';
+import type { ReadModelDb } from '../runner/read-model-db';
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total: number;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface OpenQueueItem {
+  readonly ticketId: string;
+  readonly customerId: string;
+  readonly customerName: string | null;
+  readonly plan: string;
+  readonly handlingPriority: 'standard' | 'priority';
+  readonly channel: string;
+  readonly subject: string;
+  readonly status: QueueStatus;
+  readonly receivedAt: Instant;
+  readonly deadline: Instant | null;
+  /** At the time of the query; negative once the deadline has passed; `null` when the clock is stopped. */
+  readonly businessMinutesLeft: number | null;
+  /** Whether support time is passing at the time of the query: a page counts down only while it is. */
+  readonly isCalendarOpen: boolean;
+  readonly policyVersion: string;
+  readonly atRiskAt: Instant | null;
+  readonly breachedAt: Instant | null;
+  readonly escalatedAt: Instant | null;
+}
+
+export interface OpenQueueFilter {
+  readonly plan?: string;
+  readonly status?: QueueStatus;
+  readonly customerId?: string;
+}
+
+export interface ComplianceFigures {
+  readonly plan: string;
+  readonly period: string;
+  readonly met: number;
+  readonly missed: number;
+  /** `met / (met + missed)`. */
+  readonly rate: number;
+  readonly medianBusinessMinutes: number;
+  readonly p90BusinessMinutes: number;
+}
+
+export interface CustomerItem {
+  readonly customerId: string;
+  readonly name: string;
+  readonly licences: number;
+  readonly plan: string;
+  readonly isPlanEligible: boolean;
+  readonly requiredLicences: number | null;
+  readonly isFlagged: boolean;
+  readonly flagReason: string | null;
+  readonly flaggedAt: Instant | null;
+  readonly isTrainingRequired: boolean;
+  readonly trainingCompletedAt: Instant | null;
+  readonly usage: FlagSuggestion;
+  readonly professionalServices: readonly { currency: string; hours: number; amount: number; entries: number }[];
+}
+
+export interface BreachLogItem {
+  readonly alertId: string;
+  readonly kind: 'breach' | 'escalation';
+  readonly ticketId: string;
+  readonly customerId: string;
+  readonly plan: string;
+  readonly subject: string;
+  readonly deadline: Instant;
+  readonly occurredAt: Instant;
+  readonly level: number | null;
+  readonly recipients: readonly string[];
+  readonly policyVersion: string;
+}
+
+/** `p` in [0, 1] over sorted values, nearest rank. */
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
+
+const round = (minutes: number): number => Math.round(minutes * 100) / 100;
+
+/** Answers the dashboards' questions from the read models; what depends on the time of asking is computed here. */
+export class ReadModelQueries {
+  constructor(
+    private readonly db: ReadModelDb,
+    private readonly policies: PolicyLookup,
+  ) {}
+
+  openQueue(filter: OpenQueueFilter, page: PageRequest, now: Instant): Page<OpenQueueItem> {
+    const where = [
+      ...(filter.plan ? ['q.plan = @plan'] : []),
+      ...(filter.status ? ['q.status = @status'] : []),
+      ...(filter.customerId ? ['q.customer_id = @customerId'] : []),
+    ];
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const params = { ...filter, ...page };
+    const { total } = this.db.prepare(`SELECT count(*) AS total FROM open_queue q ${clause}`).get(params) as {
+      total: number;
+    };
+    const rows = this.db
+      .prepare(
+        `SELECT q.entry, q.status, c.name FROM open_queue q LEFT JOIN open_queue_customers c USING (customer_id)
+         ${clause} ORDER BY q.priority_rank, q.deadline IS NULL, q.deadline, q.received_at, q.ticket_id
+         LIMIT @limit OFFSET @offset`,
+      )
+      .all(params) as { entry: string; status: QueueStatus; name: string | null }[];
+    const items = rows.map((row) => this.queueItem(JSON.parse(row.entry) as QueueEntry, row.status, row.name, now));
+    return { items, total, ...page };
+  }
+
+  compliance(period: 'week' | 'month', plan?: string): ComplianceFigures[] {
+    const rows = this.db
+      .prepare(
+        `SELECT plan, ${period} AS period, is_met, business_minutes FROM compliance_responses
+         ${plan ? 'WHERE plan = @plan' : ''} ORDER BY plan, period, business_minutes`,
+      )
+      .all({ plan }) as { plan: string; period: string; is_met: number; business_minutes: number }[];
+    const groups = new Map<string, typeof rows>();
+    for (const row of rows) {
+      const key = `${row.plan}\u0000${row.period}`;
+      groups.set(key, [...(groups.get(key) ?? []), row]);
+    }
+    return [...groups.values()].map((group) => {
+      const minutes = group.map((row) => row.business_minutes);
+      const met = group.filter((row) => row.is_met === 1).length;
+      const first = group[0] as (typeof rows)[number];
+      return {
+        plan: first.plan,
+        period: first.period,
+        met,
+        missed: group.length - met,
+        rate: round(met / group.length),
+        medianBusinessMinutes: round(percentile(minutes, 0.5)),
+        p90BusinessMinutes: round(percentile(minutes, 0.9)),
+      };
+    });
+  }
+
+  customers(
+    filter: { readonly plan?: string; readonly isFlagged?: boolean },
+    page: PageRequest,
+    now: Instant,
+  ): Page<CustomerItem> {
+    const where = [
+      ...(filter.plan ? ['plan = @plan'] : []),
+      ...(filter.isFlagged === undefined ? [] : ['is_flagged = @flagged']),
+    ];
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const params = { plan: filter.plan, flagged: filter.isFlagged ? 1 : 0, ...page };
+    const { total } = this.db.prepare(`SELECT count(*) AS total FROM customers ${clause}`).get(params) as {
+      total: number;
+    };
+    const rows = this.db
+      .prepare(`SELECT * FROM customers ${clause} ORDER BY name, customer_id LIMIT @limit OFFSET @offset`)
+      .all(params) as CustomerRow[];
+    return { items: rows.map((row) => this.customerItem(row, now)), total, ...page };
+  }
+
+  customer(customerId: string, now: Instant): CustomerItem | undefined {
+    const row = this.db.prepare('SELECT * FROM customers WHERE customer_id = ?').get(customerId) as
+      CustomerRow | undefined;
+    return row && this.customerItem(row, now);
+  }
+
+  breachLog(filter: { readonly kind?: string; readonly ticketId?: string }, page: PageRequest): Page<BreachLogItem> {
+    const where = [...(filter.kind ? ['kind = @kind'] : []), ...(filter.ticketId ? ['ticket_id = @ticketId'] : [])];
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const params = { ...filter, ...page };
+    const { total } = this.db.prepare(`SELECT count(*) AS total FROM breach_log ${clause}`).get(params) as {
+      total: number;
+    };
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM breach_log ${clause} ORDER BY occurred_at DESC, position DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all(params) as BreachLogRow[];
+    return {
+      items: rows.map((row) => ({
+        alertId: row.alert_id,
+        kind: row.kind,
+        ticketId: row.ticket_id,
+        customerId: row.customer_id,
+        plan: row.plan,
+        subject: row.subject,
+        deadline: row.deadline,
+        occurredAt: row.occurred_at,
+        level: row.level,
+        recipients: JSON.parse(row.recipients) as string[],
+        policyVersion: row.policy_version,
+      })),
+      total,
+      ...page,
+    };
+  }
+
+  /** The queue entry of one ticket, or `undefined` once it has left the queue. */
+  queueEntry(ticketId: string, now: Instant): OpenQueueItem | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT q.entry, q.status, c.name FROM open_queue q LEFT JOIN open_queue_customers c USING (customer_id)
+         WHERE q.ticket_id = ?`,
+      )
+      .get(ticketId) as { entry: string; status: QueueStatus; name: string | null } | undefined;
+    return row && this.queueItem(JSON.parse(row.entry) as QueueEntry, row.status, row.name, now);
+  }
+
+  private queueItem(entry: QueueEntry, status: QueueStatus, name: string | null, now: Instant): OpenQueueItem {
+    const calendar = this.policies.byVersion(entry.clock.policyVersion)?.calendar;
+    const { clock } = entry;
+    const deadline = clock.status === 'Running' ? clock.deadline : null;
+    return {
+      ticketId: entry.ticketId,
+      customerId: entry.customerId,
+      customerName: name,
+      plan: entry.plan,
+      handlingPriority: entry.handlingPriority,
+      channel: entry.channel,
+      subject: entry.subject,
+      status,
+      receivedAt: entry.receivedAt,
+      deadline,
+      businessMinutesLeft: minutesLeft(entry, calendar, now),
+      isCalendarOpen: calendar?.isOpen(now) ?? false,
+      policyVersion: clock.policyVersion,
+      atRiskAt: entry.atRiskAt,
+      breachedAt: entry.breachedAt,
+      escalatedAt: entry.escalatedAt,
+    };
+  }
+
+  private customerItem(row: CustomerRow, now: Instant): CustomerItem {
+    const receivedAt = (
+      this.db.prepare('SELECT received_at FROM customer_tickets WHERE customer_id = ?').all(row.customer_id) as {
+        received_at: string;
+      }[]
+    ).map((ticket) => ticket.received_at);
+    const policy = this.policies.byVersion(row.policy_version);
+    const billing = this.db
+      .prepare('SELECT currency, hours, amount, entries FROM customer_billing WHERE customer_id = ? ORDER BY currency')
+      .all(row.customer_id) as { currency: string; hours: number; amount: number; entries: number }[];
+    return {
+      customerId: row.customer_id,
+      name: row.name,
+      licences: row.licences,
+      plan: row.plan,
+      isPlanEligible: row.is_plan_eligible === 1,
+      requiredLicences: row.required_licences,
+      isFlagged: row.is_flagged === 1,
+      flagReason: row.flag_reason,
+      flaggedAt: row.flagged_at,
+      isTrainingRequired: row.is_training_required === 1,
+      trainingCompletedAt: row.training_completed_at,
+      usage: policy
+        ? suggestFlag({ licences: row.licences, ticketsReceivedAt: receivedAt, now }, policy)
+        : { isSuggested: false, ticketsInWindow: 0, ticketsPerLicence: 0, threshold: 0, windowDays: 0 },
+      professionalServices: billing,
+    };
+  }
+}
+
+interface CustomerRow {
+  readonly customer_id: string;
+  readonly name: string;
+  readonly licences: number;
+  readonly plan: string;
+  readonly policy_version: string;
+  readonly is_plan_eligible: number;
+  readonly required_licences: number | null;
+  readonly is_flagged: number;
+  readonly flag_reason: string | null;
+  readonly flagged_at: string | null;
+  readonly is_training_required: number;
+  readonly training_completed_at: string | null;
+}
+
+interface BreachLogRow {
+  readonly alert_id: string;
+  readonly kind: 'breach' | 'escalation';
+  readonly ticket_id: string;
+  readonly customer_id: string;
+  readonly plan: string;
+  readonly subject: string;
+  readonly deadline: string;
+  readonly occurred_at: string;
+  readonly level: number | null;
+  readonly recipients: string;
+  readonly policy_version: string;
+}
+
+const minutesLeft = (entry: QueueEntry, calendar: SupportCalendar | undefined, now: Instant): number | null => {
+  const { clock } = entry;
+  if (clock.status === 'Paused') return round(clock.allowanceMinutes - clock.elapsedMinutes);
+  if (clock.status !== 'Running' || !calendar) return null;
+  return Date.parse(now) <= Date.parse(clock.deadline)
+    ? round(calendar.supportMinutesBetween(now, clock.deadline))
+    : -round(calendar.supportMinutesBetween(clock.deadline, now));
+};
