@@ -32,3 +32,5 @@ export { planTimers } from './planning/plan-timers';
 export type { EscalationParameters, PlanningCalendar, RunningClock } from './planning/plan-timers';
 export { diffTimers, reconcileTimers } from './reconciliation/reconcile-timers';
 export type { ReconciliationReport, TimerDiff } from './reconciliation/reconcile-timers';
+export { TimerHandlerMissing, TimersModule } from './timers/timers.module';
+export type { TimersModuleAsyncOptions, TimersModuleOptions } from './timers/timers.module';
