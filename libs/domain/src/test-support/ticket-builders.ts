@@ -1,0 +1,141 @@
+import type { Instant } from '@app/clock';
+import type { Channel, Plan, PolicyLookup, Service } from '@app/policy';
+import type { CommandMetadata } from '../command';
+import type { CustomerStanding } from '../customer';
+import {
+  decideTicket,
+  evolveTicket,
+  FIRST_RESPONSE_CLOCK,
+  initialTicketState,
+  type SlaClockSnapshot,
+  type TicketCommand,
+  type TicketContext,
+  type TicketEvent,
+  type TicketOpened,
+  type TicketState,
+} from '../ticket';
+import { metadata, NOW } from './commands';
+import { specify } from './given-when-then';
+import { bookOf, FIRST_POLICY } from './policies';
+
+export const TICKET_ID = 't-1';
+export const CUSTOMER = 'acme';
+
+export const aStanding = (o: Partial<CustomerStanding> = {}): CustomerStanding => ({
+  customerId: CUSTOMER,
+  plan: 'premium',
+  licences: 12,
+  isPlanEligible: true,
+  isFlagged: false,
+  isTrainingRequired: false,
+  ...o,
+});
+
+export const ticketContext = (
+  o: { customer?: Partial<CustomerStanding> | null; policies?: PolicyLookup } = {},
+): TicketContext => ({
+  policies: o.policies ?? bookOf(FIRST_POLICY),
+  customer: o.customer === null ? null : aStanding(o.customer ?? {}),
+});
+
+export const ticketSpec = specify(
+  { initialState: initialTicketState, evolve: evolveTicket, decide: decideTicket },
+  ticketContext(),
+);
+
+export const fold = (events: readonly TicketEvent[], state: TicketState = initialTicketState): TicketState =>
+  events.reduce(evolveTicket, state);
+
+/** The events a command adds to a history; fails the test on a refusal. */
+export const decided = (
+  given: readonly TicketEvent[],
+  command: TicketCommand,
+  context: TicketContext = ticketContext(),
+): TicketEvent[] => {
+  const result = decideTicket(command, fold(given), context);
+  if (result instanceof Error) throw result;
+  return [...given, ...result];
+};
+
+export const anOpenTicket = (
+  o: { channel?: Channel; service?: Service; subject?: string; receivedAt?: Instant; now?: Instant } = {},
+): Extract<TicketCommand, { type: 'OpenTicket' }> => ({
+  type: 'OpenTicket',
+  data: {
+    ticketId: TICKET_ID,
+    customerId: CUSTOMER,
+    channel: o.channel ?? 'email',
+    subject: o.subject ?? 'Cannot connect',
+    ...(o.service === undefined ? {} : { service: o.service }),
+    ...(o.receivedAt === undefined ? {} : { receivedAt: o.receivedAt }),
+  },
+  metadata: metadata({ now: o.now ?? o.receivedAt ?? NOW }),
+});
+
+export const aTicketCommand = <T extends TicketCommand['type']>(
+  type: T,
+  data: Omit<Extract<TicketCommand, { type: T }>['data'], 'ticketId'>,
+  meta: Partial<CommandMetadata> & { role?: string } = {},
+): Extract<TicketCommand, { type: T }> =>
+  ({ type, data: { ticketId: TICKET_ID, ...data }, metadata: metadata(meta) }) as unknown as Extract<
+    TicketCommand,
+    { type: T }
+  >;
+
+const ALLOWANCE: Record<Plan, number> = { standard: 1260, priority: 630, premium: 240 };
+
+export const anSla = (o: Partial<SlaClockSnapshot> & { deadline?: Instant } = {}): SlaClockSnapshot =>
+  ({
+    clockId: FIRST_RESPONSE_CLOCK,
+    policyVersion: '2017-11-23',
+    calendarId: 'quebec-support-hours',
+    baseAllowanceMinutes: 240,
+    extensionMinutes: 0,
+    allowanceMinutes: 240,
+    elapsedMinutes: 0,
+    asOf: NOW,
+    isPausedForTraining: false,
+    timerGeneration: 0,
+    status: 'Running',
+    deadline: '2026-11-30T19:00:00.000Z',
+    ...o,
+  }) as SlaClockSnapshot;
+
+export const aTicketOpened = (
+  o: {
+    plan?: Plan;
+    channel?: Channel;
+    service?: Service;
+    receivedAt?: Instant;
+    openedAt?: Instant;
+    deadline?: Instant;
+    standing?: Partial<TicketOpened['data']['standing']>;
+  } = {},
+): TicketOpened => {
+  const plan = o.plan ?? 'premium';
+  const receivedAt = o.receivedAt ?? NOW;
+  return {
+    type: 'TicketOpened',
+    data: {
+      ticketId: TICKET_ID,
+      customerId: CUSTOMER,
+      channel: o.channel ?? 'email',
+      ...(o.service === undefined ? {} : { service: o.service }),
+      subject: 'Cannot connect',
+      plan,
+      handlingPriority: plan === 'standard' ? 'standard' : 'priority',
+      standing: { licences: 12, isPlanEligible: true, isFlagged: false, isTrainingRequired: false, ...o.standing },
+      policyVersion: '2017-11-23',
+      calendarId: 'quebec-support-hours',
+      receivedAt,
+      openedBy: 'agent-1',
+      openedAt: o.openedAt ?? receivedAt,
+      sla: anSla({
+        baseAllowanceMinutes: ALLOWANCE[plan],
+        allowanceMinutes: ALLOWANCE[plan],
+        asOf: receivedAt,
+        deadline: o.deadline ?? '2026-11-30T19:00:00.000Z',
+      }),
+    },
+  };
+};
