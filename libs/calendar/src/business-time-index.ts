@@ -68,15 +68,11 @@ export class BusinessTimeIndex {
   /** The first open instant at or after `instant`, or `undefined` when there is none up to `limit`. */
   nextOpening(instant: number, limit: number): number | undefined {
     let key = chunkKey(instant);
-    let chunk = this.chunkAt(key);
+    const chunk = this.chunkAt(key);
     const index = firstEndingAfter(chunk.ends, instant);
-    if (index < chunk.starts.length) return Math.max(chunk.starts[index]!, instant);
-    while ((key + 1) * CHUNK_MS <= limit) {
-      chunk = this.chunkAt(++key);
-      const opening = chunk.starts[0];
-      if (opening !== undefined) return opening <= limit ? opening : undefined;
-    }
-    return undefined;
+    let opening = index < chunk.starts.length ? Math.max(chunk.starts[index]!, instant) : undefined;
+    while (opening === undefined && (key + 1) * CHUNK_MS <= limit) opening = this.chunkAt(++key).starts[0];
+    return opening !== undefined && opening <= limit ? opening : undefined;
   }
 
   businessMsBetween(from: number, to: number): number {
@@ -137,19 +133,15 @@ export class BusinessTimeIndex {
     return chunk;
   }
 
-  private midnight(day: number): number {
-    return instantOfWallTime(this.zone, day * DAY_MS);
-  }
-
-  private dayIntervals(day: number, dayStart: number, dayEnd: number): (readonly [number, number])[] {
-    const isRegularDay = dayEnd - dayStart === DAY_MS && this.zone.offset(dayStart) === this.zone.offset(dayEnd - 1);
+  private dayIntervals(day: number, dayStart: number, dayEnd: number, isRegularDay: boolean): [number, number][] {
     const instantOf = (minute: number): number =>
       isRegularDay ? dayStart + minute * MINUTE_MS : instantOfWallTime(this.zone, day * DAY_MS + minute * MINUTE_MS);
     // Wall-clock intervals may overlap or invert around a DST gap; clipping to the day keeps days disjoint.
     return (this.week[isoWeekday(day)] ?? [])
-      .map(
-        ([opening, closing]) => [Math.max(instantOf(opening), dayStart), Math.min(instantOf(closing), dayEnd)] as const,
-      )
+      .map(([opening, closing]): [number, number] => [
+        Math.max(instantOf(opening), dayStart),
+        Math.min(instantOf(closing), dayEnd),
+      ])
       .filter(([from, to]) => from < to)
       .sort((a, b) => a[0] - b[0]);
   }
@@ -162,11 +154,16 @@ export class BusinessTimeIndex {
     // Local days reach at most 14 hours either side of their UTC day: one day of margin covers them.
     const lastDay = (key + 1) * CHUNK_DAYS;
     let day = key * CHUNK_DAYS - 1;
-    let dayStart = this.midnight(day);
+    let dayStart = instantOfWallTime(this.zone, day * DAY_MS);
+    let offsetAtDayStart = this.zone.offset(dayStart);
     for (; day <= lastDay; day++) {
-      const dayEnd = this.midnight(day + 1);
+      // A day that starts at a real midnight and ends with the same offset is 24 hours of one offset.
+      const offsetAtNextDay = this.zone.offset(dayStart + DAY_MS);
+      const isRegularDay =
+        dayStart + offsetAtDayStart * MINUTE_MS === day * DAY_MS && offsetAtNextDay === offsetAtDayStart;
+      const dayEnd = isRegularDay ? dayStart + DAY_MS : instantOfWallTime(this.zone, (day + 1) * DAY_MS);
       if (dayEnd > chunkStart && dayStart < chunkEnd && !this.isHoliday(day)) {
-        for (const [from, to] of this.dayIntervals(day, dayStart, dayEnd)) {
+        for (const [from, to] of this.dayIntervals(day, dayStart, dayEnd, isRegularDay)) {
           const [start, end] = [Math.max(from, chunkStart), Math.min(to, chunkEnd)];
           if (start >= end) continue;
           const last = ends.length - 1;
@@ -178,6 +175,7 @@ export class BusinessTimeIndex {
         }
       }
       dayStart = dayEnd;
+      offsetAtDayStart = isRegularDay ? offsetAtNextDay : this.zone.offset(dayEnd);
     }
     const before = new Float64Array(starts.length);
     let total = 0;

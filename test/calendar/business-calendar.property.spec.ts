@@ -1,0 +1,231 @@
+import fc from 'fast-check';
+import { DateTime, Settings } from 'luxon';
+import { BusinessCalendar, HorizonExceeded, type OpeningHours, type WeeklySchedule } from '@app/calendar';
+import { ReferenceCalendar, type ReferenceSpecification } from './reference-calendar';
+
+Settings.defaultZone = 'utc';
+Settings.throwOnInvalid = true;
+
+const ZONES = [
+  'America/Toronto',
+  'Europe/London',
+  'Europe/Dublin',
+  'America/Santiago',
+  'America/Sao_Paulo',
+  'America/Havana',
+  'Asia/Tehran',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+  'Pacific/Apia',
+  'Africa/Casablanca',
+  'America/St_Johns',
+  'Antarctica/Troll',
+  'Asia/Kathmandu',
+  'UTC',
+] as const;
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const DAY_MINUTES = 24 * 60;
+
+const wallTime = (minute: number): string =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/** Boundaries lean towards whole hours and midnight, where clocks change and where `24:00` bugs live. */
+const boundary = fc.oneof(
+  fc.integer({ min: 0, max: DAY_MINUTES }),
+  fc.integer({ min: 0, max: 24 }).map((hour) => hour * 60),
+  fc.constantFrom(0, DAY_MINUTES),
+);
+
+const dayHours: fc.Arbitrary<readonly OpeningHours[]> = fc.oneof(
+  fc.constant([]),
+  fc.constant([['00:00', '24:00'] as const]),
+  fc.array(boundary, { minLength: 2, maxLength: 6 }).map((minutes) => {
+    const sorted = [...minutes].sort((a, b) => a - b);
+    const pairs: OpeningHours[] = [];
+    for (let index = 0; index + 1 < sorted.length; index += 2) {
+      const [opening, closing] = [sorted[index]!, sorted[index + 1]!];
+      if (opening < closing) pairs.push([wallTime(opening), wallTime(closing)]);
+    }
+    return pairs;
+  }),
+);
+
+const weekly: fc.Arbitrary<WeeklySchedule> = fc
+  .tuple(...WEEKDAYS.map(() => dayHours))
+  .map((days) => Object.fromEntries(WEEKDAYS.map((weekday, index) => [weekday, days[index]!])))
+  .filter((schedule) => Object.values(schedule).some((hours) => hours.length > 0));
+
+const instantArbitrary = (fromYear: number, toYear: number) =>
+  fc
+    .record({
+      year: fc.integer({ min: fromYear, max: toYear }),
+      month: fc.oneof(fc.integer({ min: 1, max: 12 }), fc.constantFrom(3, 4, 9, 10, 11)),
+      day: fc.integer({ min: 1, max: 28 }),
+      minute: fc.oneof(fc.integer({ min: 0, max: DAY_MINUTES - 1 }), fc.integer({ min: 0, max: 4 * 60 })),
+      millisecond: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 59_999 })),
+      isUtc: fc.boolean(),
+    })
+    .map(
+      (parts) =>
+        (zone: string): DateTime =>
+          DateTime.fromObject(
+            { year: parts.year, month: parts.month, day: parts.day, hour: Math.floor(parts.minute / 60) },
+            { zone },
+          )
+            .plus({ minutes: parts.minute % 60, milliseconds: parts.millisecond })
+            .setZone(parts.isUtc ? 'utc' : zone),
+    );
+
+const specification: fc.Arbitrary<ReferenceSpecification> = fc
+  .record({
+    timeZone: fc.constantFrom(...ZONES),
+    weekly,
+    holidays: fc.array(
+      fc.date({ min: new Date('1989-12-01T00:00:00Z'), max: new Date('2062-12-31T00:00:00Z'), noInvalidDate: true }),
+      { maxLength: 40 },
+    ),
+    horizonYears: fc.constantFrom(20, 3),
+  })
+  .map((spec) => ({ ...spec, holidays: spec.holidays.map((date) => date.toISOString().slice(0, 10)) }));
+
+const allowance = fc.oneof(
+  fc.integer({ min: 0, max: 3000 }),
+  fc.constantFrom(240, 630, 1260, 30_000),
+  fc.integer({ min: 0, max: 500_000 }),
+);
+
+/** The outcome of a call, so that both calendars can be compared even when they refuse. */
+const outcome = <T>(call: () => T): T | 'horizon-exceeded' => {
+  try {
+    return call();
+  } catch (error) {
+    if (error instanceof HorizonExceeded) return 'horizon-exceeded';
+    throw error;
+  }
+};
+
+const asInstant = (value: DateTime | 'horizon-exceeded') =>
+  value === 'horizon-exceeded' ? value : { epochMs: value.toMillis(), zone: value.zoneName };
+
+describe('BusinessCalendar against the reference calendar, over random schedules, zones and holidays', () => {
+  it('given any start and allowance, then addBusinessMinutes and explain match the reference to the millisecond', () => {
+    fc.assert(
+      fc.property(specification, instantArbitrary(1990, 2060), allowance, (spec, startIn, minutes) => {
+        const start = startIn(spec.timeZone);
+        const calendar = BusinessCalendar.create(spec);
+        const reference = new ReferenceCalendar(spec);
+
+        const expected = outcome(() => reference.addBusinessMinutes(start, minutes));
+        expect(asInstant(outcome(() => calendar.addBusinessMinutes(start, minutes)))).toEqual(asInstant(expected));
+        if (expected !== 'horizon-exceeded' && minutes <= 3000) {
+          const explained = calendar
+            .explain(start, minutes)
+            .map(({ start: from, end }) => [from.toMillis(), end.toMillis()]);
+          expect(explained).toEqual(reference.explain(start, minutes));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('given any two instants, then businessMinutesBetween, isOpen and nextOpening match the reference', () => {
+    fc.assert(
+      fc.property(
+        specification,
+        instantArbitrary(1990, 2060),
+        fc.integer({ min: -86_400_000, max: 90 * 86_400_000 }),
+        (spec, fromIn, spanMs) => {
+          const from = fromIn(spec.timeZone);
+          const to = from.plus({ milliseconds: spanMs });
+          const calendar = BusinessCalendar.create(spec);
+          const reference = new ReferenceCalendar(spec);
+
+          expect(calendar.businessMinutesBetween(from, to)).toBe(reference.businessMinutesBetween(from, to));
+          expect(calendar.isOpen(from)).toBe(reference.isOpen(from));
+          expect(calendar.isOpen(to)).toBe(reference.isOpen(to));
+          expect(asInstant(outcome(() => calendar.nextOpening(from)))).toEqual(
+            asInstant(outcome(() => reference.nextOpening(from))),
+          );
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('BusinessCalendar laws', () => {
+  const scenario = fc.record({
+    spec: specification,
+    startIn: instantArbitrary(1990, 2060),
+    minutes: allowance,
+    moreMinutes: fc.integer({ min: 0, max: 5000 }),
+    laterMs: fc.integer({ min: 0, max: 10 * 86_400_000 }),
+  });
+
+  it('given any start and whole-minute allowance, then businessMinutesBetween(s, addBusinessMinutes(s, m)) is m', () => {
+    fc.assert(
+      fc.property(scenario, ({ spec, startIn, minutes }) => {
+        const start = startIn(spec.timeZone);
+        const calendar = BusinessCalendar.create(spec);
+        const deadline = outcome(() => calendar.addBusinessMinutes(start, minutes));
+        fc.pre(deadline !== 'horizon-exceeded');
+
+        expect(calendar.businessMinutesBetween(start, deadline)).toBe(minutes);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('given a later start or a larger allowance, then the deadline is never earlier', () => {
+    fc.assert(
+      fc.property(scenario, ({ spec, startIn, minutes, moreMinutes, laterMs }) => {
+        const start = startIn(spec.timeZone);
+        const calendar = BusinessCalendar.create(spec);
+        const deadline = outcome(() => calendar.addBusinessMinutes(start, minutes).toMillis());
+        const withMore = outcome(() => calendar.addBusinessMinutes(start, minutes + moreMinutes).toMillis());
+        const startingLater = outcome(() =>
+          calendar.addBusinessMinutes(start.plus({ milliseconds: laterMs }), minutes).toMillis(),
+        );
+        fc.pre(deadline !== 'horizon-exceeded' && withMore !== 'horizon-exceeded');
+        fc.pre(startingLater !== 'horizon-exceeded');
+
+        expect(withMore).toBeGreaterThanOrEqual(deadline);
+        expect(startingLater).toBeGreaterThanOrEqual(deadline);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('given a positive allowance, then the deadline is inside business time or exactly a closing time, in the calendar zone', () => {
+    fc.assert(
+      fc.property(scenario, ({ spec, startIn, minutes }) => {
+        fc.pre(minutes > 0);
+        const calendar = BusinessCalendar.create(spec);
+        const deadline = outcome(() => calendar.addBusinessMinutes(startIn(spec.timeZone), minutes));
+        fc.pre(deadline !== 'horizon-exceeded');
+
+        const isClosingTime = !calendar.isOpen(deadline) && calendar.isOpen(deadline.minus({ milliseconds: 1 }));
+        expect(calendar.isOpen(deadline) || isClosingTime).toBe(true);
+        expect(deadline.zoneName).toBe(spec.timeZone);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('given holidays as a function of the year, then the calendar equals the one given the same dates as a list', () => {
+    fc.assert(
+      fc.property(scenario, ({ spec, startIn, minutes }) => {
+        const start = startIn(spec.timeZone);
+        const byYear = BusinessCalendar.create({
+          ...spec,
+          holidays: (year) => spec.holidays.filter((date) => date.startsWith(String(year))),
+        });
+
+        expect(asInstant(outcome(() => byYear.addBusinessMinutes(start, minutes)))).toEqual(
+          asInstant(outcome(() => BusinessCalendar.create(spec).addBusinessMinutes(start, minutes))),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
