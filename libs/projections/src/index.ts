@@ -30,3 +30,14 @@ export {
   type PageRequest,
 } from './queries/read-model-queries';
 export { READ_MODELS } from './read-models';
+export {
+  historyEntry,
+  replayTicket,
+  type ConsumedSupportInterval,
+  type DeadlineExplanation,
+  type DeadlineStep,
+  type HistoryEntry,
+  type TicketAsOf,
+} from './audit/ticket-audit';
+export { Scenario, firstPolicy, policyBookOf } from './test-support/scenario';
+export { supportDay } from './test-support/support-day';

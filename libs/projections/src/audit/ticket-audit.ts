@@ -1,0 +1,224 @@
+import type { Instant } from '@app/clock';
+import {
+  assertNever,
+  evolveTicket,
+  initialTicketState,
+  type SlaClockSnapshot,
+  type TicketEvent,
+  type TicketState,
+} from '@app/domain';
+import type { Actor, RecordedEvent } from '@app/event-store';
+import type { PolicyLookup, Relaxation } from '@app/policy';
+import { DateTime } from 'luxon';
+import { asTicketEvent } from '../shared/domain-event';
+
+/** One recorded event with its metadata: who, when, under which policy version, caused by what. */
+export interface HistoryEntry {
+  readonly position: number;
+  readonly revision: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly recordedAt: Instant;
+  readonly actor: Actor;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly schemaVersion: number;
+  readonly policyVersion: string | null;
+  readonly data: unknown;
+}
+
+export interface ConsumedSupportInterval {
+  readonly start: Instant;
+  readonly end: Instant;
+  readonly minutes: number;
+}
+
+/** An event that set the first-response clock, and what the clock became. */
+export interface DeadlineStep {
+  readonly eventId: string;
+  readonly position: number;
+  readonly type: string;
+  readonly recordedAt: Instant;
+  readonly actor: Actor;
+  readonly cause: string;
+  readonly policyVersion: string;
+  readonly calendarId: string;
+  readonly status: SlaClockSnapshot['status'];
+  readonly deadline: Instant | null;
+  readonly baseAllowanceMinutes: number;
+  readonly relaxation: Relaxation | null;
+  readonly extensionMinutes: number;
+  readonly allowanceMinutes: number;
+  readonly elapsedMinutes: number;
+  /** For a running clock: the support time it has left to consume, from `calendar.explain`, ending at the deadline. */
+  readonly supportIntervals: readonly ConsumedSupportInterval[];
+}
+
+/** Why the deadline is what it is: the clock's terms now, and every step that shaped it. */
+export interface DeadlineExplanation {
+  readonly policyVersion: string;
+  readonly calendar: { readonly id: string; readonly timeZone: string | null };
+  readonly status: SlaClockSnapshot['status'];
+  readonly deadline: Instant | null;
+  readonly allowance: {
+    readonly baseMinutes: number;
+    readonly relaxation: Relaxation | null;
+    readonly extensionMinutes: number;
+    readonly effectiveMinutes: number;
+  };
+  readonly elapsedMinutes: number;
+  readonly supportIntervals: readonly ConsumedSupportInterval[];
+  readonly steps: readonly DeadlineStep[];
+}
+
+export interface TicketAsOf {
+  readonly ticketId: string;
+  /** `null`: every recorded event. */
+  readonly asOf: Instant | null;
+  readonly eventsApplied: number;
+  readonly lastPosition: number | null;
+  readonly state: TicketState;
+  readonly explanation: DeadlineExplanation | null;
+}
+
+export const historyEntry = (event: RecordedEvent): HistoryEntry => {
+  const data = event.data as { policyVersion?: unknown; sla?: { policyVersion?: unknown } } | null;
+  const policyVersion = data?.policyVersion ?? data?.sla?.policyVersion;
+  return {
+    position: event.position,
+    revision: event.revision,
+    eventId: event.id,
+    type: event.type,
+    recordedAt: event.metadata.recordedAt,
+    actor: event.metadata.actor,
+    correlationId: event.metadata.correlationId,
+    causationId: event.metadata.causationId,
+    schemaVersion: event.metadata.schemaVersion,
+    policyVersion: typeof policyVersion === 'string' ? policyVersion : null,
+    data: event.data,
+  };
+};
+
+const slaOf = (event: TicketEvent): SlaClockSnapshot | undefined => {
+  if (event.type === 'TicketResponded') return event.data.isFirstResponse ? event.data.sla : undefined;
+  return 'sla' in event.data ? event.data.sla : undefined;
+};
+
+const relaxationText = (relaxation: Relaxation | undefined): string =>
+  !relaxation ? 'none' : relaxation.mode === 'extend' ? `allowance ×${relaxation.factor}` : 'SLA suspended';
+
+const causeOf = (event: TicketEvent, sla: SlaClockSnapshot): string => {
+  switch (event.type) {
+    case 'TicketOpened':
+      return `opened under policy ${event.data.policyVersion}: ${sla.allowanceMinutes} support minutes for a ${event.data.plan} ticket`;
+    case 'TicketResponded':
+      return event.data.isFirstResponse ? `first response, deadline ${event.data.outcome}` : 'response';
+    case 'SlaRelaxed':
+      return `customer flagged: ${relaxationText(sla.relaxation)}`;
+    case 'SlaRelaxationEnded':
+      return 'flag cleared: relaxation ended';
+    case 'SlaClockPausedForTraining':
+      return `training required: clock paused with ${event.data.remainingMinutes} support minutes left`;
+    case 'SlaClockResumed':
+      return `clock resumed with ${event.data.remainingMinutes} support minutes left`;
+    case 'TicketMarkedOutOfScope':
+      return `out of scope (${event.data.category}): clock stopped`;
+    case 'DeadlineWaived':
+      return `deadline waived by ${event.data.waivedBy} (${event.data.waivedByRole}): ${event.data.reason}`;
+    case 'DeadlineExtended':
+      return `deadline extended by ${event.data.extensionMinutes} support minutes by ${event.data.extendedBy} (${event.data.extendedByRole}): ${event.data.reason}`;
+    case 'TicketReplanned':
+      return `re-planned from policy ${event.data.previousPolicyVersion} to ${event.data.policyVersion} by ${event.data.replannedBy}`;
+    case 'TicketResolved':
+      return 'resolved: clock stopped';
+    case 'TicketCustomerFlaggedExcessive':
+    case 'ProfessionalServicesOffered':
+    case 'ProfessionalServicesBilled':
+    case 'SlaAtRisk':
+    case 'SlaBreached':
+    case 'SlaBreachEscalated':
+      return event.type;
+    default:
+      return assertNever(event, '');
+  }
+};
+
+const toInstant = (dateTime: DateTime): Instant => dateTime.toUTC().toISO() ?? '';
+
+const intervalsLeft = (sla: SlaClockSnapshot, policies: PolicyLookup): ConsumedSupportInterval[] => {
+  const calendar = policies.byVersion(sla.policyVersion)?.calendar;
+  const remaining = sla.allowanceMinutes - sla.elapsedMinutes;
+  if (sla.status !== 'Running' || !calendar || remaining <= 0) return [];
+  return calendar.businessCalendar
+    .explain(DateTime.fromISO(sla.asOf, { zone: 'utc' }), remaining)
+    .map(({ start, end, minutes }) => ({ start: toInstant(start), end: toInstant(end), minutes }));
+};
+
+const stepOf = (recorded: RecordedEvent, event: TicketEvent, sla: SlaClockSnapshot, policies: PolicyLookup) => ({
+  eventId: recorded.id,
+  position: recorded.position,
+  type: recorded.type,
+  recordedAt: recorded.metadata.recordedAt,
+  actor: recorded.metadata.actor,
+  cause: causeOf(event, sla),
+  policyVersion: sla.policyVersion,
+  calendarId: sla.calendarId,
+  status: sla.status,
+  deadline: sla.status === 'Running' ? sla.deadline : null,
+  baseAllowanceMinutes: sla.baseAllowanceMinutes,
+  relaxation: sla.relaxation ?? null,
+  extensionMinutes: sla.extensionMinutes,
+  allowanceMinutes: sla.allowanceMinutes,
+  elapsedMinutes: sla.elapsedMinutes,
+  supportIntervals: intervalsLeft(sla, policies),
+});
+
+/**
+ * The ticket as it stood at `asOf`, folded from the events recorded up to then (all of them without `asOf`), with the
+ * explanation of its first-response deadline. Nothing is recomputed with today's rules: the deadlines are the
+ * recorded ones; the calendar only lists the support time they consume.
+ */
+export const replayTicket = (
+  ticketId: string,
+  events: readonly RecordedEvent[],
+  asOf: Instant | undefined,
+  policies: PolicyLookup,
+): TicketAsOf => {
+  const until = asOf === undefined ? Infinity : Date.parse(asOf);
+  let state: TicketState = initialTicketState;
+  let applied = 0;
+  let lastPosition: number | null = null;
+  const steps: { recorded: RecordedEvent; event: TicketEvent; sla: SlaClockSnapshot }[] = [];
+  for (const recorded of events) {
+    if (Date.parse(recorded.metadata.recordedAt) > until) continue;
+    const event = asTicketEvent(recorded);
+    if (!event) continue;
+    state = evolveTicket(state, event);
+    applied++;
+    lastPosition = recorded.position;
+    const sla = slaOf(event);
+    if (sla) steps.push({ recorded, event, sla });
+  }
+  const current = steps[steps.length - 1];
+  const explanation: DeadlineExplanation | null = current
+    ? {
+        policyVersion: current.sla.policyVersion,
+        calendar: {
+          id: current.sla.calendarId,
+          timeZone: policies.byVersion(current.sla.policyVersion)?.calendar.timeZone ?? null,
+        },
+        status: current.sla.status,
+        deadline: current.sla.status === 'Running' ? current.sla.deadline : null,
+        allowance: {
+          baseMinutes: current.sla.baseAllowanceMinutes,
+          relaxation: current.sla.relaxation ?? null,
+          extensionMinutes: current.sla.extensionMinutes,
+          effectiveMinutes: current.sla.allowanceMinutes,
+        },
+        elapsedMinutes: current.sla.elapsedMinutes,
+        supportIntervals: intervalsLeft(current.sla, policies),
+        steps: steps.map(({ recorded, event, sla }) => stepOf(recorded, event, sla, policies)),
+      }
+    : null;
+  return { ticketId, asOf: asOf ?? null, eventsApplied: applied, lastPosition, state, explanation };
+};
