@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { type Timer, type TimerKind, timerId } from '@app/scheduling';
 
@@ -119,5 +120,49 @@ export class OwnRedis {
     await this.stop();
     const again = await OwnRedis.start(this.port);
     this.process = again.process;
+  }
+}
+
+export interface Received {
+  readonly path: string;
+  readonly body: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly status: number;
+}
+
+/** A real HTTP receiver whose answer to each request is chosen by `answer`. */
+export class Receiver {
+  readonly requests: Received[] = [];
+  private constructor(private readonly server: Server) {}
+
+  static async start(answer: (path: string, index: number) => number): Promise<Receiver> {
+    const server = createHttpServer();
+    const receiver = new Receiver(server);
+    server.on('request', (request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const path = request.url ?? '/';
+        const status = answer(path, receiver.requests.filter((r) => r.path === path).length);
+        receiver.requests.push({
+          path,
+          body: Buffer.concat(chunks).toString('utf8'),
+          headers: request.headers,
+          status,
+        });
+        response.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return receiver;
+  }
+
+  url(path: string): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }

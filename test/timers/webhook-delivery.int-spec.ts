@@ -1,6 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import {
   type Alert,
   IDEMPOTENCY_KEY_HEADER,
@@ -13,54 +11,10 @@ import {
 } from '@app/alerts';
 import { SystemClock } from '@app/clock';
 import type { BullJobWorker } from '@app/scheduling';
-import { REDIS_URL, requireRedis, uniqueQueueName, waitFor } from './support';
+import { Receiver, type Received, REDIS_URL, requireRedis, uniqueQueueName, waitFor } from './support';
 
 const SECRET = 'test-secret-0123456789';
 const clock = new SystemClock();
-
-interface Received {
-  readonly path: string;
-  readonly body: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly status: number;
-}
-
-/** A real HTTP receiver whose answer to each request is chosen by `answer`. */
-class Receiver {
-  readonly requests: Received[] = [];
-  private constructor(private readonly server: Server) {}
-
-  static async start(answer: (path: string, index: number) => number): Promise<Receiver> {
-    const server = createServer();
-    const receiver = new Receiver(server);
-    server.on('request', (request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const path = request.url ?? '/';
-        const status = answer(path, receiver.requests.filter((r) => r.path === path).length);
-        receiver.requests.push({
-          path,
-          body: Buffer.concat(chunks).toString('utf8'),
-          headers: request.headers,
-          status,
-        });
-        response.writeHead(status).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return receiver;
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 const anAlert = (kind: Alert['kind'] = 'breach'): Alert => ({
   alertId: randomUUID(),

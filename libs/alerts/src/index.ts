@@ -28,3 +28,5 @@ export type {
 export { LiveAlertStream } from './live/live-alert-stream';
 export { LogAlertSink } from './log/log-alert-sink';
 export type { AlertLogger } from './log/log-alert-sink';
+export { ALERT_SINK, AlertsMisconfigured, AlertsModule } from './alerts.module';
+export type { AlertsModuleAsyncOptions, AlertsModuleOptions } from './alerts.module';

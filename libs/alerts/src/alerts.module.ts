@@ -1,0 +1,126 @@
+import {
+  type DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  type ModuleMetadata,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Clock } from '@app/clock';
+import type { BullJobWorker, RetryPolicy } from '@app/scheduling';
+import { AlertDispatcher, type AlertRouting, type AlertSink } from './alert';
+import { LiveAlertStream } from './live/live-alert-stream';
+import { LogAlertSink } from './log/log-alert-sink';
+import { startWebhookDeliveryWorker, WebhookAlertSink, type WebhookTarget } from './webhook/webhook-alert-sink';
+
+export interface AlertsModuleOptions {
+  readonly clock: Clock;
+  /** Webhooks need Redis (deliveries are queued); without it alerts go to the log and the live stream only. */
+  readonly redisUrl?: string;
+  /** Default `alert-deliveries`. */
+  readonly queueName?: string;
+  readonly webhooks?: readonly WebhookTarget[];
+  /** Required with `webhooks`. */
+  readonly webhookSecret?: string;
+  /** Default {@link DEFAULT_ALERT_ROUTING}. */
+  readonly routing?: AlertRouting;
+  /** Default {@link DEFAULT_WEBHOOK_RETRY}: 8 attempts, exponential from 2 s. */
+  readonly retry?: RetryPolicy;
+  /** Deliver webhooks from this process (worker processes); default false. */
+  readonly deliver?: boolean;
+}
+
+export interface AlertsModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  readonly inject?: readonly (string | symbol | (abstract new (...args: never[]) => unknown))[];
+  readonly useFactory: (...args: never[]) => AlertsModuleOptions | Promise<AlertsModuleOptions>;
+}
+
+/** DI token of the {@link AlertSink} that publishes to every configured sink. */
+export const ALERT_SINK = Symbol('AlertSink');
+
+/** Webhooks were configured in a way that cannot work: said at start rather than discovered at the first breach. */
+export class AlertsMisconfigured extends Error {
+  readonly code = 'alerts-misconfigured';
+  constructor(readonly problem: string) {
+    super(problem);
+  }
+}
+
+const OPTIONS = Symbol('AlertsModuleOptions');
+const WEBHOOKS = Symbol('WebhookAlertSink');
+const DELIVERY_WORKER = Symbol('WebhookDeliveryWorker');
+const DEFAULT_QUEUE = 'alert-deliveries';
+
+const hasWebhooks = (options: AlertsModuleOptions): boolean => (options.webhooks?.length ?? 0) > 0;
+
+const openWebhooks = async (options: AlertsModuleOptions, logger: Logger): Promise<WebhookAlertSink | undefined> => {
+  if (!hasWebhooks(options)) return undefined;
+  if (options.redisUrl === undefined) throw new AlertsMisconfigured('alert webhooks need a Redis URL');
+  if (!options.webhookSecret) throw new AlertsMisconfigured('alert webhooks need a signing secret');
+  return WebhookAlertSink.open({
+    redisUrl: options.redisUrl,
+    queueName: options.queueName ?? DEFAULT_QUEUE,
+    targets: options.webhooks ?? [],
+    onError: (error) => logger.error(`alert queue: ${error.message}`),
+    ...(options.routing === undefined ? {} : { routing: options.routing }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+  });
+};
+
+const startDelivery = async (options: AlertsModuleOptions, logger: Logger): Promise<BullJobWorker | undefined> => {
+  if (!options.deliver || !hasWebhooks(options) || options.redisUrl === undefined || !options.webhookSecret) {
+    return undefined;
+  }
+  return startWebhookDeliveryWorker({
+    redisUrl: options.redisUrl,
+    queueName: options.queueName ?? DEFAULT_QUEUE,
+    secret: options.webhookSecret,
+    clock: options.clock,
+    onError: (error) => logger.error(`alert delivery worker: ${error.message}`),
+  });
+};
+
+/**
+ * Provides {@link ALERT_SINK} (log, live stream and, when configured, signed webhooks), the {@link LiveAlertStream}
+ * for the SSE endpoint, the {@link WebhookAlertSink} (for its failed set) and, with `deliver`, a delivery worker.
+ */
+@Module({})
+export class AlertsModule implements OnApplicationShutdown {
+  constructor(
+    private readonly live: LiveAlertStream,
+    @Inject(WEBHOOKS) private readonly webhooks: WebhookAlertSink | undefined,
+    @Inject(DELIVERY_WORKER) private readonly worker: BullJobWorker | undefined,
+  ) {}
+
+  static forRootAsync(options: AlertsModuleAsyncOptions): DynamicModule {
+    const logger = new Logger('Alerts');
+    return {
+      module: AlertsModule,
+      imports: options.imports ?? [],
+      providers: [
+        { provide: OPTIONS, inject: [...(options.inject ?? [])], useFactory: options.useFactory },
+        LiveAlertStream,
+        { provide: WEBHOOKS, inject: [OPTIONS], useFactory: (o: AlertsModuleOptions) => openWebhooks(o, logger) },
+        { provide: WebhookAlertSink, inject: [WEBHOOKS], useFactory: (sink: WebhookAlertSink | undefined) => sink },
+        {
+          provide: DELIVERY_WORKER,
+          inject: [OPTIONS],
+          useFactory: (o: AlertsModuleOptions) => startDelivery(o, logger),
+        },
+        {
+          provide: ALERT_SINK,
+          inject: [LiveAlertStream, WEBHOOKS],
+          useFactory: (live: LiveAlertStream, webhooks: WebhookAlertSink | undefined): AlertSink =>
+            new AlertDispatcher([new LogAlertSink(logger), live, ...(webhooks ? [webhooks] : [])]),
+        },
+      ],
+      exports: [ALERT_SINK, LiveAlertStream, WebhookAlertSink],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+    await this.webhooks?.close();
+    this.live.close();
+  }
+}

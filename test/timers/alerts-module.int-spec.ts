@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { Test } from '@nestjs/testing';
+import { firstValueFrom } from 'rxjs';
+import {
+  type Alert,
+  ALERT_SINK,
+  type AlertSink,
+  AlertsMisconfigured,
+  AlertsModule,
+  LiveAlertStream,
+  WebhookAlertSink,
+} from '@app/alerts';
+import { SystemClock } from '@app/clock';
+import type { AlertsModuleOptions } from '@app/alerts';
+import { Receiver, REDIS_URL, requireRedis, uniqueQueueName, waitFor } from './support';
+
+const boot = async (options: Omit<AlertsModuleOptions, 'clock'>) => {
+  const moduleRef = await Test.createTestingModule({
+    imports: [AlertsModule.forRootAsync({ useFactory: () => ({ clock: new SystemClock(), ...options }) })],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return app;
+};
+
+const anAlert = (): Alert => ({
+  alertId: randomUUID(),
+  kind: 'breach',
+  ticketId: randomUUID(),
+  clockId: 'first-response',
+  deadline: '2026-11-30T19:00:00.000Z',
+  occurredAt: '2026-11-30T19:00:00.120Z',
+});
+
+describe('AlertsModule', () => {
+  it('without webhooks, publishes to the live stream', async () => {
+    const app = await boot({});
+    const received = firstValueFrom(app.get(LiveAlertStream).alerts$);
+    const alert = anAlert();
+
+    await app.get<AlertSink>(ALERT_SINK).publish(alert);
+
+    expect(await received).toEqual(alert);
+    await app.close();
+  });
+
+  it('refuses webhooks without Redis', async () => {
+    await expect(
+      boot({ webhooks: [{ role: 'ops', url: 'http://127.0.0.1:9/ops' }], webhookSecret: 'x'.repeat(16) }),
+    ).rejects.toBeInstanceOf(AlertsMisconfigured);
+  });
+
+  it('with webhooks and delivery, posts each alert to the targets and exposes the failed set', async () => {
+    await requireRedis();
+    const receiver = await Receiver.start(() => 200);
+    const queueName = uniqueQueueName();
+    const app = await boot({
+      redisUrl: REDIS_URL,
+      queueName,
+      webhooks: [{ role: 'ops', url: receiver.url('/ops') }],
+      webhookSecret: 'test-secret-0123456789',
+      deliver: true,
+    });
+    const alert = anAlert();
+
+    await app.get<AlertSink>(ALERT_SINK).publish(alert);
+    await waitFor('the delivery', () => receiver.requests.length === 1);
+    const webhooks = app.get(WebhookAlertSink);
+    const failed = await webhooks.listFailedDeliveries();
+    await webhooks.destroy();
+    await app.close();
+    await receiver.close();
+
+    expect(JSON.parse(receiver.requests[0]?.body ?? '')).toEqual(alert);
+    expect(failed).toEqual([]);
+  });
+});
