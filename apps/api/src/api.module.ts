@@ -1,15 +1,20 @@
 import { Global, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { ApiKeysService } from './auth/api-keys.service';
 import { RateLimitGuard } from './auth/rate-limit.guard';
+import { CommandRunner } from './commands/command-runner';
+import { CustomersModule } from './customers/customers.module';
 import { JsonOnlyMiddleware } from './http/json-only.middleware';
 import { ProblemFilter } from './http/problem.filter';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
+import { PoliciesModule } from './policies/policies.module';
+import { TicketsModule } from './tickets/tickets.module';
 
 const RATE_WINDOW_MS = 60_000;
 
@@ -17,12 +22,16 @@ const RATE_WINDOW_MS = 60_000;
 @Global()
 @Module({
   imports: [
+    CqrsModule.forRoot(),
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
         throttlers: [{ ttl: RATE_WINDOW_MS, limit: config.RATE_LIMIT_PER_MINUTE }],
       }),
     }),
+    PoliciesModule,
+    CustomersModule,
+    TicketsModule,
   ],
   controllers: [ApiKeysController],
   providers: [
@@ -32,8 +41,9 @@ const RATE_WINDOW_MS = 60_000;
     RateLimitGuard,
     IdempotencyStore,
     IdempotencyInterceptor,
+    CommandRunner,
   ],
-  exports: [ApiKeysService, ApiKeyGuard, RateLimitGuard, IdempotencyStore, IdempotencyInterceptor],
+  exports: [ApiKeysService, ApiKeyGuard, RateLimitGuard, IdempotencyStore, IdempotencyInterceptor, CommandRunner],
 })
 export class ApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { jsonSchemaOf } from '../http/openapi';
-import { ZodBodyPipe } from '../http/zod-body.pipe';
+import { type BodyOf, ZodBodyPipe } from '../http/zod-body.pipe';
 import { Allow } from './allow.decorator';
 import { ApiKeysService, type KeySummary } from './api-keys.service';
 import { ADMINS, ROLES } from './roles';
@@ -24,7 +24,7 @@ export class ApiKeysController {
     description: 'The new key, shown this once; only its SHA-256 is stored.',
     schema: { example: { name: 'alice', role: 'agent', key: 'sla_3q2-7wEjR2mS0YkXl4m0s9Kf8Xo1v2bT6eQdJc5aN0A' } },
   })
-  create(@Body(new ZodBodyPipe(createKeySchema)) body: z.output<typeof createKeySchema>): {
+  create(@Body(new ZodBodyPipe(createKeySchema)) body: BodyOf<typeof createKeySchema>): {
     name: string;
     role: string;
     key: string;
