@@ -9,6 +9,7 @@ import {
   jsonEvent,
   type JSONType,
   type ResolvedEvent,
+  type StreamingRead,
 } from '@eventstore/db-client';
 import { EventStoreUnavailable } from '../port/event-store.errors';
 import type {
@@ -31,6 +32,19 @@ import { isWanted, ResubscribingSubscription } from './esdb-subscription';
 
 const PING_TIMEOUT_MS = 5_000;
 const KEEP_ALIVE_MS = '10000';
+
+/**
+ * Iterates a read; when the reader stops early the call is cancelled and what the client buffered is drained, since a
+ * destroyed client stream with buffered messages never finishes and `dispose()` waits for every stream to finish.
+ */
+async function* drained(read: StreamingRead<ResolvedEvent>): AsyncIterable<ResolvedEvent> {
+  try {
+    yield* read.iterator({ destroyOnReturn: false }) as AsyncIterable<ResolvedEvent>;
+  } finally {
+    await read.cancel();
+    read.resume();
+  }
+}
 
 /** Keep-alive on, whatever the connection string says: a dead connection is then noticed within seconds. */
 const withKeepAlive = (url: string): string => {
@@ -99,7 +113,7 @@ export class EsdbEventStore implements EventStore {
         maxCount: remaining,
       });
       try {
-        for await (const resolved of read as AsyncIterable<ResolvedEvent>) {
+        for await (const resolved of drained(read)) {
           const event = toRecordedEvent(resolved);
           if (!event) continue;
           yield event;
@@ -111,8 +125,6 @@ export class EsdbEventStore implements EventStore {
       } catch (error) {
         if (error instanceof StreamNotFoundError) return;
         if (!isTransient(error) || ++failures >= TRANSIENT_ATTEMPTS) throw translateError(error);
-      } finally {
-        await read.cancel();
       }
       if (from !== undefined && from < 0) return;
       await pause(backoffMs(failures));
@@ -132,7 +144,7 @@ export class EsdbEventStore implements EventStore {
         fromPosition: from === undefined ? START : { commit: from, prepare: from },
       });
       try {
-        for await (const resolved of read as AsyncIterable<ResolvedEvent>) {
+        for await (const resolved of drained(read)) {
           const event = toRecordedEvent(resolved);
           if (!event || (after !== undefined && event.position <= after)) continue;
           after = event.position;
@@ -144,8 +156,6 @@ export class EsdbEventStore implements EventStore {
         return;
       } catch (error) {
         if (!isTransient(error) || ++failures >= TRANSIENT_ATTEMPTS) throw translateError(error);
-      } finally {
-        await read.cancel();
       }
       await pause(backoffMs(failures));
     }
@@ -173,7 +183,7 @@ export class EsdbEventStore implements EventStore {
     });
     const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
     const answer = (async () => {
-      for await (const _ of read as AsyncIterable<ResolvedEvent>) break;
+      for await (const _ of drained(read)) break;
     })();
     try {
       await Promise.race([answer, timeout]);
@@ -181,7 +191,6 @@ export class EsdbEventStore implements EventStore {
       throw translateError(error);
     } finally {
       clearTimeout(timer);
-      await read.cancel();
     }
   }
 

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { EventStoreUnavailable, EventTooLarge, type NewEvent, type RecordedEvent } from '@app/event-store';
+import { describeEventStoreConformance } from '@app/event-store/conformance/event-store.conformance';
+import { EsdbEventStore } from '@app/event-store/esdb/esdb-event-store';
+import { EsdbTestServer } from './esdb-test-server';
+
+const WAIT_TIMEOUT_MS = 10_000;
+
+const anEvent = (data: unknown = { n: 1 }): NewEvent => ({
+  id: randomUUID(),
+  type: 'TestEventRecorded',
+  data,
+  metadata: {
+    correlationId: randomUUID(),
+    causationId: null,
+    actor: { id: 'esdb-spec', role: 'system' },
+    recordedAt: '2026-11-30T19:00:00.000Z',
+    schemaVersion: 1,
+  },
+});
+
+const collect = async (iterable: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> => {
+  const all: RecordedEvent[] = [];
+  for await (const event of iterable) all.push(event);
+  return all;
+};
+
+const waitFor = (condition: () => boolean): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => {
+      clearInterval(poll);
+      reject(new Error(`condition not met in ${WAIT_TIMEOUT_MS} ms`));
+    }, WAIT_TIMEOUT_MS);
+    const poll = setInterval(() => {
+      if (!condition()) return;
+      clearInterval(poll);
+      clearTimeout(deadline);
+      resolve();
+    }, 10);
+  });
+
+describe('EventStoreDB adapter against the gRPC test server', () => {
+  let server: EsdbTestServer;
+
+  beforeAll(async () => {
+    server = await EsdbTestServer.start();
+  });
+
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  describeEventStoreConformance('EventStoreDB (test server)', async () => {
+    const store = new EsdbEventStore(server.url);
+    return { store, cutConnections: () => server.cutConnections(), dispose: () => store.close() };
+  });
+
+  describe('beyond the conformance suite', () => {
+    let store: EsdbEventStore;
+    let category: string;
+
+    beforeEach(() => {
+      store = new EsdbEventStore(server.url);
+      category = `esdb${randomUUID().replace(/-/g, '')}`;
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('resubscribes after its checkpoint when the server ends the subscription without an error', async () => {
+      const stream = `${category}-1`;
+      const before = [anEvent(), anEvent()];
+      await store.append(stream, before, { expectedRevision: 'no-stream' });
+      const received: RecordedEvent[] = [];
+      const subscription = store.subscribeToAll({ filter: { streamPrefixes: [`${category}-`] } }, async (event) => {
+        received.push(event);
+      });
+      await waitFor(() => received.length === 2);
+      server.endSubscriptions();
+      const after = [anEvent(), anEvent()];
+      await store.append(stream, after, { expectedRevision: 1 });
+      await waitFor(() => received.length >= 4);
+      await subscription.stop();
+
+      expect(received.map((event) => event.id)).toEqual([...before, ...after].map((event) => event.id));
+    });
+
+    it('hides the server system events from reads of the log', async () => {
+      await store.append(`${category}-1`, [anEvent()], { expectedRevision: 'no-stream' });
+      const all = await collect(store.readAll());
+
+      expect(all.length).toBeGreaterThan(0);
+      expect(all.filter((event) => event.stream.startsWith('$'))).toEqual([]);
+    });
+
+    it('refuses a batch over the server maximum append size as too large, writing nothing', async () => {
+      const stream = `${category}-1`;
+      const batch = [0, 1, 2].map((n) => anEvent({ n, blob: 'x'.repeat(400 * 1024) }));
+      const error: unknown = await store.append(stream, batch, { expectedRevision: 'no-stream' }).catch((e) => e);
+
+      expect(error).toBeInstanceOf(EventTooLarge);
+      expect(error).toMatchObject({ limitBytes: 1024 * 1024 });
+      expect(batch.map((event) => event.id)).toContain((error as EventTooLarge).eventId);
+      expect(await collect(store.readStream(stream))).toEqual([]);
+    });
+  });
+
+  describe('when the server is gone', () => {
+    it('raises EventStoreUnavailable from ping, append and reads', async () => {
+      const gone = await EsdbTestServer.start();
+      const store = new EsdbEventStore(gone.url);
+      await store.ping();
+      await gone.stop();
+
+      await expect(store.ping()).rejects.toBeInstanceOf(EventStoreUnavailable);
+      await expect(
+        store.append(`gone${randomUUID().replace(/-/g, '')}-1`, [anEvent()], { expectedRevision: 'any' }),
+      ).rejects.toBeInstanceOf(EventStoreUnavailable);
+      await expect(collect(store.readAll())).rejects.toBeInstanceOf(EventStoreUnavailable);
+      await store.close();
+    });
+  });
+});
+
+const realServerUrl = process.env.EVENTSTORE_URL;
+if (realServerUrl) {
+  describeEventStoreConformance('EventStoreDB (real server at EVENTSTORE_URL)', async () => {
+    const store = new EsdbEventStore(realServerUrl);
+    return { store, dispose: () => store.close() };
+  });
+}
