@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EsdbEventStore } from '../esdb/esdb-event-store';
 import { InMemoryEventStore } from '../memory/in-memory-event-store';
 import { EventStoreUnavailable } from '../port/event-store.errors';
 import { EVENT_STORE, type EventStore } from '../port/event-store.port';
@@ -38,7 +39,14 @@ describe('EventStoreModule', () => {
     await app.close();
   });
 
-  it.each(['esdb://localhost:2113?tls=false', 'sqlite:', 'postgres://db'])('refuses %s at start', async (url) => {
+  it('opens the EventStoreDB adapter for an esdb:// connection string, connecting on first use', async () => {
+    const { app, store } = await start('esdb://localhost:2113?tls=false');
+
+    expect(store).toBeInstanceOf(EsdbEventStore);
+    await app.close();
+  });
+
+  it.each(['sqlite:', 'postgres://db'])('refuses %s at start', async (url) => {
     await expect(start(url)).rejects.toMatchObject({ url });
     await expect(start(url)).rejects.toBeInstanceOf(UnsupportedEventStoreUrl);
   });

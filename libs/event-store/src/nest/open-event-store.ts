@@ -1,3 +1,4 @@
+import { EsdbEventStore } from '../esdb/esdb-event-store';
 import { InMemoryEventStore } from '../memory/in-memory-event-store';
 import type { EventStore } from '../port/event-store.port';
 import { SqliteEventStore } from '../sqlite/sqlite-event-store';
@@ -20,8 +21,6 @@ export const openEventStore = async (url: string): Promise<EventStore> => {
   if (url === 'memory:') return new InMemoryEventStore();
   if (url.startsWith('sqlite:') && url.length > 'sqlite:'.length)
     return SqliteEventStore.open(url.slice('sqlite:'.length));
-  if (/^esdb(\+discover)?:\/\//.test(url)) {
-    throw new UnsupportedEventStoreUrl(url, 'the EventStoreDB adapter is not available in this build');
-  }
+  if (/^esdb(\+discover)?:\/\//.test(url)) return new EsdbEventStore(url);
   throw new UnsupportedEventStoreUrl(url, 'accepted: sqlite:<file path>, memory:, esdb://<host:port>[?options]');
 };
