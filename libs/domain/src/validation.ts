@@ -28,3 +28,24 @@ export const checkInstant = (field: string, value: unknown): InvalidCommand | nu
 
 export const firstProblem = (...checks: readonly (InvalidCommand | null)[]): InvalidCommand | null =>
   checks.find((c) => c !== null) ?? null;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** The shape every command must have before a decider looks at it: data with the stream's id, and metadata. */
+export const checkEnvelope = (command: unknown, idField: string): InvalidCommand | null => {
+  if (!isRecord(command) || !isRecord(command.data) || !isRecord(command.metadata)) {
+    return new InvalidCommand('command', 'must have type, data and metadata');
+  }
+  const { metadata, data } = command;
+  return firstProblem(
+    checkText(idField, data[idField], 200),
+    checkInstant('metadata.now', metadata.now),
+    checkText('metadata.commandId', metadata.commandId, 200),
+    isRecord(metadata.actor)
+      ? firstProblem(
+          checkText('metadata.actor.id', metadata.actor.id, 200),
+          checkText('metadata.actor.role', metadata.actor.role, 50),
+        )
+      : new InvalidCommand('metadata.actor', 'is required'),
+  );
+};

@@ -74,6 +74,18 @@ describe('POLICY §1 eligibility', () => {
         .thenRefused(InvalidCommand, { field: 'plan', kind: 'invalid' });
     });
 
+    it('refuses a malformed command without throwing', () => {
+      for (const command of [
+        null,
+        { type: 'RegisterCustomer' },
+        { ...aRegisterCustomer(), metadata: { now: 'soon' } },
+      ]) {
+        customerSpec([])
+          .when(command as never)
+          .thenRefused(InvalidCommand);
+      }
+    });
+
     it('refuses when no policy version is in force', () =>
       customerSpec([], { policies: PolicyBook.empty() }).when(aRegisterCustomer()).thenRefused(PolicyVersionUnknown));
   });

@@ -1,6 +1,6 @@
 import { PLANS, type Plan, type Policy, type PolicyLookup, planTerms } from '@app/policy';
 import { assertNever, type DomainError, InvalidCommand, PolicyVersionUnknown, UnknownCommand } from '../domain-error';
-import { checkOneOf, checkOptionalText, checkText, firstProblem } from '../validation';
+import { checkEnvelope, checkOneOf, checkOptionalText, checkText, firstProblem } from '../validation';
 import type {
   AssignPlan,
   ChangeLicences,
@@ -193,6 +193,8 @@ const decideRegistered = (command: CustomerCommand, state: Registered, policy: P
 
 /** Decides a customer command against the customer's state; returns the new events, `[]`, or the refusal. */
 export const decideCustomer = (command: CustomerCommand, state: CustomerState, context: CustomerContext): Decision => {
+  const problem = checkEnvelope(command, 'customerId');
+  if (problem) return problem;
   const policy = context.policies.inForceAt(command.metadata.now);
   if (!policy) return new PolicyVersionUnknown(command.metadata.now);
   if (state.status === 'Registered') return decideRegistered(command, state, policy);

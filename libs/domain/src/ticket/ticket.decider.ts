@@ -19,7 +19,7 @@ import {
   PolicyVersionUnknown,
   UnknownCommand,
 } from '../domain-error';
-import { checkInstant, checkOneOf, checkOptionalText, checkText, firstProblem } from '../validation';
+import { checkEnvelope, checkInstant, checkOneOf, checkOptionalText, checkText, firstProblem } from '../validation';
 import { FIRST_RESPONSE_CLOCK, type SlaClockSnapshot } from './sla-clock';
 import { changeClock, elapsedMinutesAt, remainingMinutes, timerDueAt, type TimerKind } from './sla-timing';
 import type {
@@ -670,26 +670,9 @@ const decideOpened = (
   }
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
-
-const checkEnvelope = (command: unknown): InvalidCommand | null => {
-  if (!isRecord(command) || !isRecord(command.data) || !isRecord(command.metadata)) {
-    return new InvalidCommand('command', 'must have type, data and metadata');
-  }
-  const { metadata, data } = command;
-  return firstProblem(
-    checkText('ticketId', data.ticketId, 200),
-    checkInstant('metadata.now', metadata.now),
-    checkText('metadata.commandId', metadata.commandId, 200),
-    isRecord(metadata.actor)
-      ? checkText('metadata.actor.id', metadata.actor.id, 200)
-      : new InvalidCommand('metadata.actor', 'is required'),
-  );
-};
-
 /** Decides a ticket command: the new events, `[]` for a duplicate or stale command, or the refusal. Never throws. */
 export const decideTicket = (command: TicketCommand, state: TicketState, context: TicketContext): Decision => {
-  const problem = checkEnvelope(command);
+  const problem = checkEnvelope(command, 'ticketId');
   if (problem) return problem;
   if (state.status === 'NotOpened') {
     return command.type === 'OpenTicket'
