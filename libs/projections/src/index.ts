@@ -39,5 +39,3 @@ export {
   type HistoryEntry,
   type TicketAsOf,
 } from './audit/ticket-audit';
-export { Scenario, firstPolicy, policyBookOf } from './test-support/scenario';
-export { supportDay } from './test-support/support-day';

@@ -163,3 +163,21 @@ describe('ProjectionRunner', () => {
     expect(seen).toHaveLength(2);
   });
 });
+
+describe('ProjectionRunner on a read-model file made from another log', () => {
+  it('starts every model again from zero', async () => {
+    const db = openReadModelDb(':memory:');
+    const clock = new FixedClock('2026-11-30T15:00:10.000Z');
+    const first = new InMemoryEventStore();
+    await first.append('ticket-a', [anEvent('A'), anEvent('A'), anEvent('A')], { expectedRevision: 'any' });
+    await new ProjectionRunner(first, db, [counting('one')], clock).catchUp();
+    const other = new InMemoryEventStore();
+    await other.append('ticket-b', [anEvent('B')], { expectedRevision: 'any' });
+
+    await new ProjectionRunner(other, db, [counting('one')], clock).catchUp();
+
+    expect(counts(db, 'one')).toEqual({ 'ticket-b': 1 });
+    await Promise.all([first.close(), other.close()]);
+    db.close();
+  });
+});

@@ -52,6 +52,7 @@ const isAfter = (position: number, checkpoint: number | null): boolean => checkp
 export class ProjectionRunner {
   private readonly appliedEvents = new Subject<RecordedEvent>();
   private readonly bound: BoundProjection[];
+  private readonly projections: readonly Projection[];
   private readonly applyBatch: (events: readonly RecordedEvent[]) => void;
   private subscription: Subscription | undefined;
   private state: RunnerState = 'idle';
@@ -66,6 +67,7 @@ export class ProjectionRunner {
     private readonly clock: Clock,
     private readonly options: ProjectionRunnerOptions = {},
   ) {
+    this.projections = projections;
     this.bound = prepareProjections(db, projections);
     const saveCheckpoint = db.prepare('UPDATE projection_checkpoints SET position = ? WHERE name = ?');
     this.applyBatch = db.transaction((events: readonly RecordedEvent[]) => {
@@ -102,6 +104,7 @@ export class ProjectionRunner {
   /** Applies every event after the checkpoint that is in the log now, in batches; returns how many it applied. */
   async catchUp(onProgress?: (progress: CatchUpProgress) => void): Promise<number> {
     this.state = 'catching-up';
+    await this.checkLogIdentity();
     const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     let applied = 0;
     for (;;) {
@@ -156,6 +159,25 @@ export class ProjectionRunner {
     await this.subscription?.stop();
     if (this.state !== 'failed') this.state = 'stopped';
     this.appliedEvents.complete();
+  }
+
+  /**
+   * The read-model file remembers the first event of the log it follows: pointed at another log (a new store, a test's
+   * store), every model starts again from zero instead of trusting checkpoints that mean nothing there.
+   */
+  private async checkLogIdentity(): Promise<void> {
+    let first: string | null = null;
+    for await (const event of this.store.readAll({ maxCount: 1 })) first = event.id;
+    const stored = this.db.prepare<[], { first_event_id: string }>('SELECT first_event_id FROM projection_log').get();
+    const isOtherLog = stored ? stored.first_event_id !== first : this.bound.some((p) => p.checkpoint !== null);
+    if (isOtherLog) {
+      this.db.prepare('DELETE FROM projection_log').run();
+      this.db.prepare('UPDATE projection_checkpoints SET version = -1').run();
+      this.bound.splice(0, this.bound.length, ...prepareProjections(this.db, this.projections));
+    }
+    if (first !== null && stored?.first_event_id !== first) {
+      this.db.prepare('INSERT OR REPLACE INTO projection_log (id, first_event_id) VALUES (1, ?)').run(first);
+    }
   }
 
   private async run(): Promise<void> {

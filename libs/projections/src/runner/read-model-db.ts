@@ -21,7 +21,8 @@ export const openReadModelDb = (path: string): ReadModelDb => {
        name TEXT PRIMARY KEY,
        version INTEGER NOT NULL,
        position INTEGER
-     )`,
+     );
+     CREATE TABLE IF NOT EXISTS projection_log (id INTEGER PRIMARY KEY CHECK (id = 1), first_event_id TEXT NOT NULL)`,
   );
   return db;
 };
