@@ -73,7 +73,8 @@ describe('InProcessTimerScheduler', () => {
     await waitFor('the near timers to fire', () => fired.length === 2);
     expect(fired).toEqual(near);
     expect((await scheduler.listPending()).length).toBe(40_000);
-    expect(elapsedMs).toBeLessThan(3_000);
+    // about 1 s on an idle machine; the bound only catches work that grows with the square of pending timers
+    expect(elapsedMs).toBeLessThan(15_000);
   });
 
   it('retries a failing handler with backoff, then reports the failure after the last attempt', async () => {
