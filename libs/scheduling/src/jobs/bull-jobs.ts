@@ -55,6 +55,9 @@ export interface FailedJob {
 
 const PENDING_STATES: JobType[] = ['delayed', 'wait', 'prioritized', 'active'];
 
+/** Pages keep each Redis round trip small when hundreds of thousands of timers are pending. */
+const LIST_PAGE = 5_000;
+
 /** Thrown when Redis does not answer at start: the message says where it looked. */
 export class RedisUnavailable extends Error {
   readonly code = 'redis-unavailable';
@@ -130,8 +133,15 @@ export class BullJobQueue<T> {
 
   /** Jobs not finished yet: delayed, waiting or running. */
   async listPending(): Promise<QueuedJob[]> {
-    const jobs = await this.queue.getJobs(PENDING_STATES);
-    return jobs.filter((job): job is Job => job !== undefined).map(toQueued);
+    const byId = new Map<string, QueuedJob>();
+    for (const state of PENDING_STATES) {
+      for (let start = 0; ; start += LIST_PAGE) {
+        const jobs = await this.queue.getJobs([state], start, start + LIST_PAGE - 1, true);
+        for (const job of jobs) if (job !== undefined) byId.set(requireId(job), toQueued(job));
+        if (jobs.length < LIST_PAGE) break;
+      }
+    }
+    return [...byId.values()];
   }
 
   async countPending(): Promise<number> {
