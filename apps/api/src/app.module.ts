@@ -3,6 +3,7 @@ import { CLOCK, SystemClock } from '@app/clock';
 import { AppConfigModule, type AppConfig } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
 import { RedisModule } from '@app/scheduling';
+import { ReactorsModule } from '@app/scheduling/reactor';
 import { ApiModule } from './api.module';
 import { HealthModule } from './health/health.module';
 
@@ -17,6 +18,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         EventStoreModule.forRoot(config.EVENT_STORE_URL),
         ...(config.REDIS_URL ? [RedisModule.forRoot(config.REDIS_URL)] : []),
+        ...(config.REDIS_URL ? [] : [ReactorsModule]),
         HealthModule,
         ApiModule,
       ],

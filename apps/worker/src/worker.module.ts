@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CLOCK, SystemClock } from '@app/clock';
 import { AppConfigModule, type AppConfig } from '@app/config';
+import { EventStoreModule } from '@app/event-store';
 import { RedisModule } from '@app/scheduling';
+import { ReactorsModule } from '@app/scheduling/reactor';
 
 /** The worker process of the production layout: timers, reactors and deliveries, without HTTP. */
 @Module({})
@@ -10,7 +12,12 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
-      imports: [AppConfigModule.forRoot(config), ...(config.REDIS_URL ? [RedisModule.forRoot(config.REDIS_URL)] : [])],
+      imports: [
+        AppConfigModule.forRoot(config),
+        EventStoreModule.forRoot(config.EVENT_STORE_URL),
+        ...(config.REDIS_URL ? [RedisModule.forRoot(config.REDIS_URL)] : []),
+        ReactorsModule,
+      ],
       providers: [{ provide: CLOCK, useClass: SystemClock }],
       exports: [CLOCK],
     };

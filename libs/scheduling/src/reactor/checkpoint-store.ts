@@ -12,9 +12,6 @@ export interface CheckpointStore {
   close(): Promise<void>;
 }
 
-/** DI token of the {@link CheckpointStore}. */
-export const CHECKPOINT_STORE = Symbol('CheckpointStore');
-
 /** For a log that lives in memory: a checkpoint kept on disk would point past the end of the next process's log. */
 export class InMemoryCheckpointStore implements CheckpointStore {
   private readonly positions = new Map<string, number>();

@@ -2,11 +2,13 @@ import { FixedClock } from '@app/clock';
 import { commandEventId, InMemoryEventStore, type RecordedEvent } from '@app/event-store';
 import type { Timer } from '../timers/timer';
 import { FiredTimerHandler, TimerFiredEarly, TimerRefused } from './fired-timer.handler';
+import { fixedPolicies } from './policy-files';
 import { bookOf, openTicket, roundTheClockPolicy, sendTicketCommand } from './reactor.fixtures';
 import { foldTicket, timersOfTicket } from './ticket-timers';
 
 const OPENED_AT = '2026-11-30T15:00:00.000Z';
 const policies = bookOf(roundTheClockPolicy({ allowanceMinutes: 60, atRiskPercent: 75, escalationDelayMinutes: 30 }));
+const source = fixedPolicies(policies);
 
 describe('FiredTimerHandler', () => {
   let store: InMemoryEventStore;
@@ -30,7 +32,7 @@ describe('FiredTimerHandler', () => {
   beforeEach(async () => {
     store = new InMemoryEventStore();
     clock = new FixedClock(OPENED_AT);
-    handler = new FiredTimerHandler(store, policies, clock);
+    handler = new FiredTimerHandler(store, source, clock);
     await openTicket(store, policies, 't1', OPENED_AT);
   });
 

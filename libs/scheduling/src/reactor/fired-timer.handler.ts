@@ -1,9 +1,9 @@
 import type { Clock } from '@app/clock';
 import { type DomainError, SlaTimerNotDue, type TicketCommand, ticketDecider, ticketStream } from '@app/domain';
 import { type CommandMeta, type EventStore, handleCommand } from '@app/event-store';
-import type { PolicyLookup } from '@app/policy';
 import { PermanentJobFailure } from '../jobs/bull-jobs';
 import type { Timer, TimerKind } from '../timers/timer';
+import type { PolicySource } from './policy-files';
 
 /** The actor of the events a timer causes. */
 export const TIMER_ACTOR = { id: 'sla-timers', role: 'system' } as const;
@@ -44,7 +44,7 @@ export class TimerRefused extends PermanentJobFailure {
 export class FiredTimerHandler {
   constructor(
     private readonly store: EventStore,
-    private readonly policies: PolicyLookup,
+    private readonly policies: PolicySource,
     private readonly clock: Clock,
   ) {}
 
@@ -64,7 +64,7 @@ export class FiredTimerHandler {
     const result = await handleCommand(
       this.store,
       ticketStream(ticketId),
-      ticketDecider(command, { policies: this.policies }),
+      ticketDecider(command, { policies: await this.policies.current() }),
       meta,
     );
     if (result.outcome === 'accepted') return;

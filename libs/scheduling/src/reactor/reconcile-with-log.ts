@@ -1,11 +1,10 @@
-import { TICKET_CATEGORY, type TicketState } from '@app/domain';
+import { initialTicketState, TICKET_CATEGORY, type TicketState } from '@app/domain';
 import type { EventStore } from '@app/event-store';
-import type { PolicyLookup } from '@app/policy';
 import { diffTimers } from '../reconciliation/reconcile-timers';
 import type { Timer } from '../timers/timer';
 import type { TimerScheduler } from '../timers/timer-scheduler.port';
+import type { PolicySource } from './policy-files';
 import { evolveStoredTicket, timersOfTicket } from './ticket-timers';
-import { initialTicketState } from '@app/domain';
 
 /** What `cli reconcile-timers` and a starting worker report. */
 export interface LogReconciliation {
@@ -24,7 +23,7 @@ export interface LogReconciliation {
 /** Every timer the log implies now: each ticket folded from its events, then planned. */
 export const impliedTimers = async (
   store: EventStore,
-  policies: PolicyLookup,
+  source: PolicySource,
 ): Promise<{ readonly timers: Timer[]; readonly position: number | undefined }> => {
   const tickets = new Map<string, TicketState>();
   let position: number | undefined;
@@ -32,6 +31,7 @@ export const impliedTimers = async (
     tickets.set(event.stream, evolveStoredTicket(tickets.get(event.stream) ?? initialTicketState, event));
     position = event.position;
   }
+  const policies = await source.current();
   return { timers: [...tickets.values()].flatMap((state) => timersOfTicket(state, policies)), position };
 };
 
@@ -42,7 +42,7 @@ export const impliedTimers = async (
 export const reconcileWithLog = async (
   store: EventStore,
   scheduler: TimerScheduler,
-  policies: PolicyLookup,
+  policies: PolicySource,
 ): Promise<LogReconciliation> => {
   const pending = await scheduler.listPending();
   const { timers, position } = await impliedTimers(store, policies);

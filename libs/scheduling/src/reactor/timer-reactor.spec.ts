@@ -2,12 +2,14 @@ import { FixedClock } from '@app/clock';
 import type { TicketEvent } from '@app/domain';
 import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
 import { InProcessTimerScheduler } from '../timers/in-process-timer-scheduler';
+import { fixedPolicies } from './policy-files';
 import { aRunningClock, aTicketOpened, bookOf, roundTheClockPolicy, stored } from './reactor.fixtures';
 import { reconcileWithLog } from './reconcile-with-log';
 import { TimerReactor } from './timer-reactor';
 
 const OPENED_AT = '2026-11-30T15:00:00.000Z';
 const policies = bookOf(roundTheClockPolicy({ allowanceMinutes: 60, atRiskPercent: 75, escalationDelayMinutes: 30 }));
+const source = fixedPolicies(policies);
 const running = aRunningClock({ asOf: OPENED_AT, deadline: '2026-11-30T16:00:00.000Z', allowanceMinutes: 60 });
 
 const pausedForTraining = (ticketId: string): TicketEvent => ({
@@ -92,7 +94,7 @@ describe('TimerReactor', () => {
   });
 
   it('schedules the at-risk, breach and escalation timers of an opened ticket, at their instants', async () => {
-    const reactor = new TimerReactor(store, scheduler, policies);
+    const reactor = new TimerReactor(store, scheduler, source);
     const [opened] = await append('t1', aTicketOpened('t1', running, OPENED_AT));
 
     await reactor.handle(opened as RecordedEvent);
@@ -108,7 +110,7 @@ describe('TimerReactor', () => {
   });
 
   it('cancels every timer on a pause and schedules the next generation on resume', async () => {
-    const reactor = new TimerReactor(store, scheduler, policies);
+    const reactor = new TimerReactor(store, scheduler, source);
     const events = await append('t1', aTicketOpened('t1', running, OPENED_AT), pausedForTraining('t1'), resumed('t1'));
     const [opened, paused, resume] = events as [RecordedEvent, RecordedEvent, RecordedEvent];
 
@@ -128,7 +130,7 @@ describe('TimerReactor', () => {
   });
 
   it('cancels the timers of a waived deadline and leaves other tickets alone', async () => {
-    const reactor = new TimerReactor(store, scheduler, policies);
+    const reactor = new TimerReactor(store, scheduler, source);
     const [other] = await append('t2', aTicketOpened('t2', running, OPENED_AT));
     const [opened, waive] = (await append('t1', aTicketOpened('t1', running, OPENED_AT), waived('t1'))) as [
       RecordedEvent,
@@ -147,10 +149,10 @@ describe('TimerReactor', () => {
   it('gives the same result when an event is handled again, or first handled by a reactor that just started', async () => {
     const events = await append('t1', aTicketOpened('t1', running, OPENED_AT), pausedForTraining('t1'), resumed('t1'));
     const [opened, paused, resume] = events as [RecordedEvent, RecordedEvent, RecordedEvent];
-    await new TimerReactor(store, scheduler, policies).handle(opened);
-    await new TimerReactor(store, scheduler, policies).handle(opened);
-    await new TimerReactor(store, scheduler, policies).handle(paused);
-    const restarted = new TimerReactor(store, scheduler, policies);
+    await new TimerReactor(store, scheduler, source).handle(opened);
+    await new TimerReactor(store, scheduler, source).handle(opened);
+    await new TimerReactor(store, scheduler, source).handle(paused);
+    const restarted = new TimerReactor(store, scheduler, source);
     await restarted.handle(resume);
     await restarted.handle(resume);
 
@@ -176,13 +178,13 @@ describe('reconcileWithLog', () => {
     const { position } = await store.append('ticket-t3', [stored(aTicketOpened('t3', running, OPENED_AT))], {
       expectedRevision: 'any',
     });
-    const reactor = new TimerReactor(store, scheduler, policies);
+    const reactor = new TimerReactor(store, scheduler, source);
     for await (const event of store.readStream('ticket-t1')) await reactor.handle(event);
     await scheduler.cancel('escalation__t1__first-response__1');
     const orphan = { ...(await scheduler.listPending())[0]!, id: 'breach__gone__first-response__1' };
     await scheduler.schedule(orphan);
 
-    const report = await reconcileWithLog(store, scheduler, policies);
+    const report = await reconcileWithLog(store, scheduler, source);
 
     expect(report).toEqual({ added: 4, removed: 1, unchanged: 2, busy: 0, position });
     expect((await scheduler.listPending()).map((timer) => timer.id).sort()).toEqual([
@@ -193,7 +195,7 @@ describe('reconcileWithLog', () => {
       'escalation__t1__first-response__1',
       'escalation__t3__first-response__1',
     ]);
-    expect(await reconcileWithLog(store, scheduler, policies)).toEqual({
+    expect(await reconcileWithLog(store, scheduler, source)).toEqual({
       added: 0,
       removed: 0,
       unchanged: 6,

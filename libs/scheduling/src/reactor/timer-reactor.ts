@@ -1,7 +1,7 @@
 import { TICKET_CATEGORY, type TicketState } from '@app/domain';
 import type { EventStore, RecordedEvent } from '@app/event-store';
-import type { PolicyLookup } from '@app/policy';
 import type { TimerScheduler } from '../timers/timer-scheduler.port';
+import type { PolicySource } from './policy-files';
 import type { Reactor } from './reactor-runner';
 import { evolveStoredTicket, foldTicket, timersOfTicket } from './ticket-timers';
 
@@ -21,15 +21,16 @@ export class TimerReactor implements Reactor {
   constructor(
     private readonly store: EventStore,
     private readonly scheduler: TimerScheduler,
-    private readonly policies: PolicyLookup,
+    private readonly policies: PolicySource,
   ) {}
 
   async handle(event: RecordedEvent): Promise<void> {
+    const policies = await this.policies.current();
     const before = await this.stateBefore(event);
     const after = evolveStoredTicket(before, event);
-    const wanted = timersOfTicket(after, this.policies);
+    const wanted = timersOfTicket(after, policies);
     const wantedIds = new Set(wanted.map((timer) => timer.id));
-    const obsolete = timersOfTicket(before, this.policies).filter((timer) => !wantedIds.has(timer.id));
+    const obsolete = timersOfTicket(before, policies).filter((timer) => !wantedIds.has(timer.id));
     for (const timer of obsolete) await this.scheduler.cancel(timer.id);
     await this.scheduler.scheduleMany(wanted);
     this.remember(event, after);
