@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { EventStoreUnavailable, EventTooLarge, type NewEvent, type RecordedEvent } from '@app/event-store';
+import {
+  EsdbEventStore,
+  EventStoreUnavailable,
+  EventTooLarge,
+  type NewEvent,
+  type RecordedEvent,
+} from '@app/event-store';
 import { describeEventStoreConformance } from '@app/event-store/conformance/event-store.conformance';
-import { EsdbEventStore } from '@app/event-store/esdb/esdb-event-store';
 import { EsdbTestServer } from './esdb-test-server';
 
 const WAIT_TIMEOUT_MS = 10_000;

@@ -25,13 +25,13 @@ import type {
 } from '../port/event-store.port';
 import { type SerialisedEvent, validateAppend } from '../port/validate-append';
 import { planAppend, type StoredId } from '../shared/plan-append';
+import { withKeepAlive } from './esdb-connection-string';
 import { translateError } from './esdb-errors';
 import { toRecordedEvent } from './esdb-recorded-event';
 import { backoffMs, isTransient, pause, TRANSIENT_ATTEMPTS } from './esdb-retry';
 import { isWanted, ResubscribingSubscription } from './esdb-subscription';
 
 const PING_TIMEOUT_MS = 5_000;
-const KEEP_ALIVE_MS = '10000';
 
 /**
  * Iterates a read; when the reader stops early the call is cancelled and what the client buffered is drained, since a
@@ -45,20 +45,6 @@ async function* drained(read: StreamingRead<ResolvedEvent>): AsyncIterable<Resol
     read.resume();
   }
 }
-
-/** Keep-alive on, whatever the connection string says: a dead connection is then noticed within seconds. */
-const withKeepAlive = (url: string): string => {
-  const [base, query = ''] = url.split('?', 2) as [string, string?];
-  const params = new URLSearchParams(query);
-  for (const key of ['keepAliveInterval', 'keepAliveTimeout']) {
-    const given = [...params.keys()].find((name) => name.toLowerCase() === key.toLowerCase());
-    if (given === undefined || Number(params.get(given)) < 0) {
-      if (given !== undefined) params.delete(given);
-      params.set(key, KEEP_ALIVE_MS);
-    }
-  }
-  return `${base}?${params.toString()}`;
-};
 
 /** The event store on EventStoreDB (`esdb://…` connection strings), through its gRPC client. */
 export class EsdbEventStore implements EventStore {
