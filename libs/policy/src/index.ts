@@ -25,7 +25,12 @@ export {
   type ErrorKind,
   type PolicyProblem,
 } from './policy-errors';
-export { createSupportCalendar, fullDayMinutesOf, type SupportCalendar } from './support-calendar';
+export {
+  createSupportCalendar,
+  fullDayMinutesOf,
+  type SupportCalendar,
+  type SupportInterval,
+} from './support-calendar';
 export {
   firstResponseAllowanceMinutes,
   isChannelCovered,

@@ -38,6 +38,13 @@ describe('policy version 2017-11-23, as data', () => {
     expect(policy.calendar.isOpen('2026-12-05T15:00:00.000Z')).toBe(false);
     expect(policy.calendar.nextOpening('2026-11-30T11:00:00.000Z')).toBe('2026-11-30T12:30:00.000Z');
   });
+
+  it('explains a deadline as the support intervals it consumes', () => {
+    expect(policy.calendar.explain('2026-12-04T22:00:00.000Z', 240)).toEqual([
+      { start: '2026-12-04T22:00:00.000Z', end: '2026-12-04T23:00:00.000Z', minutes: 60 },
+      { start: '2026-12-07T12:30:00.000Z', end: '2026-12-07T15:30:00.000Z', minutes: 180 },
+    ]);
+  });
 });
 
 describe('validating a policy version', () => {

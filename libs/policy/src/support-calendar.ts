@@ -13,12 +13,19 @@ export interface SupportCalendar {
   supportMinutesBetween(from: Instant, to: Instant): number;
   nextOpening(at: Instant): Instant;
   isOpen(at: Instant): boolean;
-  /** The calendar itself, for audits (`explain`). */
+  /** For audits: the stretches of support time that `minutes` from `from` consume. */
+  explain(from: Instant, minutes: number): readonly SupportInterval[];
   readonly businessCalendar: BusinessCalendar;
 }
 
+export interface SupportInterval {
+  readonly start: Instant;
+  readonly end: Instant;
+  readonly minutes: number;
+}
+
 const toDateTime = (instant: Instant): DateTime => DateTime.fromISO(instant, { zone: 'utc' });
-export const toInstant = (dateTime: DateTime): Instant => dateTime.toUTC().toISO() ?? '';
+const toInstant = (dateTime: DateTime): Instant => dateTime.toUTC().toISO() ?? '';
 
 const dayMinutes = (intervals: readonly (readonly [string, string])[]): number =>
   intervals.reduce((sum, [start, end]) => sum + toMinutes(end) - toMinutes(start), 0);
@@ -56,5 +63,11 @@ export const createSupportCalendar = (spec: CalendarSpec): SupportCalendar => {
     supportMinutesBetween: (from, to) => businessCalendar.businessMinutesBetween(toDateTime(from), toDateTime(to)),
     nextOpening: (at) => toInstant(businessCalendar.nextOpening(toDateTime(at))),
     isOpen: (at) => businessCalendar.isOpen(toDateTime(at)),
+    explain: (from, minutes) =>
+      businessCalendar.explain(toDateTime(from), minutes).map(({ start, end, minutes: consumed }) => ({
+        start: toInstant(start),
+        end: toInstant(end),
+        minutes: consumed,
+      })),
   };
 };
