@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { configOrExit } from '@app/config';
+import { reconcileTimersCommand } from './commands/reconcile-timers.command';
 
 type Command = (args: readonly string[]) => Promise<number>;
 
@@ -17,6 +18,7 @@ const commands: Readonly<Record<string, { readonly summary: string; readonly run
       return 0;
     },
   },
+  'reconcile-timers': reconcileTimersCommand,
 };
 
 const usage = (): string =>

@@ -1,0 +1,40 @@
+import { SystemClock } from '@app/clock';
+import { configOrExit } from '@app/config';
+import { openEventStore } from '@app/event-store';
+import { BullTimerScheduler } from '@app/scheduling';
+import { loadPolicyFiles, PublishedPolicies, reconcileWithLog, TIMER_QUEUE } from '@app/scheduling/reactor';
+
+/** `cli reconcile-timers`: makes the BullMQ timers match what the log implies and prints the counts as JSON. */
+export const reconcileTimersCommand = {
+  summary: 'add the timers the log implies and Redis lacks, remove the orphans; print the counts as JSON',
+  run: async (): Promise<number> => {
+    const config = configOrExit();
+    if (!config.REDIS_URL) {
+      process.stderr.write(
+        'REDIS_URL is unset: timers live in the engine process, which schedules them again from the log at each start.\n',
+      );
+      return 2;
+    }
+    const store = await openEventStore(config.EVENT_STORE_URL);
+    try {
+      const policies = new PublishedPolicies(loadPolicyFiles(config.POLICIES_DIR), store);
+      const scheduler = await BullTimerScheduler.open(
+        {
+          redisUrl: config.REDIS_URL,
+          queueName: TIMER_QUEUE,
+          onError: (error) => process.stderr.write(`Redis: ${error.message}\n`),
+        },
+        new SystemClock(),
+      );
+      try {
+        const { added, removed, unchanged, busy } = await reconcileWithLog(store, scheduler, policies);
+        process.stdout.write(`${JSON.stringify({ missingAdded: added, orphansRemoved: removed, unchanged, busy })}\n`);
+        return 0;
+      } finally {
+        await scheduler.close();
+      }
+    } finally {
+      await store.close();
+    }
+  },
+};
