@@ -16,6 +16,7 @@ export type {
 export {
   assertValidTimerId,
   delayUntil,
+  InvalidDueInstant,
   InvalidTimerId,
   TIMER_KINDS,
   timerId,

@@ -48,5 +48,17 @@ export const assertValidTimerId = (id: string): void => {
   if (id.length === 0 || id.includes(':')) throw new InvalidTimerId(id);
 };
 
+/** A due instant that is not an ISO-8601 instant: scheduling it would fire at an arbitrary time. */
+export class InvalidDueInstant extends Error {
+  readonly code = 'invalid-due-instant';
+  constructor(readonly value: string) {
+    super(`not an ISO-8601 instant: ${JSON.stringify(value)}`);
+  }
+}
+
 /** Milliseconds from `now` until `dueAt`, never negative (a timer due in the past fires at once). */
-export const delayUntil = (dueAt: Instant, now: Instant): number => Math.max(0, Date.parse(dueAt) - Date.parse(now));
+export const delayUntil = (dueAt: Instant, now: Instant): number => {
+  const dueMs = Date.parse(dueAt);
+  if (Number.isNaN(dueMs)) throw new InvalidDueInstant(dueAt);
+  return Math.max(0, dueMs - Date.parse(now));
+};
