@@ -42,6 +42,18 @@ export class PolicyVersionUnknown extends DomainError {
   }
 }
 
+/** The calendar could not compute a time (an instant beyond its horizon): a refusal rather than an exception. */
+export class SupportTimeUncomputable extends DomainError {
+  readonly code = 'support-time-uncomputable';
+  readonly kind = 'invalid';
+  constructor(
+    readonly calendarCode: string,
+    readonly reason: string,
+  ) {
+    super(`the support time cannot be computed: ${reason}`);
+  }
+}
+
 export class UnknownCommand extends DomainError {
   readonly code = 'unknown-command';
   readonly kind = 'invalid';

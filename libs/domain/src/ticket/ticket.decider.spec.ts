@@ -10,6 +10,7 @@ import {
   ProfessionalServicesUnavailable,
   SlaClockNotActive,
   SlaTimerNotDue,
+  SupportTimeUncomputable,
   TicketNotFound,
   TicketResolvedAlready,
   timerPlan,
@@ -768,4 +769,13 @@ describe('Ticket, when resolved', () => {
         ticketContext(),
       ),
     ).toBeInstanceOf(Error));
+});
+
+describe('Ticket, when open beyond the calendar horizon', () => {
+  it('refuses, without throwing, a time beyond the calendar horizon', () => {
+    const ancient = aTicketOpened({ receivedAt: '2018-01-08T15:00:00.000Z', deadline: '2018-01-08T19:00:00.000Z' });
+    ticketSpec([ancient])
+      .when(aTicketCommand('RecordResponse', {}, { now: '2049-01-08T15:00:00.000Z' }))
+      .thenRefused(SupportTimeUncomputable, { code: 'support-time-uncomputable', calendarCode: 'horizon-exceeded' });
+  });
 });

@@ -1,3 +1,4 @@
+import { CalendarError } from '@app/calendar';
 import type { Instant } from '@app/clock';
 import {
   CHANNELS,
@@ -17,6 +18,7 @@ import {
   InvalidCommand,
   NotAllowed,
   PolicyVersionUnknown,
+  SupportTimeUncomputable,
   UnknownCommand,
 } from '../domain-error';
 import { checkEnvelope, checkInstant, checkOneOf, checkOptionalText, checkText, firstProblem } from '../validation';
@@ -670,8 +672,7 @@ const decideOpened = (
   }
 };
 
-/** Decides a ticket command: the new events, `[]` for a duplicate or stale command, or the refusal. Never throws. */
-export const decideTicket = (command: TicketCommand, state: TicketState, context: TicketContext): Decision => {
+const decideChecked = (command: TicketCommand, state: TicketState, context: TicketContext): Decision => {
   const problem = checkEnvelope(command, 'ticketId');
   if (problem) return problem;
   if (state.status === 'NotOpened') {
@@ -682,6 +683,16 @@ export const decideTicket = (command: TicketCommand, state: TicketState, context
   const policy = context.policies.byVersion(state.clock.policyVersion);
   if (!policy) return new PolicyVersionUnknown(state.clock.policyVersion);
   return decideOpened(command, state, policy, context);
+};
+
+/** Decides a ticket command: the new events, `[]` for a duplicate or stale command, or the refusal. Never throws. */
+export const decideTicket = (command: TicketCommand, state: TicketState, context: TicketContext): Decision => {
+  try {
+    return decideChecked(command, state, context);
+  } catch (error) {
+    if (error instanceof CalendarError) return new SupportTimeUncomputable(error.code, error.message);
+    throw error;
+  }
 };
 
 /** The ticket decider for `handleCommand`, closed over one command and its context. */
