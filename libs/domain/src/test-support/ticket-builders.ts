@@ -3,6 +3,7 @@ import type { Channel, Plan, PolicyLookup, Service } from '@app/policy';
 import type { CommandMetadata } from '../command';
 import type { CustomerStanding } from '../customer';
 import {
+  type ClockStopReason,
   decideTicket,
   evolveTicket,
   FIRST_RESPONSE_CLOCK,
@@ -84,8 +85,18 @@ export const aTicketCommand = <T extends TicketCommand['type']>(
 
 const ALLOWANCE: Record<Plan, number> = { standard: 1260, priority: 630, premium: 240 };
 
-export const anSla = (o: Partial<SlaClockSnapshot> & { deadline?: Instant } = {}): SlaClockSnapshot =>
-  ({
+type SlaTerms = Omit<Extract<SlaClockSnapshot, { status: 'Paused' }>, 'status'>;
+
+/** A clock snapshot: running with a deadline by default; `Paused` and `Stopped` carry no deadline. */
+export const anSla = (
+  o: Partial<SlaTerms> & {
+    status?: SlaClockSnapshot['status'];
+    deadline?: Instant;
+    stoppedBecause?: ClockStopReason;
+  } = {},
+): SlaClockSnapshot => {
+  const { status = 'Running', deadline = '2026-11-30T19:00:00.000Z', stoppedBecause = 'responded', ...terms } = o;
+  const base: SlaTerms = {
     clockId: FIRST_RESPONSE_CLOCK,
     policyVersion: '2017-11-23',
     calendarId: 'quebec-support-hours',
@@ -96,10 +107,17 @@ export const anSla = (o: Partial<SlaClockSnapshot> & { deadline?: Instant } = {}
     asOf: NOW,
     isPausedForTraining: false,
     timerGeneration: 0,
-    status: 'Running',
-    deadline: '2026-11-30T19:00:00.000Z',
-    ...o,
-  }) as SlaClockSnapshot;
+    ...terms,
+  };
+  switch (status) {
+    case 'Running':
+      return { ...base, status, deadline };
+    case 'Paused':
+      return { ...base, status };
+    case 'Stopped':
+      return { ...base, status, stoppedBecause };
+  }
+};
 
 export const aTicketOpened = (
   o: {
