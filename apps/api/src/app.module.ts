@@ -18,7 +18,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         EventStoreModule.forRoot(config.EVENT_STORE_URL),
         ...(config.REDIS_URL ? [RedisModule.forRoot(config.REDIS_URL)] : []),
-        ...(config.REDIS_URL ? [] : [ReactorsModule]),
+        ...(config.REDIS_URL ? [] : [ReactorsModule.forRoot(config)]),
         HealthModule,
         ApiModule,
       ],

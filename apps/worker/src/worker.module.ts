@@ -16,7 +16,7 @@ export class WorkerModule {
         AppConfigModule.forRoot(config),
         EventStoreModule.forRoot(config.EVENT_STORE_URL),
         ...(config.REDIS_URL ? [RedisModule.forRoot(config.REDIS_URL)] : []),
-        ReactorsModule,
+        ReactorsModule.forRoot(config),
       ],
       providers: [{ provide: CLOCK, useClass: SystemClock }],
       exports: [CLOCK],

@@ -6,14 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import {
-  AlertDispatcher,
-  type AlertSink,
-  LiveAlertStream,
-  LogAlertSink,
-  startWebhookDeliveryWorker,
-  WebhookAlertSink,
-} from '@app/alerts';
+import { ALERT_SINK, type AlertSink } from '@app/alerts';
 import { CLOCK, type Clock } from '@app/clock';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
@@ -36,7 +29,7 @@ export const ALERT_DELIVERY_QUEUE = 'sla-alert-deliveries';
 /**
  * Runs the timers and the reactors of one process: at start, reconciles the timers with the log, then follows the
  * log with the timer and alert reactors. With `REDIS_URL`, timers are BullMQ delayed jobs that every worker process
- * competes for and alerts go out as signed webhooks; without it, timers live in this process.
+ * competes for; without it, timers live in this process.
  */
 @Injectable()
 export class ReactorsService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -51,7 +44,7 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly live: LiveAlertStream,
+    @Inject(ALERT_SINK) private readonly alerts: AlertSink,
   ) {}
 
   /** What the reconciliation at start did. */
@@ -93,30 +86,10 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
     if (redisUrl) {
       this.stopOnShutdown(await startBullTimerWorker({ redisUrl, queueName: TIMER_QUEUE, handler: handle, onError }));
     }
-    const sinks: AlertSink[] = [new LogAlertSink(new Logger('Alerts')), this.live];
-    const targets = config.ALERT_WEBHOOKS ?? [];
-    if (targets.length > 0 && redisUrl && config.ALERT_WEBHOOK_SECRET) {
-      const webhooks = await WebhookAlertSink.open({ redisUrl, queueName: ALERT_DELIVERY_QUEUE, targets, onError });
-      this.resources.push(webhooks);
-      sinks.push(webhooks);
-      this.stopOnShutdown(
-        await startWebhookDeliveryWorker({
-          redisUrl,
-          queueName: ALERT_DELIVERY_QUEUE,
-          secret: config.ALERT_WEBHOOK_SECRET,
-          clock,
-          onError,
-        }),
-      );
-    } else if (targets.length > 0) {
-      this.logger.warn(
-        'ALERT_WEBHOOKS needs REDIS_URL (deliveries are queued with retries): alerts go to the log only',
-      );
-    }
 
     const onReactorError = (name: string) => (error: unknown) =>
       this.logger.error(`${name} reactor failed, following the log again from its checkpoint: ${String(error)}`);
-    for (const reactor of [timerReactor, new AlertReactor(new AlertDispatcher(sinks))]) {
+    for (const reactor of [timerReactor, new AlertReactor(this.alerts)]) {
       this.users.unshift(ReactorRunner.start(store, checkpoints, reactor, { onError: onReactorError(reactor.name) }));
     }
     this.logger.log(`timers ${redisUrl ? 'on BullMQ' : 'in process'}, reactors following the log`);
@@ -129,7 +102,6 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
 
   async onApplicationShutdown(): Promise<void> {
     for (const resource of this.resources.splice(0).reverse()) await resource.close();
-    this.live.close();
   }
 
   private stopOnShutdown(worker: BullJobWorker): void {
