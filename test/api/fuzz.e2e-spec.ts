@@ -158,10 +158,16 @@ describe('fuzzing every endpoint with random and malformed requests', () => {
     await engine.close();
   });
 
-  /** The whole events table, row by row, as one digest. */
+  /**
+   * Every row of the events table that a request could have caused, as one digest. The engine's own timers append on
+   * their own schedule (actor role `system`), whatever the requests, so their rows are left out.
+   */
   const eventsDigest = (): string => {
     const hash = createHash('sha256');
-    for (const row of events.prepare('SELECT * FROM events ORDER BY position').raw().iterate()) {
+    const rows = events.prepare(
+      "SELECT * FROM events WHERE json_extract(metadata, '$.actor.role') IS NOT 'system' ORDER BY position",
+    );
+    for (const row of rows.raw().iterate()) {
       hash.update(JSON.stringify(row));
     }
     return hash.digest('hex');

@@ -2,7 +2,7 @@ import { type Answer, type Engine, type Role, startEngine } from './support/engi
 
 const MONDAY_10H_TORONTO = '2026-11-30T15:00:00.000Z';
 
-describe('tickets over HTTP (POLICY §1, §3, §5, §6)', () => {
+describe('tickets over HTTP (POLICY §1 to §6)', () => {
   let engine: Engine;
 
   beforeEach(async () => {
@@ -19,30 +19,23 @@ describe('tickets over HTTP (POLICY §1, §3, §5, §6)', () => {
   const open = (body: Record<string, unknown>, as: Role = 'agent'): Promise<Answer> =>
     engine.call('POST', '/tickets', { as, body: { subject: 'Import fails', ...body } });
 
-  it.each([
-    ['premium', 'email', '2026-11-30T10:00:00-05:00', '2026-11-30T19:00:00.000Z', '2026-11-30T14:00:00.000-05:00', 240],
-    ['premium', 'phone', '2026-12-04T17:00:00-05:00', '2026-12-07T15:30:00.000Z', '2026-12-07T10:30:00.000-05:00', 240],
-    [
-      'priority',
-      'email',
-      '2026-11-30T06:00:00-05:00',
-      '2026-11-30T23:00:00.000Z',
-      '2026-11-30T18:00:00.000-05:00',
-      630,
-    ],
-    [
-      'standard',
-      'forum',
-      '2026-12-24T10:00:00-05:00',
-      '2026-12-29T15:00:00.000Z',
-      '2026-12-29T10:00:00.000-05:00',
-      1260,
-    ],
-  ])(
-    'opens a %s ticket by %s received %s: 201, due %s (%s local)',
-    async (plan, channel, receivedAt, due, local, allowance) => {
+  // POLICY §3 worked examples: plan, received (Toronto), deadline in UTC and in Toronto, allowance in support minutes.
+  const WORKED_EXAMPLES: [string, string, string, string, number][] = [
+    ['premium', '2026-11-30T10:00:00-05:00', '2026-11-30T19:00:00.000Z', '2026-11-30T14:00:00.000-05:00', 240],
+    ['premium', '2026-12-04T17:00:00-05:00', '2026-12-07T15:30:00.000Z', '2026-12-07T10:30:00.000-05:00', 240],
+    ['priority', '2026-11-30T06:00:00-05:00', '2026-11-30T23:00:00.000Z', '2026-11-30T18:00:00.000-05:00', 630],
+    ['priority', '2026-12-05T12:00:00-05:00', '2026-12-07T23:00:00.000Z', '2026-12-07T18:00:00.000-05:00', 630],
+    ['standard', '2026-11-30T10:00:00-05:00', '2026-12-02T15:00:00.000Z', '2026-12-02T10:00:00.000-05:00', 1260],
+    ['standard', '2026-12-24T10:00:00-05:00', '2026-12-29T15:00:00.000Z', '2026-12-29T10:00:00.000-05:00', 1260],
+    ['premium', '2026-03-06T17:00:00-05:00', '2026-03-09T14:30:00.000Z', '2026-03-09T10:30:00.000-04:00', 240],
+  ];
+
+  it.each(WORKED_EXAMPLES)(
+    'opens a %s ticket received %s: 201, due %s (%s local), allowance %d',
+    async (plan, receivedAt, due, local, allowance) => {
+      engine.clock?.set(new Date(receivedAt).toISOString());
       const customerId = await customer(plan);
-      const opened = await open({ customerId, channel, receivedAt });
+      const opened = await open({ customerId, channel: 'forum', receivedAt });
       expect(opened.status).toBe(201);
       expect(opened.json).toMatchObject({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -66,6 +59,28 @@ describe('tickets over HTTP (POLICY §1, §3, §5, §6)', () => {
       receivedAt: MONDAY_10H_TORONTO,
       firstResponseDueAt: '2026-11-30T19:00:00.000Z',
     });
+  });
+
+  it('relaxes the allowance of the new tickets of a flagged customer and pauses them while training is required (POLICY §4)', async () => {
+    engine.clock?.set(MONDAY_10H_TORONTO);
+    const customerId = await customer('premium');
+    await engine.call('POST', `/customers/${customerId}/flag`, { as: 'agent', body: { reason: 'Excessive requests' } });
+    const relaxed = await open({ customerId, channel: 'email' });
+    expect(relaxed.json).toMatchObject({
+      allowanceMinutes: 480,
+      firstResponseDueAt: '2026-11-30T23:00:00.000Z',
+      sla: { status: 'Running', relaxation: { mode: 'extend', factor: 2 } },
+    });
+    await engine.call('POST', `/customers/${customerId}/training/required`, { as: 'lead', body: {} });
+    const paused = await open({ customerId, channel: 'email' });
+    expect(paused.json).toMatchObject({
+      firstResponseDueAt: null,
+      sla: { status: 'Paused', isPausedForTraining: true },
+    });
+    await engine.call('POST', `/customers/${customerId}/training/completed`, { as: 'lead', body: {} });
+    await engine.call('POST', `/customers/${customerId}/flag/clear`, { as: 'lead', body: {} });
+    const normal = await open({ customerId, channel: 'email' });
+    expect(normal.json).toMatchObject({ allowanceMinutes: 240, firstResponseDueAt: '2026-11-30T19:00:00.000Z' });
   });
 
   it('refuses a channel the plan does not cover with 422 naming the covered channels', async () => {
