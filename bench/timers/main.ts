@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { SystemClock } from '@app/clock';
 import { BullTimerScheduler, startBullTimerWorker, type Timer, timerId } from '@app/scheduling';
 import { Queue } from 'bullmq';
@@ -220,6 +221,7 @@ const latenessAtHz100 = async () => {
 };
 
 const main = async (): Promise<void> => {
+  const loadAverageAtStart = loadavg().map((load) => Math.round(load * 100) / 100);
   const redis = await OwnRedis.start();
   try {
     const single = await schedulingThroughput(redis.url);
@@ -233,6 +235,8 @@ const main = async (): Promise<void> => {
       benchmarkReport(
         'timers',
         {
+          loadAverageAtStart,
+          loadAverageAtEnd: loadavg().map((load) => Math.round(load * 100) / 100),
           redis: 'dedicated redis-server, no persistence, default hz 10 unless named, same machine',
           scheduling: {
             timersPerSecond: single,
