@@ -91,6 +91,37 @@ describe('EventStoreDB adapter against the gRPC test server', () => {
       expect(received.map((event) => event.id)).toEqual([...before, ...after].map((event) => event.id));
     });
 
+    it('closes promptly after a subscription and a read stopped with events still to come', async () => {
+      for (let i = 0; i < 4; i++) {
+        await store.append(
+          `${category}-other`,
+          Array.from({ length: 50 }, () => anEvent()),
+          { expectedRevision: 'any' },
+        );
+      }
+      const { position } = await store.append(
+        `${category}-1`,
+        Array.from({ length: 12 }, () => anEvent()),
+        {
+          expectedRevision: 'no-stream',
+        },
+      );
+      const received: RecordedEvent[] = [];
+      const subscription = store.subscribeToAll({}, async (event) => {
+        received.push(event);
+      });
+      await waitFor(() => received.length > 0);
+      await subscription.stop();
+      const ours = { streamPrefixes: [`${category}-1`] };
+      const [first] = await collect(store.readAll({ filter: ours }));
+      const page = await collect(store.readAll({ after: first?.position ?? position, filter: ours, maxCount: 3 }));
+      const closed = store.close().then(() => 'closed');
+      const timeout = new Promise((resolve) => setTimeout(resolve, 5_000, 'timed out'));
+
+      expect(page).toHaveLength(3);
+      expect(await Promise.race([closed, timeout])).toBe('closed');
+    });
+
     it('hides the server system events from reads of the log', async () => {
       await store.append(`${category}-1`, [anEvent()], { expectedRevision: 'no-stream' });
       const all = await collect(store.readAll());

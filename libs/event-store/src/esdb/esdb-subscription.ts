@@ -5,6 +5,7 @@ import {
   streamNameFilter,
   type EventStoreDBClient,
   type Filter,
+  type ResolvedEvent,
 } from '@eventstore/db-client';
 import type { AllFilter, RecordedEvent, SubscribeOptions, Subscription } from '../port/event-store.port';
 import { matchesFilter } from '../shared/filter';
@@ -62,12 +63,14 @@ export class ResubscribingSubscription implements Subscription {
         fromPosition: position === undefined ? START : { commit: position, prepare: position },
         filter: serverFilter(filter),
       });
-      const unsubscribe = (): void => {
-        void subscription.unsubscribe().finally(() => subscription.destroy());
-      };
+      const unsubscribe = (): void => void subscription.unsubscribe();
       this.abort.signal.addEventListener('abort', unsubscribe);
       try {
-        for await (const resolved of subscription) {
+        // Not destroyed on an early exit: a destroyed stream with buffered messages never finishes, and the client's
+        // dispose() waits for every stream to finish.
+        for await (const resolved of subscription.iterator({
+          destroyOnReturn: false,
+        }) as AsyncIterable<ResolvedEvent>) {
           if (this.abort.signal.aborted) break;
           const event = toRecordedEvent(resolved);
           if (!event || (this.checkpoint !== undefined && event.position <= this.checkpoint)) continue;
@@ -79,7 +82,8 @@ export class ResubscribingSubscription implements Subscription {
         if (error instanceof HandlerFailed) throw error.cause;
       } finally {
         this.abort.signal.removeEventListener('abort', unsubscribe);
-        unsubscribe();
+        await subscription.unsubscribe();
+        subscription.resume();
       }
       await pause(backoffMs(attempt), this.abort.signal);
     }
