@@ -232,6 +232,10 @@ describe('POLICY §4 relaxation and training', () => {
       aTicketCommand('EndSlaRelaxation', {}, { now: at('2026-11-30T16:00-05:00') }),
     );
     expect(result).toMatchObject([{ data: { sla: { elapsedMinutes: 360, deadline: at('2026-11-30T16:00-05:00') } } }]);
+    const { result: response } = ticketSpec([...relaxed, ...(result as TicketEvent[])]).when(
+      aTicketCommand('RecordResponse', {}, { now: at('2026-11-30T16:00-05:00') }),
+    );
+    expect(response).toMatchObject([{ data: { outcome: 'missed', missedByMinutes: 120 } }]);
   });
 
   it('pauses the clock for training and resumes it with the allowance it had left', () => {
@@ -696,6 +700,14 @@ describe('POLICY §7 at-risk, breach and escalation', () => {
           },
         },
       ]));
+
+  it('records a response after a closing-time deadline as missed, though no support minute elapsed', () => {
+    const late = aTicketOpened({ receivedAt: at('2026-11-30T14:00-05:00'), deadline: at('2026-11-30T18:00-05:00') });
+    const { result } = ticketSpec([late]).when(
+      aTicketCommand('RecordResponse', {}, { now: at('2026-11-30T19:00-05:00') }),
+    );
+    expect(result).toMatchObject([{ data: { outcome: 'missed', missedByMinutes: 0, businessMinutesTaken: 240 } }]);
+  });
 
   it('records a response after a breach as missed, with the size of the miss', () => {
     const { result } = ticketSpec([opened, breached]).when(

@@ -14,7 +14,7 @@ import type { CustomerStanding } from '../customer/customer.state';
 import { CustomerNotFound } from '../customer/customer.errors';
 import {
   assertNever,
-  type DomainError,
+  DomainError,
   InvalidCommand,
   NotAllowed,
   PolicyVersionUnknown,
@@ -94,11 +94,8 @@ const checkOpenTicket = (data: OpenTicket['data'], now: Instant): InvalidCommand
     ? new InvalidCommand('receivedAt', 'must not be in the future')
     : null);
 
-const openTicket = (
-  { data, metadata }: OpenTicket,
-  state: TicketState,
-  { customer, policies }: TicketContext,
-): Decision => {
+const openTicket = (command: OpenTicket, state: TicketState, { customer, policies }: TicketContext): Decision => {
+  const { data, metadata } = command;
   const problem = checkOpenTicket(data, metadata.now);
   if (problem) return problem;
   if (state.status !== 'NotOpened') return isSameOpening(state, data) ? [] : new TicketAlreadyOpened(data.ticketId);
@@ -149,41 +146,43 @@ const openTicket = (
       sla,
     },
   };
-  return followUps([opened], policy, metadata.now, metadata.actor.id, data, customer);
+  return followUps(opened, policy, command, customer);
 };
 
 /** What a new ticket inherits at once: out of scope beyond the plan (§1, §5), relaxation (§4), training (§4). */
 const followUps = (
-  events: readonly TicketEvent[],
+  opened: TicketOpened,
   policy: Policy,
-  now: Instant,
-  actorId: string,
-  data: OpenTicket['data'],
+  { data, metadata }: OpenTicket,
   customer: CustomerStanding,
 ): Decision => {
-  let state = events.reduce(evolveTicket, initialTicketState);
-  const all = [...events];
-  const add = (decision: Decision): void => {
-    if (decision instanceof Error) return;
-    all.push(...decision);
+  const { now, actor } = metadata;
+  const isBeyondPlan = data.service !== undefined && !isServiceCovered(policy, customer.plan, data.service);
+  const steps: readonly ((state: OpenedTicket) => Decision)[] = [
+    (state) =>
+      isBeyondPlan
+        ? markOutOfScope(
+            state,
+            policy,
+            now,
+            actor.id,
+            BEYOND_PLAN_CATEGORY,
+            `${data.service} is not covered by the ${customer.plan} plan`,
+          )
+        : [],
+    (state) => (customer.isFlagged ? relaxSla(state, policy, now) : []),
+    (state) => (customer.isTrainingRequired ? pauseForTraining(state, policy, now) : []),
+  ];
+  const events: TicketEvent[] = [opened];
+  let state = evolveTicket(initialTicketState, opened);
+  for (const step of steps) {
+    if (state.status === 'NotOpened') break;
+    const decision = step(state);
+    if (decision instanceof DomainError) return decision;
+    events.push(...decision);
     state = decision.reduce(evolveTicket, state);
-  };
-  if (state.status === 'NotOpened') return all;
-  if (data.service !== undefined && !isServiceCovered(policy, customer.plan, data.service)) {
-    add(
-      markOutOfScope(
-        state,
-        policy,
-        now,
-        actorId,
-        BEYOND_PLAN_CATEGORY,
-        `${data.service} is not covered by the ${customer.plan} plan`,
-      ),
-    );
   }
-  if (state.status === 'Open' && customer.isFlagged) add(relaxSla(state, policy, now));
-  if (state.status === 'Open' && customer.isTrainingRequired) add(pauseForTraining(state, policy, now));
-  return all;
+  return events;
 };
 
 const markOutOfScope = (
@@ -262,11 +261,11 @@ const recordResponse = ({ data, metadata }: RecordResponse, state: OpenedTicket,
   const { clock } = state;
   const elapsed = elapsedMinutesAt(clock, policy.calendar, metadata.now);
   const hasSla = clock.status === 'Running' || (clock.status === 'Paused' && clock.relaxation?.mode !== 'suspend');
+  // After a closing-time deadline no support minute elapses, yet a later response is late.
   const isMissed =
     clock.breach !== null ||
-    (clock.status === 'Running'
-      ? Date.parse(metadata.now) > Date.parse(clock.deadline)
-      : elapsed > clock.allowanceMinutes);
+    elapsed > clock.allowanceMinutes ||
+    (clock.status === 'Running' && Date.parse(metadata.now) > Date.parse(clock.deadline));
   return [
     {
       type: 'TicketResponded',
