@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ENDPOINTS } from './support/endpoints';
 import { KEYS, type Engine, startEngine } from './support/engine';
 
 const PROBLEM = /^application\/problem\+json/;
@@ -68,6 +69,21 @@ describe('access to the API: keys, roles, rate limits and problem details', () =
     expect(again.json.code).toBe('api-key-name-taken');
   });
 
+  it('accepts a key that another process added to the key file, without a restart', async () => {
+    const first = await started();
+    const second = await startEngine({ env: { API_KEYS_FILE: join(first.dataDir, 'api-keys.json') } });
+    try {
+      const created = await second.call('POST', '/api-keys', { as: 'admin', body: { name: 'erin', role: 'auditor' } });
+      const answer = await fetch(`${first.url}/api-keys`, {
+        headers: { authorization: `Bearer ${String(created.json.key)}` },
+      });
+      expect(answer.status).toBe(403);
+      expect(((await answer.json()) as { role: string }).role).toBe('auditor');
+    } finally {
+      await second.close();
+    }
+  });
+
   it('refuses unknown fields, wrong types, malformed JSON and other media types with 4xx problems', async () => {
     const { call } = await started();
     const extra = await call('POST', '/api-keys', { as: 'admin', body: { name: 'dan', role: 'agent', isRoot: true } });
@@ -123,6 +139,31 @@ describe('access to the API: keys, roles, rate limits and problem details', () =
     expect(Object.keys(document.paths)).toContain('/api-keys');
     expect(document.components.securitySchemes).toHaveProperty('bearer');
     expect(document.components.schemas).toHaveProperty('Problem');
+  });
+
+  it('documents an example for every command-side operation: its request body when it takes one, and its answer', async () => {
+    const { url } = await started();
+    type Operation = {
+      requestBody?: { content: Record<string, { examples?: object }> };
+      responses: Record<string, { content?: Record<string, { schema?: { example?: unknown } }> }>;
+    };
+    const document = (await (await fetch(`${url}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    const missing = Object.entries(document.paths).flatMap(([route, operations]) =>
+      Object.entries(operations).flatMap(([method, operation]) => {
+        if (!ENDPOINTS.some((e) => e.route === route && e.method === method.toUpperCase())) return [];
+        const hasBodyExample =
+          method === 'get' ||
+          Object.keys(operation.requestBody?.content['application/json']?.examples ?? {}).length > 0;
+        const hasAnswerExample = Object.entries(operation.responses).some(
+          ([status, answer]) =>
+            status.startsWith('2') && answer.content?.['application/json']?.schema?.example !== undefined,
+        );
+        return hasBodyExample && hasAnswerExample ? [] : [`${method.toUpperCase()} ${route}`];
+      }),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('never accepts a listed key for another role', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '@app/config';
@@ -35,6 +35,7 @@ const isEmbedded = (url: string): boolean => url.startsWith('sqlite:') || url ==
 export class ApiKeysService implements OnModuleInit {
   private readonly logger = new Logger('ApiKeys');
   private byHash = new Map<string, KeySummary>();
+  private loadedVersion = '';
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -55,7 +56,10 @@ export class ApiKeysService implements OnModuleInit {
 
   /** The actor a bearer key belongs to, or undefined for an unknown key. */
   identify(key: string): Actor | undefined {
-    const found = this.byHash.get(hashOf(key));
+    const hash = hashOf(key);
+    // Another process (an api replica) may have added the key since this one read the file.
+    if (!this.byHash.has(hash) && this.fileVersion() !== this.loadedVersion) this.reload();
+    const found = this.byHash.get(hash);
     return found && { id: found.name, role: found.role };
   }
 
@@ -76,7 +80,15 @@ export class ApiKeysService implements OnModuleInit {
     return key;
   }
 
+  private fileVersion(): string {
+    const file = this.config.API_KEYS_FILE;
+    if (!existsSync(file)) return '';
+    const { mtimeMs, size, ino } = statSync(file);
+    return `${ino}:${mtimeMs}:${size}`;
+  }
+
   private reload(): void {
+    this.loadedVersion = this.fileVersion();
     const listed: [string, KeySummary][] = (this.config.API_KEYS ?? []).map(({ name, role, key }) => [
       hashOf(key),
       { name, role, createdAt: '', source: 'environment' },
