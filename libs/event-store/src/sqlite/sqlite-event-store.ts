@@ -201,7 +201,7 @@ export class SqliteEventStore implements EventStore {
     try {
       return this.insert(stream, events, (current ?? -1) + 1);
     } catch (error) {
-      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') throw new StoredIdMet();
+      if (isSqliteError(error) && error.code === 'SQLITE_CONSTRAINT_UNIQUE') throw new StoredIdMet();
       throw error;
     }
   }
@@ -261,5 +261,12 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
+/**
+ * By name, not `instanceof`: the native addon keeps the error class of the first copy of `better-sqlite3` that loaded
+ * it, so a second copy in the process (Jest's per-file module registries do this) throws errors of another class.
+ */
+const isSqliteError = (error: unknown): error is Error & { readonly code: string } =>
+  error instanceof Error && error.name === 'SqliteError' && typeof (error as { code?: unknown }).code === 'string';
+
 const translate = (error: unknown): unknown =>
-  error instanceof Database.SqliteError ? new EventStoreUnavailable(`${error.code}: ${error.message}`) : error;
+  isSqliteError(error) ? new EventStoreUnavailable(`${error.code}: ${error.message}`) : error;
