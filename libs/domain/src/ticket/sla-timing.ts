@@ -8,7 +8,7 @@ import {
   type SlaClockSnapshot,
 } from './sla-clock';
 import { assertNever } from '../domain-error';
-import type { OpenedTicket } from './ticket.state';
+import type { OpenedTicket, TicketState } from './ticket.state';
 
 const later = (a: Instant, b: Instant): Instant => (Date.parse(a) >= Date.parse(b) ? a : b);
 
@@ -109,7 +109,7 @@ export const timerDueAt = (clock: Running, policy: Policy, plan: OpenedTicket['p
  * POLICY §7: the timers a ticket needs now: at-risk, breach and escalation of its running clock, each only while
  * it has not happened yet. `policy` is the clock's version (`policies.byVersion(state.clock.policyVersion)`).
  */
-export const timerPlan = (state: OpenedTicket | { readonly status: 'NotOpened' }, policy: Policy): PlannedTimer[] => {
+export const timerPlan = (state: TicketState, policy: Policy): PlannedTimer[] => {
   if (state.status !== 'Open') return [];
   const { clock } = state;
   if (clock.status !== 'Running') return [];
