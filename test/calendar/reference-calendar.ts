@@ -77,7 +77,7 @@ export class ReferenceCalendar {
       if (last && last[1] === from) last[1] = to;
       else pieces.push([from, to]);
     }
-    if (remaining > 0 || pieces[pieces.length - 1]![1] > this.limitFrom(startMs)) {
+    if (remaining > 0 || (pieces[pieces.length - 1]?.[1] ?? startMs) > this.limitFrom(startMs)) {
       throw new HorizonExceeded(this.specification.horizonYears, String(startMs));
     }
     return pieces;

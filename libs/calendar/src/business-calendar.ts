@@ -1,5 +1,6 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, IANAZone, Info, type Zone } from 'luxon';
 import { BusinessTimeIndex } from './business-time-index';
+import { RememberedZone } from './remembered-zone';
 import {
   HorizonExceeded,
   InvalidAllowance,
@@ -81,21 +82,20 @@ export class BusinessCalendar {
     /** The calendar's IANA time zone; every result is expressed in it. */
     readonly zone: string,
     readonly horizonYears: number,
-    private readonly luxonZone: IANAZone,
+    private readonly luxonZone: Zone,
     private readonly index: BusinessTimeIndex,
   ) {}
 
   /** Validates the specification; throws a `CalendarError` subclass naming what is wrong. */
   static create(options: BusinessCalendarOptions): BusinessCalendar {
-    if (typeof options.timeZone !== 'string' || !IANAZone.isValidZone(options.timeZone)) {
-      throw new UnknownTimeZone(String(options.timeZone));
-    }
+    const zone = typeof options.timeZone === 'string' ? Info.normalizeZone(options.timeZone) : undefined;
+    if (!zone?.isValid) throw new UnknownTimeZone(String(options.timeZone));
     const horizonYears = options.horizonYears ?? DEFAULT_HORIZON_YEARS;
     if (!(horizonYears > 0 && Number.isFinite(horizonYears))) throw new InvalidHorizon(horizonYears);
     const week = parseWeeklySchedule(options.weekly);
-    const zone = IANAZone.create(options.timeZone);
     const index = new BusinessTimeIndex(zone, week, holidayLookup(options.holidays));
-    return new BusinessCalendar(zone.name, horizonYears, zone, index);
+    const resultZone = zone instanceof IANAZone ? new RememberedZone(zone) : zone;
+    return new BusinessCalendar(zone.name, horizonYears, resultZone, index);
   }
 
   isOpen(at: DateTime): boolean {
