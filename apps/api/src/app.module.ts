@@ -6,6 +6,7 @@ import { RedisModule } from '@app/scheduling';
 import { ReactorsModule } from '@app/scheduling/reactor';
 import { ApiModule } from './api.module';
 import { HealthModule } from './health/health.module';
+import { ReadModule } from './read/read.module';
 
 /** The whole engine in one process: HTTP API plus, in embedded mode, the workers. */
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         ...(config.REDIS_URL ? [] : [ReactorsModule.forRoot(config)]),
         HealthModule,
         ApiModule,
+        ReadModule,
       ],
       providers: [{ provide: CLOCK, useClass: SystemClock }],
       exports: [CLOCK],

@@ -39,3 +39,4 @@ export {
   type HistoryEntry,
   type TicketAsOf,
 } from './audit/ticket-audit';
+export { ProjectionsModule, READ_MODEL_DB, readModelsPathOf } from './nest/projections.module';

@@ -38,9 +38,9 @@ export interface OpenQueueItem {
 }
 
 export interface OpenQueueFilter {
-  readonly plan?: string;
-  readonly status?: QueueStatus;
-  readonly customerId?: string;
+  readonly plan?: string | undefined;
+  readonly status?: QueueStatus | undefined;
+  readonly customerId?: string | undefined;
 }
 
 export interface ComplianceFigures {
@@ -148,7 +148,7 @@ export class ReadModelQueries {
   }
 
   customers(
-    filter: { readonly plan?: string; readonly isFlagged?: boolean },
+    filter: { readonly plan?: string | undefined; readonly isFlagged?: boolean | undefined },
     page: PageRequest,
     now: Instant,
   ): Page<CustomerItem> {
@@ -173,7 +173,10 @@ export class ReadModelQueries {
     return row && this.customerItem(row, now);
   }
 
-  breachLog(filter: { readonly kind?: string; readonly ticketId?: string }, page: PageRequest): Page<BreachLogItem> {
+  breachLog(
+    filter: { readonly kind?: string | undefined; readonly ticketId?: string | undefined },
+    page: PageRequest,
+  ): Page<BreachLogItem> {
     const where = [...(filter.kind ? ['kind = @kind'] : []), ...(filter.ticketId ? ['ticket_id = @ticketId'] : [])];
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const params = { ...filter, ...page };

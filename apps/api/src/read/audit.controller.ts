@@ -1,0 +1,67 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ticketStream } from '@app/domain';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@app/event-store';
+import { type DeadlineExplanation, type HistoryEntry, historyEntry, replayTicket } from '@app/projections';
+import { Allow } from '../auth/allow.decorator';
+import { READERS } from '../auth/roles';
+import { IdPipe } from '../http/id.pipe';
+import { OptionalInstantPipe } from '../http/instant.pipe';
+import { ProblemException } from '../http/problem';
+import { PolicyBookService } from '../policies/policy-book.service';
+import { type TicketView, ticketView } from '../tickets/ticket.view';
+
+export interface TicketStateAsOf {
+  readonly ticketId: string;
+  readonly asOf: string | null;
+  readonly eventsApplied: number;
+  readonly lastPosition: number | null;
+  /** The ticket as `GET /tickets/:id` showed it at that instant; `null` before it was received. */
+  readonly ticket: TicketView | null;
+  readonly explanation: DeadlineExplanation | null;
+}
+
+/** For auditors: a ticket's full history, and the ticket as it stood at any instant, with why its deadline is what it is. */
+@ApiTags('audit')
+@Controller('tickets')
+export class AuditController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly policies: PolicyBookService,
+  ) {}
+
+  @Get(':id/history')
+  @Allow(...READERS)
+  @ApiOkResponse({ description: 'Every event of the ticket with who, when, policy version and cause.' })
+  async history(@Param('id', new IdPipe('ticket')) id: string): Promise<{ ticketId: string; events: HistoryEntry[] }> {
+    return { ticketId: id, events: (await this.eventsOf(id)).map(historyEntry) };
+  }
+
+  @Get(':id/state')
+  @Allow(...READERS)
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 instant; omit for now.' })
+  @ApiOkResponse({ description: 'The ticket folded from the events recorded up to asOf, with the deadline explained.' })
+  async state(
+    @Param('id', new IdPipe('ticket')) id: string,
+    @Query('asOf', new OptionalInstantPipe('asOf')) asOf: string | undefined,
+  ): Promise<TicketStateAsOf> {
+    const events = await this.eventsOf(id);
+    const book = await this.policies.current();
+    const replay = replayTicket(id, events, asOf, book);
+    return {
+      ticketId: id,
+      asOf: replay.asOf,
+      eventsApplied: replay.eventsApplied,
+      lastPosition: replay.lastPosition,
+      ticket: replay.state.status === 'NotOpened' ? null : ticketView(replay.state, id, book),
+      explanation: replay.explanation,
+    };
+  }
+
+  private async eventsOf(id: string): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    for await (const event of this.store.readStream(ticketStream(id))) events.push(event);
+    if (events.length === 0) throw ProblemException.of(404, 'ticket-not-found', `There is no ticket ${id}.`);
+    return events;
+  }
+}

@@ -1,0 +1,182 @@
+import { type Answer, type Engine, startEngine } from '../api/support/engine';
+
+/** Monday 2026-11-30, 16:00 in Toronto. */
+const NOW = '2026-11-30T21:00:00.000Z';
+
+const waitFor = async <T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
+  const start = performance.now();
+  for (;;) {
+    const value = await attempt();
+    if (value !== undefined) return value;
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+interface QueueItem {
+  readonly ticketId: string;
+  readonly status: string;
+  readonly [field: string]: unknown;
+}
+
+describe('read models through the API', () => {
+  let engine: Engine;
+
+  beforeEach(async () => {
+    engine = await startEngine({ now: NOW });
+  });
+
+  afterEach(() => engine.close());
+
+  const registerCustomer = async (name: string, plan: string, licences = 20): Promise<string> => {
+    const answer = await engine.call('POST', '/customers', { as: 'admin', body: { name, licences, plan } });
+    expect(answer.status).toBe(201);
+    return answer.json.id as string;
+  };
+  const openTicket = async (customerId: string, receivedAt: string, channel = 'email'): Promise<string> => {
+    const answer = await engine.call('POST', '/tickets', {
+      as: 'agent',
+      body: { customerId, channel, subject: 'Import fails', receivedAt },
+    });
+    expect(answer.status).toBe(201);
+    return answer.json.id as string;
+  };
+  const queue = async (query = ''): Promise<QueueItem[]> => {
+    const answer = await engine.call('GET', `/queue${query}`, { as: 'auditor' });
+    expect(answer.status).toBe(200);
+    return (answer.json as unknown as { items: QueueItem[] }).items;
+  };
+  const queueItem = (ticketId: string, status?: string) =>
+    waitFor(`ticket ${ticketId} in the queue${status ? ` as ${status}` : ''}`, async () =>
+      (await queue()).find((item) => item.ticketId === ticketId && (!status || item.status === status)),
+    );
+
+  it('lists an open ticket with its deadline and the business minutes left, and filters the queue', async () => {
+    const acme = await registerCustomer('Acme', 'premium');
+    const bolt = await registerCustomer('Bolt', 'standard', 5);
+    const premium = await openTicket(acme, '2026-11-30T20:00:00.000Z');
+    const standard = await openTicket(bolt, '2026-11-30T20:30:00.000Z', 'forum');
+
+    expect(await queueItem(premium)).toMatchObject({
+      customerId: acme,
+      customerName: 'Acme',
+      plan: 'premium',
+      handlingPriority: 'priority',
+      channel: 'email',
+      status: 'on-track',
+      deadline: '2026-12-01T13:30:00.000Z',
+      businessMinutesLeft: 180,
+      isCalendarOpen: true,
+    });
+    await queueItem(standard);
+    expect((await queue()).map((item) => item.ticketId)).toEqual([premium, standard]);
+    expect((await queue('?plan=standard')).map((item) => item.ticketId)).toEqual([standard]);
+    expect((await queue(`?customerId=${acme}`)).map((item) => item.ticketId)).toEqual([premium]);
+    expect((await queue('?status=breached')).map((item) => item.ticketId)).toEqual([]);
+    const page = await engine.call('GET', '/queue?limit=1&offset=1', { as: 'agent' });
+    expect(page.json).toMatchObject({ total: 2, limit: 1, offset: 1, items: [{ ticketId: standard }] });
+  });
+
+  it('refuses a bad query with a problem naming the parameter', async () => {
+    const expectBad = (answer: Answer, path: string): void => {
+      expect(answer.status).toBe(400);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(answer.json).toMatchObject({ code: 'invalid-request', errors: [expect.objectContaining({ path })] });
+    };
+    expectBad(await engine.call('GET', '/queue?limit=0', { as: 'ops' }), 'limit');
+    expectBad(await engine.call('GET', '/queue?status=late', { as: 'ops' }), 'status');
+    expectBad(await engine.call('GET', '/compliance?period=year', { as: 'ops' }), 'period');
+    expect((await engine.call('GET', '/breaches?colour=red', { as: 'ops' })).status).toBe(400);
+    expect((await engine.call('GET', '/customers')).status).toBe(401);
+  });
+
+  it('marks a ticket breached when its timers fire, and logs the breach and the escalation', async () => {
+    const acme = await registerCustomer('Acme', 'premium');
+    // received at 08:00, due at 12:00, escalated at 13:00: all before now
+    const late = await openTicket(acme, '2026-11-30T13:00:00.000Z');
+
+    expect(await queueItem(late, 'breached')).toMatchObject({
+      deadline: '2026-11-30T17:00:00.000Z',
+      breachedAt: NOW,
+      businessMinutesLeft: -240,
+    });
+    const log = await waitFor('the escalation in the breach log', async () => {
+      const answer = await engine.call('GET', '/breaches', { as: 'ops' });
+      const items = (answer.json as unknown as { items: Record<string, unknown>[] }).items;
+      return items.length === 2 ? items : undefined;
+    });
+    expect(log.map((entry) => [entry.kind, entry.ticketId, entry.customerId, entry.plan])).toEqual(
+      expect.arrayContaining([
+        ['breach', late, acme, 'premium'],
+        ['escalation', late, acme, 'premium'],
+      ]),
+    );
+    const escalations = await engine.call('GET', '/breaches?kind=escalation', { as: 'lead' });
+    expect(escalations.json).toMatchObject({ total: 1, items: [{ kind: 'escalation', level: 1 }] });
+  });
+
+  it('counts first responses met and missed per plan, and takes answered tickets out of the queue', async () => {
+    const acme = await registerCustomer('Acme', 'premium');
+    const quick = await openTicket(acme, '2026-11-30T20:00:00.000Z');
+    const late = await openTicket(acme, '2026-11-30T14:00:00.000Z');
+    await queueItem(late, 'breached');
+    for (const ticket of [quick, late]) {
+      expect((await engine.call('POST', `/tickets/${ticket}/responses`, { as: 'agent', body: {} })).status).toBe(201);
+    }
+
+    await waitFor('an empty queue', async () => ((await queue()).length === 0 ? true : undefined));
+    const compliance = await engine.call('GET', '/compliance?period=week', { as: 'auditor' });
+    expect(compliance.json).toEqual({
+      items: [
+        {
+          plan: 'premium',
+          period: '2026-W49',
+          met: 1,
+          missed: 1,
+          rate: 0.5,
+          medianBusinessMinutes: 60,
+          p90BusinessMinutes: 420,
+        },
+      ],
+    });
+  });
+
+  it('shows customers with their standing and usage', async () => {
+    const acme = await registerCustomer('Acme', 'premium', 10);
+    await openTicket(acme, '2026-11-30T20:00:00.000Z');
+    const flagged = await engine.call('POST', `/customers/${acme}/flag`, {
+      as: 'agent',
+      body: { reason: 'Many questions answered in the guide' },
+    });
+    expect(flagged.status).toBeLessThan(300);
+
+    const customer = await waitFor('the flagged customer', async () => {
+      const answer = await engine.call('GET', '/customers?flagged=true', { as: 'auditor' });
+      return (answer.json as unknown as { items: Record<string, unknown>[] }).items[0];
+    });
+    expect(customer).toMatchObject({
+      customerId: acme,
+      name: 'Acme',
+      licences: 10,
+      plan: 'premium',
+      isPlanEligible: true,
+      isFlagged: true,
+      flagReason: 'Many questions answered in the guide',
+      usage: { ticketsInWindow: 1, ticketsPerLicence: 0.1, isSuggested: false },
+      professionalServices: [],
+    });
+    expect((await engine.call('GET', '/customers?flagged=false', { as: 'auditor' })).json).toMatchObject({ total: 0 });
+  });
+
+  it('reports how far the read models are behind the log', async () => {
+    const acme = await registerCustomer('Acme', 'premium');
+    await openTicket(acme, '2026-11-30T20:00:00.000Z');
+    await waitFor('no lag', async () => {
+      const answer = await engine.call('GET', '/health/projections');
+      return answer.json.events === 0 && answer.json.state === 'live' ? answer : undefined;
+    });
+    const metrics = await engine.call('GET', '/metrics');
+    expect(metrics.body).toMatch(/^sla_projection_lag_events 0$/m);
+    expect(metrics.body).toMatch(/^sla_projection_lag_seconds 0$/m);
+  });
+});
