@@ -34,6 +34,8 @@ export class SqliteCheckpointStore implements CheckpointStore {
 
   private constructor(private readonly db: Database.Database) {
     db.pragma('journal_mode = WAL');
+    // A checkpoint lost in a power cut costs a replay of a few events, which the reactors tolerate.
+    db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.exec('CREATE TABLE IF NOT EXISTS reactor_checkpoints (reactor TEXT PRIMARY KEY, position INTEGER NOT NULL)');
     this.loadStatement = db.prepare('SELECT position FROM reactor_checkpoints WHERE reactor = ?');

@@ -158,11 +158,17 @@ export const sendTicketCommand = async (
   return result;
 };
 
-export const openTicket = (store: EventStore, policies: PolicyLookup, ticketId: string, now: Instant) =>
+export const openTicket = (
+  store: EventStore,
+  policies: PolicyLookup,
+  ticketId: string,
+  now: Instant,
+  receivedAt: Instant = now,
+) =>
   sendTicketCommand(
     store,
     policies,
     'OpenTicket',
-    { ticketId, customerId: 'c-1', channel: 'forum', subject: 'help' },
+    { ticketId, customerId: 'c-1', channel: 'forum', subject: 'help', receivedAt },
     now,
   );
