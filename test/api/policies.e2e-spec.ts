@@ -4,7 +4,7 @@ import { type Engine, startEngine } from './support/engine';
 
 const FIRST_VERSION = JSON.parse(
   readFileSync(join(__dirname, '..', '..', 'policies', '2017-11-23.json'), 'utf8'),
-) as Record<string, unknown> & { plans: { premium: Record<string, unknown> } };
+) as Record<string, unknown> & { plans: { premium: Record<string, unknown> }; calendar: Record<string, unknown> };
 
 /** The first version with a premium allowance of 2 business hours, effective 2027-01-01 in Toronto. */
 const NEXT_VERSION = {
@@ -100,7 +100,7 @@ describe('policy versions over HTTP (POLICY §6)', () => {
   it('refuses an invalid version with 400 listing every problem', async () => {
     const invalid = await engine.call('POST', '/policies', {
       as: 'admin',
-      body: { ...NEXT_VERSION, calendar: { ...(NEXT_VERSION.calendar as object), timeZone: 'Mars/Olympus' }, extra: 1 },
+      body: { ...NEXT_VERSION, calendar: { ...NEXT_VERSION.calendar, timeZone: 'Mars/Olympus' }, extra: 1 },
     });
     expect(invalid.status).toBe(400);
     expect(invalid.json.code).toBe('invalid-policy-version');
