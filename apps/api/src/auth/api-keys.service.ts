@@ -18,7 +18,11 @@ const storedKeySchema = z.strictObject({
 const keyFileSchema = z.strictObject({ keys: z.array(storedKeySchema) });
 
 export type StoredKey = z.infer<typeof storedKeySchema>;
-export type KeySummary = Omit<StoredKey, 'sha256'> & { readonly source: 'file' | 'environment' };
+export type KeySummary = Omit<StoredKey, 'sha256' | 'createdAt'> & {
+  /** `null` for the keys listed in `API_KEYS`. */
+  readonly createdAt: string | null;
+  readonly source: 'file' | 'environment';
+};
 
 const hashOf = (key: string): string => createHash('sha256').update(key).digest('hex');
 
@@ -91,7 +95,7 @@ export class ApiKeysService implements OnModuleInit {
     this.loadedVersion = this.fileVersion();
     const listed: [string, KeySummary][] = (this.config.API_KEYS ?? []).map(({ name, role, key }) => [
       hashOf(key),
-      { name, role, createdAt: '', source: 'environment' },
+      { name, role, createdAt: null, source: 'environment' },
     ]);
     const stored: [string, KeySummary][] = this.readFile().map(({ sha256, ...summary }) => [
       sha256,

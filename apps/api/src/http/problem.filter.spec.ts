@@ -57,6 +57,15 @@ describe('ProblemFilter', () => {
     expect(sent.body?.detail).toMatch(/^[A-Z].*[.!?]$/);
   });
 
+  it('words the errors of body parsing without their internals', () => {
+    const tooLarge = Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' });
+    expect(answerTo(tooLarge).body).toMatchObject({
+      status: 413,
+      code: 'payload-too-large',
+      detail: 'The request body is larger than the 100 kB limit.',
+    });
+  });
+
   it('keeps the structured fields of a domain refusal', () => {
     expect(answerTo(new PlanNotEligible('premium', 9, 10)).body).toMatchObject({
       plan: 'premium',

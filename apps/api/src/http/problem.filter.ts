@@ -41,6 +41,12 @@ const isRefusal = (error: unknown): error is Refusal =>
 const fieldsOf = (error: Error): Record<string, unknown> =>
   Object.fromEntries(Object.entries(error).filter(([name]) => !['code', 'kind', 'name', 'message'].includes(name)));
 
+const REQUEST_ERROR_DETAILS: Readonly<Record<number, string>> = {
+  400: 'The request body is not valid JSON.',
+  413: 'The request body is larger than the 100 kB limit.',
+  415: 'The request body is in an encoding or character set the engine does not read.',
+};
+
 /** Errors that body-parser and Express raise before a route runs carry their own 4xx status. */
 const statusOfRequestError = (error: unknown): number | undefined => {
   const status = (error as { status?: unknown } | null)?.status;
@@ -98,7 +104,7 @@ export class ProblemFilter implements ExceptionFilter {
     }
     const requestStatus = statusOfRequestError(exception);
     if (requestStatus !== undefined) {
-      const detail = requestStatus === 400 ? 'The request body is not valid JSON.' : sentence(String(exception));
+      const detail = REQUEST_ERROR_DETAILS[requestStatus] ?? 'The request cannot be read.';
       return problemOf(requestStatus, CODE_OF_STATUS[requestStatus] ?? 'bad-request', detail);
     }
     return problemOf(500, 'internal-error', 'Something went wrong on our side; the error has been logged.');
