@@ -89,6 +89,7 @@ describe('EventStoreDB gRPC test server, through the real client', () => {
     expect(forwards[1]?.event?.position).toEqual(first.position);
     expect(backwards.map((resolved) => resolved.event?.revision)).toEqual([2n, 1n]);
     expect(forwards[0]?.event).toMatchObject({ streamId: stream, isJson: true, metadata: { source: 'spec' } });
+    expect(Math.abs(forwards[0]!.event!.created.getTime() - Date.now())).toBeLessThan(60_000);
   });
 
   it.each<[string, AppendExpectedRevision, bigint | 'no_stream']>([

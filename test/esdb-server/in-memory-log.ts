@@ -35,8 +35,8 @@ export type AppendOutcome =
 export const MAX_APPEND_SIZE = 1024 * 1024;
 /** Bytes a record takes in the log besides its payload, so that positions are byte offsets with gaps, as on the real server. */
 const RECORD_OVERHEAD = 89;
+/** `created` is in 100 ns ticks since the Unix epoch. */
 const TICKS_PER_MS = 10_000n;
-const EPOCH_TICKS = 621_355_968_000_000_000n;
 
 /**
  * The transaction log of one EventStoreDB node, in memory. Appends follow the server's rules: revisions from 0,
@@ -91,7 +91,7 @@ export class InMemoryLog {
     }
     if (expected.kind === 'stream-exists' && current === null) return { kind: 'wrong-expected-version', current };
     if (events.length === 0) return { kind: 'unchanged', revision: current };
-    const created = (BigInt(Date.now()) * TICKS_PER_MS + EPOCH_TICKS).toString();
+    const created = (BigInt(Date.now()) * TICKS_PER_MS).toString();
     for (const event of events) {
       const stored: StoredEvent = {
         stream,
