@@ -42,6 +42,8 @@ const isValidZone = (zone: string): boolean => {
 
 const positive = z.number().finite().positive();
 
+const isDistinct = (values: readonly string[]): boolean => new Set(values).size === values.length;
+
 const allowance = z.union([
   z.strictObject({ businessDays: positive }),
   z.strictObject({ businessHours: positive }),
@@ -63,8 +65,8 @@ const escalation = z
 const plan = z.strictObject({
   handlingPriority: z.enum(['standard', 'priority']),
   firstResponseAllowance: allowance,
-  channels: z.array(z.enum(CHANNELS)).min(1),
-  services: z.array(z.enum(SERVICES)),
+  channels: z.array(z.enum(CHANNELS)).min(1).refine(isDistinct, 'duplicate channel'),
+  services: z.array(z.enum(SERVICES)).refine(isDistinct, 'duplicate service'),
   minimumLicences: z.number().int().nonnegative(),
   escalation,
 });
@@ -72,9 +74,12 @@ const plan = z.strictObject({
 const calendar = z.strictObject({
   id: z.string().regex(VERSION_ID, 'expected letters, digits, dot, dash or underscore'),
   timeZone: z.string().refine(isValidZone, 'unknown IANA time zone'),
-  weekly: z.strictObject(
-    Object.fromEntries(WEEKDAYS.map((d) => [d, day])) as Record<(typeof WEEKDAYS)[number], typeof day>,
-  ),
+  weekly: z
+    .strictObject(Object.fromEntries(WEEKDAYS.map((d) => [d, day])) as Record<(typeof WEEKDAYS)[number], typeof day>)
+    .refine(
+      (week) => Object.values(week).some((intervals) => intervals.length > 0),
+      'the calendar has no support hours',
+    ),
   fullDayMinutes: positive.optional(),
   holidays: z.strictObject({
     rules: z.enum(['quebec-statutory', 'none']),
@@ -92,52 +97,35 @@ const relaxation = z.discriminatedUnion('mode', [
 const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CAD');
 
 /** The schema of a policy version document: everything POLICY.md calls a parameter. */
-export const policyVersionSchema = z
-  .strictObject({
-    version: z.string().regex(VERSION_ID, 'expected letters, digits, dot, dash or underscore'),
-    effectiveFrom: z.string().regex(ISO_INSTANT, 'expected an ISO-8601 instant with an offset'),
-    plans: z.strictObject({ standard: plan, priority: plan, premium: plan }),
-    calendar,
-    excessiveUse: z.strictObject({
-      relaxation,
-      suggestion: z.strictObject({
-        ticketsPerLicence: positive,
-        windowDays: z.number().int().positive().max(366),
-      }),
+export const policyVersionSchema = z.strictObject({
+  version: z.string().regex(VERSION_ID, 'expected letters, digits, dot, dash or underscore'),
+  effectiveFrom: z
+    .string()
+    .regex(ISO_INSTANT, 'expected an ISO-8601 instant with an offset')
+    .refine((instant) => !Number.isNaN(Date.parse(instant)), 'not a real instant'),
+  plans: z.strictObject({ standard: plan, priority: plan, premium: plan }),
+  calendar,
+  excessiveUse: z.strictObject({
+    relaxation,
+    suggestion: z.strictObject({
+      ticketsPerLicence: positive,
+      windowDays: z.number().int().positive().max(366),
     }),
-    outOfScopeCategories: z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected a kebab-case category')),
-    professionalServices: z.strictObject({
-      isAvailable: z.boolean(),
-      currency,
-      hourlyRate: positive,
-      maxHoursPerEntry: positive.max(24),
-    }),
-    discretion: z.strictObject({
-      waiverRoles: z.array(z.enum(STAFF_ROLES)).min(1),
-      replanRoles: z.array(z.enum(STAFF_ROLES)).min(1),
-    }),
-  })
-  .superRefine((doc, ctx) => {
-    if (Number.isNaN(Date.parse(doc.effectiveFrom))) {
-      ctx.addIssue({ code: 'custom', path: ['effectiveFrom'], message: 'not a real instant' });
-    }
-    if (WEEKDAYS.every((d) => doc.calendar.weekly[d].length === 0)) {
-      ctx.addIssue({ code: 'custom', path: ['calendar', 'weekly'], message: 'the calendar has no support hours' });
-    }
-    const categories = new Set<string>();
-    doc.outOfScopeCategories.forEach((category, i) => {
-      if (categories.has(category)) {
-        ctx.addIssue({ code: 'custom', path: ['outOfScopeCategories', i], message: `duplicate category ${category}` });
-      }
-      categories.add(category);
-    });
-    for (const name of PLANS) {
-      const { channels } = doc.plans[name];
-      if (new Set(channels).size !== channels.length) {
-        ctx.addIssue({ code: 'custom', path: ['plans', name, 'channels'], message: 'duplicate channel' });
-      }
-    }
-  });
+  }),
+  outOfScopeCategories: z
+    .array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected a kebab-case category'))
+    .refine(isDistinct, 'duplicate category'),
+  professionalServices: z.strictObject({
+    isAvailable: z.boolean(),
+    currency,
+    hourlyRate: positive,
+    maxHoursPerEntry: positive.max(24),
+  }),
+  discretion: z.strictObject({
+    waiverRoles: z.array(z.enum(STAFF_ROLES)).min(1),
+    replanRoles: z.array(z.enum(STAFF_ROLES)).min(1),
+  }),
+});
 
 export type PolicyVersionDocument = z.infer<typeof policyVersionSchema>;
 export type Plan = (typeof PLANS)[number];

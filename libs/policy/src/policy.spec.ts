@@ -126,6 +126,18 @@ describe('validating a policy version', () => {
     ]);
   });
 
+  it('lists a calendar without hours and a duplicate channel together with the other problems', () => {
+    const bad = document();
+    for (const day of ['mon', 'tue', 'wed', 'thu', 'fri'] as const) bad.calendar.weekly[day] = [];
+    bad.plans.priority.channels = ['forum', 'forum'];
+    bad.professionalServices.hourlyRate = -5;
+    expect((parsePolicyVersion(bad) as InvalidPolicyVersion).problems.map((p) => p.path)).toEqual([
+      'plans.priority.channels',
+      'calendar.weekly',
+      'professionalServices.hourlyRate',
+    ]);
+  });
+
   it('never throws, whatever it is given', () => {
     for (const input of [null, undefined, 42, 'policy', [], { plans: null }]) {
       expect(parsePolicyVersion(input)).toBeInstanceOf(InvalidPolicyVersion);
