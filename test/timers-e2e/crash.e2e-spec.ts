@@ -1,0 +1,84 @@
+import { verifyWebhookSignature } from '@app/alerts';
+import { openTicket } from '@app/scheduling/reactor/reactor.fixtures';
+import { Receiver } from '../timers/support';
+import { countByTicket, report, TimersEngine, waitFor, WEBHOOK_SECRET } from './engine';
+
+const TICKETS = 300;
+const ALERT_TYPES = ['SlaAtRisk', 'SlaBreached', 'SlaBreachEscalated'];
+
+describe('SLA timers on three worker processes, one of them killed', () => {
+  let engine: TimersEngine | undefined;
+  let receiver: Receiver | undefined;
+
+  afterEach(async () => {
+    await engine?.close();
+    await receiver?.close();
+  });
+
+  it('records every breach once and delivers every alert at least once, signed, with its idempotency key', async () => {
+    receiver = await Receiver.start(() => 200);
+    engine = await TimersEngine.start([{ allowanceMinutes: 0.15, escalationDelayMinutes: 0 }], {
+      ALERT_WEBHOOKS: `ops=${receiver.url('/ops')}`,
+      ALERT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    });
+    const { store, policies, clock } = engine;
+    await Promise.all(['w1', 'w2', 'w3'].map((name) => engine!.startWorker(name)));
+
+    const ticketIds = Array.from({ length: TICKETS }, (_, i) => `crash-${i}`);
+    for (const [i, ticketId] of ticketIds.entries()) {
+      const now = clock.now();
+      await openTicket(store, policies, ticketId, now, new Date(Date.parse(now) - (i % 40) * 100).toISOString());
+    }
+    await waitFor(
+      'a third of the breaches',
+      async () => (await engine!.events('SlaBreached')).length >= TICKETS / 3,
+      60_000,
+    );
+    await engine.kill('w2');
+    const breachesAtKill = (await engine.events('SlaBreached')).length;
+
+    await waitFor(
+      'every breach and escalation',
+      async () =>
+        (await engine!.events('SlaBreached')).length >= TICKETS &&
+        (await engine!.events('SlaBreachEscalated')).length >= TICKETS,
+      100_000,
+    );
+    const alerts = await engine.events(...ALERT_TYPES);
+    const delivered = (): Set<string> =>
+      new Set(receiver!.requests.map((request) => String(request.headers['idempotency-key'])));
+    await waitFor('every alert delivered', async () => alerts.every((alert) => delivered().has(alert.id)), 100_000);
+
+    for (const type of ['SlaBreached', 'SlaBreachEscalated']) {
+      const counts = countByTicket(await engine.events(type));
+      expect({ type, tickets: counts.size, maxPerTicket: Math.max(...counts.values()) }).toEqual({
+        type,
+        tickets: TICKETS,
+        maxPerTicket: 1,
+      });
+    }
+    // POLICY §7 via the decider: an at-risk warning that comes due after the breach is recorded is not raised.
+    const atRiskCounts = countByTicket(await engine.events('SlaAtRisk'));
+    expect(Math.max(...atRiskCounts.values())).toBe(1);
+    const now = clock.now();
+    for (const request of receiver.requests) {
+      const signed = {
+        body: request.body,
+        timestamp: request.headers['x-timestamp'] as string | undefined,
+        signature: request.headers['x-signature'] as string | undefined,
+      };
+      expect(verifyWebhookSignature(WEBHOOK_SECRET, signed, now)).toEqual({ isValid: true });
+      expect(JSON.parse(request.body)).toMatchObject({ alertId: request.headers['idempotency-key'] });
+    }
+    report('crash', {
+      workers: 3,
+      killedAfterBreaches: breachesAtKill,
+      tickets: TICKETS,
+      atRisk: atRiskCounts.size,
+      alerts: alerts.length,
+      deliveries: receiver.requests.length,
+      distinctIdempotencyKeys: delivered().size,
+      repeatedDeliveries: receiver.requests.length - delivered().size,
+    });
+  }, 180_000);
+});
