@@ -5,9 +5,21 @@ import type { Command } from '../command';
 type TicketRef = { ticketId: string };
 type TimerRef = { ticketId: string; clockId: string; timerGeneration: number };
 
+/**
+ * `isPaidAssistance`: the customer chooses to pay for a request outside the plan's channels (POLICY §5): the ticket
+ * opens out of scope instead of being refused.
+ */
 export type OpenTicket = Command<
   'OpenTicket',
-  { ticketId: string; customerId: string; channel: Channel; subject: string; service?: Service; receivedAt?: Instant }
+  {
+    ticketId: string;
+    customerId: string;
+    channel: Channel;
+    subject: string;
+    service?: Service;
+    receivedAt?: Instant;
+    isPaidAssistance?: boolean;
+  }
 >;
 /** `by`: who answered, when not the caller itself. */
 export type RecordResponse = Command<'RecordResponse', TicketRef & { by?: string }>;

@@ -72,7 +72,7 @@ describe('POLICY §1 channels, services and handling priority', () => {
           data: {
             ticketId: TICKET_ID,
             category: BEYOND_PLAN_CATEGORY,
-            note: 'data-migration is not covered by the priority plan',
+            note: 'data-migration not covered by the priority plan',
             markedBy: 'agent-1',
             markedAt: NOW,
             isCustomerNotified: true,
@@ -86,6 +86,25 @@ describe('POLICY §1 channels, services and handling priority', () => {
           },
         },
       ]));
+
+  it('opens a request through an uncovered channel as out of scope when the customer pays for it', () => {
+    const command = anOpenTicket({ channel: 'phone' });
+    const { result } = ticketSpec([], ticketContext({ customer: { plan: 'standard' } })).when({
+      ...command,
+      data: { ...command.data, isPaidAssistance: true },
+    });
+    expect(result).toMatchObject([
+      { type: 'TicketOpened', data: { channel: 'phone', plan: 'standard' } },
+      {
+        type: 'TicketMarkedOutOfScope',
+        data: {
+          category: BEYOND_PLAN_CATEGORY,
+          note: 'phone not covered by the standard plan',
+          isCustomerNotified: true,
+        },
+      },
+    ]);
+  });
 
   it.each([
     ['standard', 'forum', 'standard'],

@@ -89,6 +89,9 @@ const checkOpenTicket = (data: OpenTicket['data'], now: Instant): InvalidCommand
     checkText('subject', data.subject, 500),
     data.service === undefined ? null : checkOneOf('service', data.service, SERVICES),
     data.receivedAt === undefined ? null : checkInstant('receivedAt', data.receivedAt),
+    data.isPaidAssistance === undefined || typeof data.isPaidAssistance === 'boolean'
+      ? null
+      : new InvalidCommand('isPaidAssistance', 'must be true or false'),
   ) ??
   (data.receivedAt !== undefined && Date.parse(data.receivedAt) > Date.parse(now)
     ? new InvalidCommand('receivedAt', 'must not be in the future')
@@ -104,7 +107,7 @@ const openTicket = (command: OpenTicket, state: TicketState, { customer, policie
   const policy = policies.inForceAt(receivedAt);
   if (!policy) return new PolicyVersionUnknown(receivedAt);
   const { plan } = customer;
-  if (!isChannelCovered(policy, plan, data.channel)) {
+  if (!isChannelCovered(policy, plan, data.channel) && data.isPaidAssistance !== true) {
     return new ChannelNotCovered(data.channel, plan, planTerms(policy, plan).channels);
   }
   const allowanceMinutes = firstResponseAllowanceMinutes(policy, plan);
@@ -157,17 +160,20 @@ const followUps = (
   customer: CustomerStanding,
 ): Decision => {
   const { now, actor } = metadata;
-  const isBeyondPlan = data.service !== undefined && !isServiceCovered(policy, customer.plan, data.service);
+  const uncovered = [
+    ...(isChannelCovered(policy, customer.plan, data.channel) ? [] : [data.channel]),
+    ...(data.service === undefined || isServiceCovered(policy, customer.plan, data.service) ? [] : [data.service]),
+  ];
   const steps: readonly ((state: OpenedTicket) => Decision)[] = [
     (state) =>
-      isBeyondPlan
+      uncovered.length > 0
         ? markOutOfScope(
             state,
             policy,
             now,
             actor.id,
             BEYOND_PLAN_CATEGORY,
-            `${data.service} is not covered by the ${customer.plan} plan`,
+            `${uncovered.join(' and ')} not covered by the ${customer.plan} plan`,
           )
         : [],
     (state) => (customer.isFlagged ? relaxSla(state, policy, now) : []),

@@ -34,7 +34,9 @@ export class ChannelNotCovered extends DomainError {
     readonly plan: Plan,
     readonly coveredChannels: readonly Channel[],
   ) {
-    super(`the ${plan} plan does not cover ${channel}; it covers ${coveredChannels.join(', ')}`);
+    super(
+      `the ${plan} plan does not cover ${channel}; it covers ${coveredChannels.join(', ')} (or open it as paid assistance)`,
+    );
   }
 }
 
