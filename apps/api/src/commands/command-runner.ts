@@ -44,18 +44,10 @@ export class CommandRunner {
     return outcome;
   }
 
-  /** Folds a stream into its state, with the revision it was read at (`null` when the stream does not exist). */
-  async load<S, E>(
-    stream: string,
-    initialState: S,
-    evolve: (state: S, event: E) => S,
-  ): Promise<{ state: S; revision: number | null }> {
+  /** Folds a stream into its state. */
+  async load<S, E>(stream: string, initialState: S, evolve: (state: S, event: E) => S): Promise<S> {
     let state = initialState;
-    let revision: number | null = null;
-    for await (const event of this.store.readStream(stream)) {
-      state = evolve(state, event as unknown as E);
-      revision = event.revision;
-    }
-    return { state, revision };
+    for await (const event of this.store.readStream(stream)) state = evolve(state, event as unknown as E);
+    return state;
   }
 }

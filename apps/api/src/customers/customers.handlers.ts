@@ -115,7 +115,7 @@ export class GetCustomerHandler implements IQueryHandler<GetCustomer> {
   constructor(private readonly runner: CommandRunner) {}
 
   async execute({ customerId }: GetCustomer): Promise<CustomerView> {
-    const { state } = await this.runner.load<CustomerState, CustomerEvent>(
+    const state = await this.runner.load<CustomerState, CustomerEvent>(
       customerStream(customerId),
       initialCustomerState,
       evolveCustomer,

@@ -1,6 +1,4 @@
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
-import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
@@ -33,7 +31,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   constructor(
     private readonly store: IdempotencyStore,
-    private readonly reflector: Reflector,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -65,8 +62,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return stored.body;
         }
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-        const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? 201;
-        this.store.save(actor, key, { fingerprint, status, body }, this.clock.now());
+        this.store.save(actor, key, { fingerprint, body }, this.clock.now());
         return body;
       }),
     );

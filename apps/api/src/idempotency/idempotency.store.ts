@@ -4,9 +4,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 
+/** The status is not kept: each endpoint answers success with one status only. */
 export interface StoredAnswer {
   readonly fingerprint: string;
-  readonly status: number;
   readonly body: unknown;
 }
 
@@ -25,8 +25,8 @@ const fileFor = (config: AppConfig): string => {
 @Injectable()
 export class IdempotencyStore implements OnApplicationShutdown {
   private readonly db: Database.Database;
-  private readonly select: Database.Statement<[string, string], { fingerprint: string; status: number; body: string }>;
-  private readonly insert: Database.Statement<[string, string, string, number, string, string]>;
+  private readonly select: Database.Statement<[string, string], { fingerprint: string; body: string }>;
+  private readonly insert: Database.Statement<[string, string, string, string, string]>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const file = fileFor(config);
@@ -38,26 +38,25 @@ export class IdempotencyStore implements OnApplicationShutdown {
       actor TEXT NOT NULL,
       idempotency_key TEXT NOT NULL,
       fingerprint TEXT NOT NULL,
-      status INTEGER NOT NULL,
       body TEXT NOT NULL,
       recorded_at TEXT NOT NULL,
       PRIMARY KEY (actor, idempotency_key)
     )`);
     this.select = this.db.prepare(
-      'SELECT fingerprint, status, body FROM idempotent_answers WHERE actor = ? AND idempotency_key = ?',
+      'SELECT fingerprint, body FROM idempotent_answers WHERE actor = ? AND idempotency_key = ?',
     );
     this.insert = this.db.prepare(
-      'INSERT OR IGNORE INTO idempotent_answers (actor, idempotency_key, fingerprint, status, body, recorded_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO idempotent_answers (actor, idempotency_key, fingerprint, body, recorded_at) VALUES (?, ?, ?, ?, ?)',
     );
   }
 
   find(actor: string, key: string): StoredAnswer | undefined {
     const row = this.select.get(actor, key);
-    return row && { fingerprint: row.fingerprint, status: row.status, body: JSON.parse(row.body) as unknown };
+    return row && { fingerprint: row.fingerprint, body: JSON.parse(row.body) as unknown };
   }
 
   save(actor: string, key: string, answer: StoredAnswer, recordedAt: string): void {
-    this.insert.run(actor, key, answer.fingerprint, answer.status, JSON.stringify(answer.body ?? null), recordedAt);
+    this.insert.run(actor, key, answer.fingerprint, JSON.stringify(answer.body ?? null), recordedAt);
   }
 
   onApplicationShutdown(): void {

@@ -104,7 +104,7 @@ export class OpenTicketHandler implements ICommandHandler<OpenTicket> {
 
   async execute({ input, caller }: OpenTicket): Promise<TicketView> {
     const ticketId = idFor(caller, 'ticket');
-    const { state } = await this.runner.load<CustomerState, CustomerEvent>(
+    const state = await this.runner.load<CustomerState, CustomerEvent>(
       customerStream(input.customerId),
       initialCustomerState,
       evolveCustomer,
@@ -137,13 +137,14 @@ export class RespondToTicketHandler implements ICommandHandler<RespondToTicket> 
 
   async execute({ ticketId, by, caller }: RespondToTicket): Promise<ResponseAnswer> {
     const command = { type: 'RecordResponse', data: { ticketId, ...(by === undefined ? {} : { by }) } } as const;
-    const { view } = await runTicketCommand(this.runner, this.book, ticketId, command, caller);
-    const response = await this.recordedResponse(ticketId, caller.commandId);
+    const { events, view } = await runTicketCommand(this.runner, this.book, ticketId, command, caller);
+    const appended = events.find((event) => event.type === 'TicketResponded') as TicketResponded | undefined;
+    const response = appended ?? (await this.recordedResponse(ticketId, caller.commandId));
     const { sla: _sla, ...facts } = response.data as TicketResponded['data'] & { sla?: unknown };
     return { ...facts, ticket: view };
   }
 
-  /** The response this command recorded, now or on an earlier attempt with the same id. */
+  /** The response an earlier attempt of this command recorded, when this one appended nothing. */
   private async recordedResponse(ticketId: string, responseId: string): Promise<TicketResponded> {
     let found: TicketResponded | undefined;
     await this.runner.load<undefined, TicketEvent>(ticketStream(ticketId), undefined, (_state, event) => {
@@ -186,7 +187,7 @@ export class GetTicketHandler implements IQueryHandler<GetTicket> {
   ) {}
 
   async execute({ ticketId }: GetTicket): Promise<TicketView> {
-    const { state } = await this.runner.load<TicketState, TicketEvent>(
+    const state = await this.runner.load<TicketState, TicketEvent>(
       ticketStream(ticketId),
       initialTicketState,
       evolveTicket,
