@@ -262,11 +262,14 @@ export class SqliteEventStore implements EventStore {
 }
 
 /**
- * By name, not `instanceof`: the native addon keeps the error class of the first copy of `better-sqlite3` that loaded
- * it, so a second copy in the process (Jest's per-file module registries do this) throws errors of another class.
+ * By shape, not `instanceof`: the native addon keeps the error class of the first copy of `better-sqlite3` that loaded
+ * it, so a second copy or another realm in the process (Jest's per-file sandboxes do both) throws other classes.
  */
-const isSqliteError = (error: unknown): error is Error & { readonly code: string } =>
-  error instanceof Error && error.name === 'SqliteError' && typeof (error as { code?: unknown }).code === 'string';
+const isSqliteError = (error: unknown): error is { readonly code: string; readonly message: string } =>
+  typeof error === 'object' &&
+  error !== null &&
+  (error as { name?: unknown }).name === 'SqliteError' &&
+  typeof (error as { code?: unknown }).code === 'string';
 
 const translate = (error: unknown): unknown =>
   isSqliteError(error) ? new EventStoreUnavailable(`${error.code}: ${error.message}`) : error;
