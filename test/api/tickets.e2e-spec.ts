@@ -90,6 +90,16 @@ describe('tickets over HTTP (POLICY §1 to §6)', () => {
     expect(String(refused.json.detail)).toContain('forum');
   });
 
+  it('opens a request through an uncovered channel out of scope when the customer pays for it (POLICY §5)', async () => {
+    const opened = await open({ customerId: await customer('standard'), channel: 'phone', isPaidAssistance: true });
+    expect(opened.status).toBe(201);
+    expect(opened.json).toMatchObject({
+      status: 'OutOfScope',
+      firstResponseDueAt: null,
+      outOfScope: { category: 'beyond-plan' },
+    });
+  });
+
   it('opens data-migration work of a non-premium customer out of scope, with no deadline', async () => {
     const opened = await open({ customerId: await customer('priority'), channel: 'email', service: 'data-migration' });
     expect(opened.status).toBe(201);

@@ -10,6 +10,7 @@ export const openTicketSchema = z.strictObject({
   subject: text(500),
   service: z.enum(SERVICES).optional(),
   receivedAt: z.iso.datetime({ offset: true }).optional(),
+  isPaidAssistance: z.boolean().optional(),
 });
 export const responseSchema = z.strictObject({ by: text(200).optional() });
 export const reasonSchema = z.strictObject({ reason: text(2000) });
