@@ -1,3 +1,4 @@
+import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { type Answer, type Engine, type Role, startEngine } from './support/engine';
 
 const MONDAY_10H_TORONTO = '2026-11-30T15:00:00.000Z';
@@ -207,7 +208,7 @@ describe('tickets over HTTP (POLICY §1 to §6)', () => {
     expect(tooMany.status).toBe(400);
   });
 
-  it('flags the customer from a ticket: the ticket records it and the customer is flagged', async () => {
+  it('flags the customer from a ticket: the ticket records it, the customer is flagged, each event names its actor', async () => {
     const customerId = await customer('premium');
     const { json: ticket } = await open({ customerId, channel: 'email' });
     const flagged = await engine.call('POST', `/tickets/${String(ticket.id)}/flag-customer`, {
@@ -220,6 +221,19 @@ describe('tickets over HTTP (POLICY §1 to §6)', () => {
       reason: 'Fifth question on the same documented topic',
       flaggedBy: 'agent1',
     });
+    const store = engine.app.get<EventStore>(EVENT_STORE);
+    const recorded = [];
+    for await (const event of store.readAll({
+      filter: { streamPrefixes: [`ticket-${String(ticket.id)}`, `customer-${customerId}`] },
+    })) {
+      recorded.push([event.type, event.metadata.actor]);
+    }
+    expect(recorded).toEqual([
+      ['CustomerRegistered', { id: 'admin1', role: 'admin' }],
+      ['TicketOpened', { id: 'agent1', role: 'agent' }],
+      ['TicketCustomerFlaggedExcessive', { id: 'agent1', role: 'agent' }],
+      ['CustomerFlaggedForExcessiveRequests', { id: 'agent1', role: 'agent' }],
+    ]);
   });
 
   it('resolves a ticket, after which responses are refused with 409', async () => {
