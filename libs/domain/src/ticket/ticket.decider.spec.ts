@@ -222,6 +222,30 @@ describe('POLICY §4 relaxation and training', () => {
     expect(responded.at(-1)).toMatchObject({ data: { isFirstResponse: true, outcome: 'not-applicable' } });
   });
 
+  it('restarts a suspended SLA with the allowance it had left when the flag is cleared', () => {
+    const suspend = aPolicyVersion((d) => (d.excessiveUse.relaxation = { mode: 'suspend' }));
+    const context = ticketContext({ policies: bookOf(suspend) });
+    const suspended = decided([opened], aTicketCommand('RelaxSla', {}, { now: at('2026-11-30T11:00-05:00') }), context);
+    const { result } = ticketSpec(suspended, context).when(
+      aTicketCommand('EndSlaRelaxation', {}, { now: at('2026-12-03T09:00-05:00') }),
+    );
+    expect(result).toMatchObject([
+      { data: { sla: { status: 'Running', elapsedMinutes: 60, deadline: at('2026-12-03T12:00-05:00') } } },
+    ]);
+  });
+
+  it('keeps a suspended SLA paused when training is completed, until the flag is cleared', () => {
+    const suspend = aPolicyVersion((d) => (d.excessiveUse.relaxation = { mode: 'suspend' }));
+    const context = ticketContext({ policies: bookOf(suspend) });
+    const history = [aTicketCommand('RelaxSla', {}), aTicketCommand('PauseSlaClockForTraining', {})].reduce(
+      (events, command) => decided(events, command, context),
+      [opened] as TicketEvent[],
+    );
+    const resumed = decided(history, aTicketCommand('ResumeSlaClock', {}), context);
+    expect(fold(resumed)).toMatchObject({ clock: { status: 'Paused', isPausedForTraining: false } });
+    expect(resumed.at(-1)).toMatchObject({ type: 'SlaClockResumed', data: { sla: { status: 'Paused' } } });
+  });
+
   it('ends the relaxation when the flag is cleared, back to the plan allowance', () => {
     const relaxed = decided([opened], aTicketCommand('RelaxSla', {}));
     ticketSpec(relaxed)
