@@ -3,7 +3,6 @@ import { BusinessCalendar, quebecStatutoryHolidays } from '@app/calendar';
 export const TIME_ZONE = 'America/Toronto';
 export const ALLOWANCES = [240, 630, 1260, 30_000] as const;
 export const PAIR_COUNT = 200_000;
-export const WARM_UP_COUNT = 5_000;
 
 const SUPPORT_DAY = [['07:30', '18:00']] as const;
 const FIRST_START = Date.UTC(2015, 0, 1, 5);

@@ -1,3 +1,4 @@
+import { Settings } from 'luxon';
 import {
   BusinessCalendar,
   type BusinessCalendarOptions,
@@ -11,6 +12,9 @@ import {
   UnknownWeekday,
   type WeeklySchedule,
 } from '@app/calendar';
+
+Settings.defaultZone = 'utc';
+Settings.throwOnInvalid = true;
 
 const valid: BusinessCalendarOptions = { timeZone: 'America/Toronto', weekly: { mon: [['07:30', '18:00']] } };
 const withWeekly = (weekly: WeeklySchedule): BusinessCalendarOptions => ({ ...valid, weekly });

@@ -8,6 +8,7 @@ export abstract class CalendarError extends Error {
   }
 }
 
+/** The time zone is not an IANA zone luxon knows. */
 export class UnknownTimeZone extends CalendarError {
   readonly code = 'unknown-time-zone';
   constructor(readonly timeZone: string) {
@@ -15,6 +16,7 @@ export class UnknownTimeZone extends CalendarError {
   }
 }
 
+/** The weekly schedule has a key that is not a weekday. */
 export class UnknownWeekday extends CalendarError {
   readonly code = 'unknown-weekday';
   constructor(readonly weekday: string) {
@@ -22,6 +24,7 @@ export class UnknownWeekday extends CalendarError {
   }
 }
 
+/** An opening or closing time is not `'HH:mm'` between 00:00 and 24:00. */
 export class MalformedTime extends CalendarError {
   readonly code = 'malformed-time';
   constructor(
@@ -32,6 +35,7 @@ export class MalformedTime extends CalendarError {
   }
 }
 
+/** An interval closes at or before its opening. */
 export class IntervalEndsBeforeStart extends CalendarError {
   readonly code = 'interval-ends-before-start';
   constructor(
@@ -43,6 +47,7 @@ export class IntervalEndsBeforeStart extends CalendarError {
   }
 }
 
+/** Two intervals of one weekday overlap (touching is allowed). */
 export class OverlappingIntervals extends CalendarError {
   readonly code = 'overlapping-intervals';
   constructor(
@@ -54,6 +59,7 @@ export class OverlappingIntervals extends CalendarError {
   }
 }
 
+/** A holiday is not a real `'YYYY-MM-DD'` date. */
 export class MalformedHoliday extends CalendarError {
   readonly code = 'malformed-holiday';
   constructor(readonly holiday: string) {
@@ -61,6 +67,7 @@ export class MalformedHoliday extends CalendarError {
   }
 }
 
+/** The weekly schedule opens at no time at all. */
 export class NoBusinessTime extends CalendarError {
   readonly code = 'no-business-time';
   constructor() {
@@ -68,6 +75,7 @@ export class NoBusinessTime extends CalendarError {
   }
 }
 
+/** The horizon is not a positive, finite number of years. */
 export class InvalidHorizon extends CalendarError {
   readonly code = 'invalid-horizon';
   constructor(readonly horizonYears: number) {
@@ -75,6 +83,7 @@ export class InvalidHorizon extends CalendarError {
   }
 }
 
+/** A request would reach past the horizon: too large an allowance, or no opening left. */
 export class HorizonExceeded extends CalendarError {
   readonly code = 'horizon-exceeded';
   constructor(
@@ -85,6 +94,7 @@ export class HorizonExceeded extends CalendarError {
   }
 }
 
+/** An allowance is negative or not finite. */
 export class InvalidAllowance extends CalendarError {
   readonly code = 'invalid-allowance';
   constructor(readonly minutes: number) {
@@ -92,6 +102,7 @@ export class InvalidAllowance extends CalendarError {
   }
 }
 
+/** An input DateTime is invalid. */
 export class InvalidDateTime extends CalendarError {
   readonly code = 'invalid-date-time';
   constructor(readonly reason: string) {
@@ -99,6 +110,7 @@ export class InvalidDateTime extends CalendarError {
   }
 }
 
+/** A holiday year is not an integer Gregorian year. */
 export class InvalidYear extends CalendarError {
   readonly code = 'invalid-year';
   constructor(readonly year: number) {
