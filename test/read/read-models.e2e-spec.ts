@@ -105,10 +105,10 @@ describe('read models through the API', () => {
       const items = (answer.json as unknown as { items: Record<string, unknown>[] }).items;
       return items.length === 2 ? items : undefined;
     });
-    expect(log.map((entry) => [entry.kind, entry.ticketId, entry.customerId, entry.plan])).toEqual(
+    expect(log.map((entry) => [entry.kind, entry.ticketId, entry.customerId, entry.customerName, entry.plan])).toEqual(
       expect.arrayContaining([
-        ['breach', late, acme, 'premium'],
-        ['escalation', late, acme, 'premium'],
+        ['breach', late, acme, 'Acme', 'premium'],
+        ['escalation', late, acme, 'Acme', 'premium'],
       ]),
     );
     const escalations = await engine.call('GET', '/breaches?kind=escalation', { as: 'lead' });

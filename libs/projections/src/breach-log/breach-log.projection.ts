@@ -1,14 +1,15 @@
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
-import { asTicketEvent } from '../shared/domain-event';
+import { asCustomerEvent, asTicketEvent } from '../shared/domain-event';
 
 /** Breach log: every breach and escalation, with the ticket's customer and plan; alerts are keyed by the event id. */
 export const breachLogProjection: Projection = {
   name: 'breach_log',
   version: 1,
-  tables: ['breach_log', 'breach_log_tickets'],
+  tables: ['breach_log', 'breach_log_tickets', 'breach_log_customers'],
   migrate: (db) =>
     db.exec(`
+      CREATE TABLE IF NOT EXISTS breach_log_customers (customer_id TEXT PRIMARY KEY, name TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS breach_log_tickets (
         ticket_id TEXT PRIMARY KEY,
         customer_id TEXT NOT NULL,
@@ -45,7 +46,13 @@ export const breachLogProjection: Projection = {
        VALUES (@alertId, @position, @kind, @ticketId, @customerId, @plan, @subject, @clockId, @deadline, @occurredAt,
          @level, @recipients, @policyVersion)`,
     );
+    const saveCustomer = db.prepare('INSERT OR REPLACE INTO breach_log_customers (customer_id, name) VALUES (?, ?)');
     return (recorded: RecordedEvent) => {
+      const customerEvent = asCustomerEvent(recorded);
+      if (customerEvent?.type === 'CustomerRegistered') {
+        saveCustomer.run(customerEvent.data.customerId, customerEvent.data.name);
+        return;
+      }
       const event = asTicketEvent(recorded);
       if (event?.type === 'TicketOpened') {
         saveTicket.run(event.data.ticketId, event.data.customerId, event.data.plan, event.data.subject);

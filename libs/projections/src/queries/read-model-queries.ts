@@ -75,6 +75,7 @@ export interface BreachLogItem {
   readonly kind: 'breach' | 'escalation';
   readonly ticketId: string;
   readonly customerId: string;
+  readonly customerName: string | null;
   readonly plan: string;
   readonly subject: string;
   readonly deadline: Instant;
@@ -185,7 +186,8 @@ export class ReadModelQueries {
     };
     const rows = this.db
       .prepare(
-        `SELECT * FROM breach_log ${clause} ORDER BY occurred_at DESC, position DESC LIMIT @limit OFFSET @offset`,
+        `SELECT b.*, c.name AS customer_name FROM breach_log b LEFT JOIN breach_log_customers c USING (customer_id)
+         ${clause} ORDER BY occurred_at DESC, position DESC LIMIT @limit OFFSET @offset`,
       )
       .all(params) as BreachLogRow[];
     return {
@@ -194,6 +196,7 @@ export class ReadModelQueries {
         kind: row.kind,
         ticketId: row.ticket_id,
         customerId: row.customer_id,
+        customerName: row.customer_name,
         plan: row.plan,
         subject: row.subject,
         deadline: row.deadline,
@@ -292,6 +295,7 @@ interface BreachLogRow {
   readonly kind: 'breach' | 'escalation';
   readonly ticket_id: string;
   readonly customer_id: string;
+  readonly customer_name: string | null;
   readonly plan: string;
   readonly subject: string;
   readonly deadline: string;

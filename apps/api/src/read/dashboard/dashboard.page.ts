@@ -59,15 +59,15 @@ form label { display: block; margin-bottom: .5rem; font-weight: 600; }
 form input { width: 100%; padding: .5rem; margin-bottom: .75rem; border: 1px solid var(--line); border-radius: 4px; }
 form button { padding: .45rem 1rem; background: var(--blue); color: #fff; border: 0; border-radius: 4px; }
 .error { color: var(--red); min-height: 1.2em; }
-main { display: grid; grid-template-columns: 2fr 1fr; gap: 1rem; padding: 1rem 1.5rem; }
+main { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); gap: 1rem; padding: 1rem 1.5rem; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; overflow-x: auto; }
-section.queue, section.breaches { grid-column: 1 / -1; }
-section.queue { grid-column: 1; } section.compliance { grid-column: 2; grid-row: 1; }
+section.queue { grid-column: 1 / -1; }
+section.breaches { grid-column: 1; grid-row: 2; } section.compliance { grid-column: 2; grid-row: 2; }
 h2 { font-size: 1rem; margin: .25rem 0 .75rem; } h2 small { color: var(--muted); font-weight: normal; }
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); white-space: nowrap; }
 th { color: var(--muted); font-weight: 600; font-size: .8rem; text-transform: uppercase; }
-td.subject { white-space: normal; } td .id { color: var(--muted); font-size: .75rem; display: block; }
+td.subject { white-space: normal; min-width: 14rem; } td .id { color: var(--muted); font-size: .75rem; display: block; }
 tr.breached { background: var(--red-bg); } tr.breached .status, tr.breached .left { color: var(--red); font-weight: 700; }
 tr.at-risk { background: var(--amber-bg); } tr.at-risk .status, tr.at-risk .left { color: var(--amber); font-weight: 700; }
 tr.paused-for-training .status, tr.out-of-scope .status, tr.waived .status { color: var(--muted); }

@@ -73,7 +73,7 @@ export const DASHBOARD_JS = String.raw`(function () {
       row.dataset.ticketId = item.ticketId;
       row.dataset.status = item.status;
       var subject = el('td', 'subject', item.subject);
-      subject.appendChild(el('span', 'id', item.ticketId));
+      subject.appendChild(el('span', 'id', item.ticketId.slice(0, 8))).title = item.ticketId;
       row.appendChild(subject);
       row.appendChild(el('td', null, item.customerName || item.customerId));
       row.appendChild(el('td', null, item.plan + (item.handlingPriority === 'priority' ? ' ★' : '')));
@@ -159,8 +159,8 @@ export const DASHBOARD_JS = String.raw`(function () {
       row.dataset.alertId = entry.alertId;
       row.appendChild(el('td', null, localTime(entry.occurredAt)));
       row.appendChild(el('td', 'kind-' + entry.kind, entry.kind + (entry.level ? ' ' + entry.level : '')));
-      row.appendChild(el('td', 'subject', entry.subject)).appendChild(el('span', 'id', entry.ticketId));
-      row.appendChild(el('td', null, entry.customerId));
+      row.appendChild(el('td', 'subject', entry.subject)).appendChild(el('span', 'id', entry.ticketId.slice(0, 8)));
+      row.appendChild(el('td', null, entry.customerName || entry.customerId));
       row.appendChild(el('td', null, entry.plan));
       row.appendChild(el('td', null, localTime(entry.deadline)));
       row.appendChild(el('td', null, entry.recipients.join(', ')));
