@@ -1,6 +1,6 @@
 import { InvalidCommand } from './domain-error';
 
-export const MAX_TEXT_LENGTH = 2000;
+const MAX_TEXT_LENGTH = 2000;
 
 export const checkText = (field: string, value: unknown, max = MAX_TEXT_LENGTH): InvalidCommand | null =>
   typeof value !== 'string' || value.trim().length === 0

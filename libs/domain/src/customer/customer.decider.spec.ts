@@ -1,6 +1,7 @@
 import {
   CustomerAlreadyRegistered,
   CustomerNotFound,
+  customerDecider,
   customerStanding,
   evolveCustomer,
   initialCustomerState,
@@ -295,5 +296,16 @@ describe('POLICY §4 excessive requests and training', () => {
         ticketsPerLicence: 1.5,
       });
     });
+  });
+});
+
+describe('customerDecider, as the event store runs it', () => {
+  it('decides its command against the state it is given', () => {
+    const decider = customerDecider(aRegisterCustomer({ licences: 9, plan: 'premium' }), {
+      policies: PolicyBook.of([FIRST_POLICY]) as PolicyBook,
+    });
+    expect(decider.initialState).toBe(initialCustomerState);
+    expect(decider.decide(decider.initialState)).toBeInstanceOf(PlanNotEligible);
+    expect(decider.decide(decider.evolve(decider.initialState, aCustomerRegistered({ licences: 9 })))).toEqual([]);
   });
 });

@@ -2,7 +2,6 @@ import type { Plan } from '@app/policy';
 import {
   type CustomerCommand,
   type CustomerEvent,
-  customerDecider,
   decideCustomer,
   evolveCustomer,
   initialCustomerState,
@@ -18,8 +17,6 @@ export const customerSpec = specify(
   { initialState: initialCustomerState, evolve: evolveCustomer, decide: decideCustomer },
   { policies: bookOf(FIRST_POLICY) },
 );
-
-export { customerDecider };
 
 type Meta = { meta?: CommandMetadata };
 

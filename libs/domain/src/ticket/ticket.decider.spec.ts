@@ -12,6 +12,7 @@ import {
   SupportTimeUncomputable,
   TicketNotFound,
   TicketResolvedAlready,
+  ticketDecider,
   timerPlan,
   type TicketEvent,
   UnknownCommand,
@@ -823,5 +824,13 @@ describe('Ticket, when open beyond the calendar horizon', () => {
     ticketSpec([ancient])
       .when(aTicketCommand('RecordResponse', {}, { now: '2049-01-08T15:00:00.000Z' }))
       .thenRefused(SupportTimeUncomputable, { code: 'support-time-uncomputable', calendarCode: 'horizon-exceeded' });
+  });
+});
+
+describe('ticketDecider, as the event store runs it', () => {
+  it('decides its command against the state it is given, with its context', () => {
+    const decider = ticketDecider(anOpenTicket(), ticketContext({ customer: null }));
+    expect(decider.decide(decider.initialState)).toBeInstanceOf(CustomerNotFound);
+    expect(decider.decide(decider.evolve(decider.initialState, opened))).toEqual([]);
   });
 });
