@@ -93,7 +93,11 @@ describe('the dashboard page in a browser', () => {
     });
     await page.locator('#breaches tr[data-alert-id] .kind-breach').first().waitFor({ timeout: 10_000 });
     await expect(row.locator('.left').textContent()).resolves.toMatch(/overdue$/);
-    expect(await row.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(253, 232, 232)');
+    type Styled = { getComputedStyle(element: unknown): { backgroundColor: string } };
+    const background = await row.evaluate(
+      (element) => (globalThis as unknown as Styled).getComputedStyle(element).backgroundColor,
+    );
+    expect(background).toBe('rgb(253, 232, 232)');
 
     await page.reload();
     await row.waitFor({ timeout: 10_000 });
