@@ -57,7 +57,13 @@ export class PolicyBookService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const dir = this.config.POLICIES_DIR;
-    this.files = readdirSync(dir)
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch (error) {
+      throw new Error(`POLICIES_DIR ${dir} cannot be read: ${String(error)}`);
+    }
+    this.files = names
       .filter((name) => name.endsWith('.json'))
       .sort()
       .map((name) => readPolicyFile(join(dir, name)));
