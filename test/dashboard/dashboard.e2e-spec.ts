@@ -92,7 +92,7 @@ describe('the dashboard page in a browser', () => {
       timeout: (ALLOWANCE_SECONDS + 15) * 1_000,
     });
     await page.locator('#breaches tr[data-alert-id] .kind-breach').first().waitFor({ timeout: 10_000 });
-    await expect(row.locator('.left').textContent()).resolves.toMatch(/overdue$/);
+    await row.locator('.left', { hasText: /overdue$/ }).waitFor({ timeout: 5_000 });
     type Styled = { getComputedStyle(element: unknown): { backgroundColor: string } };
     const background = await row.evaluate(
       (element) => (globalThis as unknown as Styled).getComputedStyle(element).backgroundColor,
