@@ -1,5 +1,11 @@
 import { DateTime, Settings } from 'luxon';
-import { BusinessCalendar, HorizonExceeded, InvalidAllowance, quebecStatutoryHolidays } from '@app/calendar';
+import {
+  BusinessCalendar,
+  HorizonExceeded,
+  InvalidAllowance,
+  InvalidDateTime,
+  quebecStatutoryHolidays,
+} from '@app/calendar';
 
 Settings.defaultZone = 'utc';
 Settings.throwOnInvalid = true;
@@ -84,6 +90,24 @@ describe('BusinessCalendar, the Quebec support calendar', () => {
   it('given a negative or non-finite allowance, then it is refused with InvalidAllowance', () => {
     expect(() => quebecSupport.addBusinessMinutes(local('2026-12-01T10:00'), -1)).toThrow(InvalidAllowance);
     expect(() => quebecSupport.addBusinessMinutes(local('2026-12-01T10:00'), Number.NaN)).toThrow(InvalidAllowance);
+  });
+});
+
+describe('BusinessCalendar, given an invalid DateTime', () => {
+  beforeEach(() => {
+    Settings.throwOnInvalid = false;
+  });
+
+  afterEach(() => {
+    Settings.throwOnInvalid = true;
+  });
+
+  it('then every query refuses it with InvalidDateTime', () => {
+    const invalid = DateTime.invalid('no such instant');
+
+    expect(() => quebecSupport.isOpen(invalid)).toThrow(InvalidDateTime);
+    expect(() => quebecSupport.addBusinessMinutes(invalid, 1)).toThrow(InvalidDateTime);
+    expect(() => quebecSupport.businessMinutesBetween(local('2026-12-01T10:00'), invalid)).toThrow(InvalidDateTime);
   });
 });
 

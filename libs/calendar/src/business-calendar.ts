@@ -79,7 +79,7 @@ const allowanceMs = (minutes: number): number => {
  */
 export class BusinessCalendar {
   private constructor(
-    /** The calendar's IANA time zone; every result is expressed in it. */
+    /** The calendar's time zone; every result is expressed in it. */
     readonly zone: string,
     readonly horizonYears: number,
     private readonly luxonZone: Zone,
@@ -133,7 +133,7 @@ export class BusinessCalendar {
 
   /** For audits: the stretches of business time that `addBusinessMinutes(start, minutes)` consumes, in order. */
   explain(start: DateTime, minutes: number): readonly ConsumedInterval[] {
-    this.addBusinessMinutes(start, minutes);
+    this.addBusinessMinutes(start, minutes); // refuses what reaches past the horizon before the walk
     return this.index.consumedIntervals(epochMs(start), allowanceMs(minutes)).map(([from, to]) => ({
       start: this.at(from),
       end: this.at(to),
