@@ -1,11 +1,56 @@
 import fc from 'fast-check';
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, IANAZone, Zone } from 'luxon';
 import { RememberedZone } from './remembered-zone';
 
 const ZONES = ['America/Toronto', 'Australia/Lord_Howe', 'Pacific/Apia', 'Africa/Casablanca', 'America/Santiago'];
 const instant = fc.integer({ min: Date.UTC(1960, 0, 1), max: Date.UTC(2100, 0, 1) });
 
+const TWO_CHANGES_DAY = Date.UTC(2030, 5, 1);
+
+/** A zone that moves +1 h at 10:00 UTC and again at 14:00 UTC on one day: no real zone does, the cache must not assume it. */
+class TwoChangesADayZone extends Zone {
+  override get type(): string {
+    return 'two-changes-a-day';
+  }
+
+  override get name(): string {
+    return 'Test/TwoChanges';
+  }
+
+  override get isUniversal(): boolean {
+    return false;
+  }
+
+  override get isValid(): true {
+    return true;
+  }
+
+  override offsetName(): string {
+    return 'TWO';
+  }
+
+  override formatOffset(): string {
+    return '';
+  }
+
+  override equals(other: Zone): boolean {
+    return other === this;
+  }
+
+  override offset(ts: number): number {
+    return (ts >= TWO_CHANGES_DAY + 10 * 3_600_000 ? 60 : 0) + (ts >= TWO_CHANGES_DAY + 14 * 3_600_000 ? 60 : 0);
+  }
+}
+
 describe('RememberedZone', () => {
+  it('given a day with two offset changes, then every offset of that day is still the zone offset', () => {
+    const zone = new TwoChangesADayZone();
+    const remembered = new RememberedZone(zone);
+    const hours = Array.from({ length: 24 }, (_, hour) => TWO_CHANGES_DAY + hour * 3_600_000 + 1);
+
+    expect(hours.map((ts) => remembered.offset(ts))).toEqual(hours.map((ts) => zone.offset(ts)));
+  });
+
   it('given any instant, then its offset is the IANA zone offset, asked in any order', () => {
     fc.assert(
       fc.property(fc.constantFrom(...ZONES), fc.array(instant, { minLength: 1, maxLength: 20 }), (name, instants) => {

@@ -1,8 +1,10 @@
-import { type IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
+import { Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
 import { DAY_MS } from './civil-date';
 
 const BLOCK_DAYS = 256;
 const UNKNOWN = -32_768;
+/** Marks a day with more than one transition: its offsets are always asked of the zone. */
+const ASK_THE_ZONE = -1;
 
 /** Per UTC day: the offset at its start, and from which millisecond of the day the offset after its transition applies. */
 interface OffsetBlock {
@@ -19,7 +21,7 @@ interface OffsetBlock {
 export class RememberedZone extends Zone {
   private readonly blocks = new Map<number, OffsetBlock>();
 
-  constructor(private readonly zone: IANAZone) {
+  constructor(private readonly zone: Zone) {
     super();
   }
 
@@ -57,7 +59,9 @@ export class RememberedZone extends Zone {
     const block = this.blocks.get(blockKey) ?? this.newBlock(blockKey);
     const index = day - blockKey * BLOCK_DAYS;
     if (block.offsetAtStart[index] === UNKNOWN) this.learnDay(day, block, index);
-    return ts - day * DAY_MS < block.transitionAt[index]! ? block.offsetAtStart[index]! : block.offsetAfter[index]!;
+    const transitionAt = block.transitionAt[index]!;
+    if (transitionAt === ASK_THE_ZONE) return this.zone.offset(ts);
+    return ts - day * DAY_MS < transitionAt ? block.offsetAtStart[index]! : block.offsetAfter[index]!;
   }
 
   private newBlock(blockKey: number): OffsetBlock {
@@ -70,7 +74,7 @@ export class RememberedZone extends Zone {
     return block;
   }
 
-  // Zones change offset at most once a day, so the offsets at both ends of a day tell whether it has a transition.
+  // Zones change offset at most once a day in practice; a day that shows more than one change is left to the zone.
   private learnDay(day: number, block: OffsetBlock, index: number): void {
     const dayStart = day * DAY_MS;
     const offsetAtStart = this.zone.offset(dayStart);
@@ -84,8 +88,9 @@ export class RememberedZone extends Zone {
         else after = middle;
       }
     }
+    const isSingleTransition = after === dayStart + DAY_MS || this.zone.offset(after) === offsetAtEnd;
     block.offsetAtStart[index] = offsetAtStart;
     block.offsetAfter[index] = offsetAtEnd;
-    block.transitionAt[index] = after - dayStart;
+    block.transitionAt[index] = isSingleTransition ? after - dayStart : ASK_THE_ZONE;
   }
 }
