@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { configOrExit } from '@app/config';
+import { rebuildProjectionsCommand } from './commands/rebuild-projections.command';
 import { reconcileTimersCommand } from './commands/reconcile-timers.command';
+import { replayCommand } from './commands/replay.command';
 
 type Command = (args: readonly string[]) => Promise<number>;
 
@@ -19,6 +21,8 @@ const commands: Readonly<Record<string, { readonly summary: string; readonly run
     },
   },
   'reconcile-timers': reconcileTimersCommand,
+  'rebuild-projections': rebuildProjectionsCommand,
+  replay: replayCommand,
 };
 
 const usage = (): string =>

@@ -3,6 +3,7 @@ export { openReadModelDb, type ReadModelDb } from './runner/read-model-db';
 export {
   LAG_COUNT_LIMIT,
   ProjectionRunner,
+  forgetReadModels,
   type CatchUpProgress,
   type ProjectionLag,
   type ProjectionRunnerOptions,

@@ -213,6 +213,11 @@ export class ProjectionRunner {
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** Makes every model start again from position zero at the next runner made on this file (`cli rebuild-projections`). */
+export const forgetReadModels = (db: ReadModelDb): void => {
+  db.prepare('UPDATE projection_checkpoints SET version = -1').run();
+};
+
 /** Creates missing tables; a model whose version changed loses its tables and checkpoint, so it rebuilds. */
 const prepareProjections = (db: ReadModelDb, projections: readonly Projection[]): BoundProjection[] => {
   const stored = new Map(

@@ -1,0 +1,52 @@
+import { performance } from 'node:perf_hooks';
+import { SystemClock } from '@app/clock';
+import { configOrExit } from '@app/config';
+import { openEventStore } from '@app/event-store';
+import { forgetReadModels, openReadModelDb, ProjectionRunner, READ_MODELS, readModelsPathOf } from '@app/projections';
+
+const BAR_WIDTH = 30;
+
+const bar = (done: number, total: number): string => {
+  const ratio = total === 0 ? 1 : Math.min(1, done / total);
+  const filled = Math.round(ratio * BAR_WIDTH);
+  return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${done}/${total} events`;
+};
+
+/**
+ * `cli rebuild-projections`: throws the read models of `READ_MODELS_PATH` away and rebuilds them from the whole log.
+ * Other tables of the file (reactor checkpoints) are kept. An API process using the file sees the new tables once
+ * restarted.
+ */
+export const rebuildProjectionsCommand = {
+  summary: 'rebuild every read model from the start of the log, with a progress bar and the events per second',
+  run: async (): Promise<number> => {
+    const config = configOrExit();
+    const store = await openEventStore(config.EVENT_STORE_URL);
+    const db = openReadModelDb(readModelsPathOf(config));
+    try {
+      let total = 0;
+      for await (const _event of store.readAll()) total++;
+      forgetReadModels(db);
+      const runner = new ProjectionRunner(store, db, READ_MODELS, new SystemClock());
+      const isTty = process.stderr.isTTY === true;
+      let shownTenth = -1;
+      const started = performance.now();
+      const applied = await runner.catchUp(({ events }) => {
+        const tenth = Math.floor((events / Math.max(1, total)) * 10);
+        if (isTty) process.stderr.write(`\r${bar(events, total)}`);
+        else if (tenth !== shownTenth) process.stderr.write(`${bar(events, total)}\n`);
+        shownTenth = tenth;
+      });
+      const seconds = (performance.now() - started) / 1000;
+      if (isTty) process.stderr.write('\n');
+      const perSecond = Math.round(applied / Math.max(seconds, 1e-6));
+      process.stdout.write(
+        `rebuilt ${READ_MODELS.length} read models from ${applied} events in ${seconds.toFixed(2)} s: ${perSecond} events/s\n`,
+      );
+      return 0;
+    } finally {
+      db.close();
+      await store.close();
+    }
+  },
+};

@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import { configOrExit } from '@app/config';
+import { ticketStream } from '@app/domain';
+import { openEventStore, type RecordedEvent } from '@app/event-store';
+import type { PolicyLookup } from '@app/policy';
+import { type HistoryEntry, historyEntry, replayTicket, type TicketAsOf } from '@app/projections';
+import { loadPolicyFiles, PublishedPolicies } from '@app/scheduling/reactor';
+
+const USAGE = 'usage: cli replay <ticket id> [--as-of <ISO-8601 instant>] [--json]';
+
+const local = (instant: string | null, zone: string): string =>
+  instant
+    ? (DateTime.fromISO(instant, { zone: 'utc' }).setZone(zone).toFormat('ccc yyyy-MM-dd HH:mm ZZZZ') ?? instant)
+    : '—';
+
+const describeEvent = (entry: HistoryEntry): string => {
+  const data = entry.data as Record<string, unknown>;
+  const details = ['reason', 'category', 'hours', 'extensionMinutes', 'outcome', 'level', 'atRiskPercent', 'recipients']
+    .filter((field) => data[field] !== undefined)
+    .map((field) => `${field} ${String(data[field])}`);
+  return details.join(', ');
+};
+
+/** The ticket's history and its state as of the instant, as a timeline a person reads in a terminal. */
+export const renderTimeline = (replay: TicketAsOf, history: readonly HistoryEntry[], zone: string): string => {
+  const { state, explanation } = replay;
+  const lines = [
+    `Ticket ${replay.ticketId} as of ${replay.asOf ? local(replay.asOf, zone) : 'now'} (${replay.eventsApplied} of ${history.length} events)`,
+  ];
+  if (state.status === 'NotOpened') return [...lines, '  not received yet at that instant'].join('\n');
+  lines.push(
+    `  ${state.status} · customer ${state.customerId} · ${state.plan} plan (${state.handlingPriority} handling) · ${state.channel} · "${state.subject}"`,
+    '',
+    'Timeline',
+  );
+  const shownUntil = replay.lastPosition ?? -1;
+  const steps = new Map((explanation?.steps ?? []).map((step) => [step.eventId, step]));
+  for (const entry of history) {
+    if (entry.position > shownUntil) break;
+    const step = steps.get(entry.eventId);
+    const deadline = step
+      ? ` → ${step.status.toLowerCase()}${step.deadline ? `, due ${local(step.deadline, zone)}` : ''}`
+      : '';
+    const what = step?.cause ?? describeEvent(entry);
+    lines.push(
+      `  ${local(entry.recordedAt, zone)}  ${entry.type.padEnd(30)} ${`${entry.actor.role} ${entry.actor.id}`.padEnd(18)} ${what}${deadline}`,
+    );
+  }
+  if (explanation) {
+    const { allowance } = explanation;
+    const relaxation = !allowance.relaxation
+      ? 'none'
+      : allowance.relaxation.mode === 'extend'
+        ? `×${allowance.relaxation.factor}`
+        : 'suspended';
+    lines.push(
+      '',
+      'First-response deadline',
+      `  ${explanation.status}${explanation.deadline ? ` · due ${local(explanation.deadline, zone)} (${explanation.deadline})` : ''}`,
+      `  policy ${explanation.policyVersion} · calendar ${explanation.calendar.id} (${explanation.calendar.timeZone ?? 'unknown zone'})`,
+      `  allowance ${allowance.effectiveMinutes} support minutes = base ${allowance.baseMinutes}, relaxation ${relaxation}, extensions ${allowance.extensionMinutes}; ${explanation.elapsedMinutes} counted`,
+    );
+    if (explanation.supportIntervals.length) {
+      lines.push('  support time still to consume:');
+      for (const interval of explanation.supportIntervals) {
+        lines.push(`    ${local(interval.start, zone)} → ${local(interval.end, zone)}  ${interval.minutes} min`);
+      }
+    }
+  }
+  return lines.join('\n');
+};
+
+const parse = (args: readonly string[]) => {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: { 'as-of': { type: 'string' }, json: { type: 'boolean', default: false } },
+      allowPositionals: true,
+    });
+    const [ticketId, ...extra] = positionals;
+    const asOf = values['as-of'];
+    if (!ticketId || extra.length || (asOf !== undefined && Number.isNaN(Date.parse(asOf)))) return undefined;
+    return { ticketId, asOf: asOf === undefined ? undefined : new Date(asOf).toISOString(), isJson: values.json };
+  } catch {
+    return undefined;
+  }
+};
+
+/** `cli replay <ticket> [--as-of <instant>] [--json]`: the ticket's timeline and state as of an instant. */
+export const replayCommand = {
+  summary: 'show a ticket as it stood at an instant, with its timeline and why its deadline is what it is',
+  run: async (args: readonly string[]): Promise<number> => {
+    const parsed = parse(args);
+    if (!parsed) {
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+    }
+    const config = configOrExit();
+    const store = await openEventStore(config.EVENT_STORE_URL);
+    try {
+      const events: RecordedEvent[] = [];
+      for await (const event of store.readStream(ticketStream(parsed.ticketId))) events.push(event);
+      if (events.length === 0) {
+        process.stderr.write(`There is no ticket ${parsed.ticketId}.\n`);
+        return 1;
+      }
+      const policies: PolicyLookup = await new PublishedPolicies(loadPolicyFiles(config.POLICIES_DIR), store).current();
+      const replay = replayTicket(parsed.ticketId, events, parsed.asOf, policies);
+      const history = events.map(historyEntry);
+      if (parsed.isJson) {
+        process.stdout.write(`${JSON.stringify({ ...replay, history }, null, 2)}\n`);
+      } else {
+        const zone = replay.explanation?.calendar.timeZone ?? 'UTC';
+        process.stdout.write(`${renderTimeline(replay, history, zone)}\n`);
+      }
+      return 0;
+    } finally {
+      await store.close();
+    }
+  },
+};
