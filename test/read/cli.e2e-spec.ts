@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEventStore } from '@app/event-store';
-import { openReadModelDb, replayTicket } from '@app/projections';
+import { openReadModelDb, type TicketAsOf } from '@app/projections';
 import { Scenario } from '@app/projections/test-support/scenario';
 import { supportDay } from '@app/projections/test-support/support-day';
 import { runApp } from '../support/process';
@@ -37,7 +37,7 @@ describe('the auditor commands of the CLI', () => {
   it('replays a ticket as of an instant as JSON, as the audit endpoint folds it', async () => {
     const { code, stdout } = await run(['replay', 'acme-late', '--as-of', '2026-11-30T13:30:00-05:00', '--json']);
     expect(code).toBe(0);
-    const replay = JSON.parse(stdout) as ReturnType<typeof replayTicket> & { history: unknown[] };
+    const replay = JSON.parse(stdout) as TicketAsOf & { history: unknown[] };
     expect(replay).toMatchObject({
       ticketId: 'acme-late',
       asOf: '2026-11-30T18:30:00.000Z',
