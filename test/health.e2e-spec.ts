@@ -31,6 +31,8 @@ describe('GET /health over HTTP', () => {
         HOST: '127.0.0.1',
         LOG_LEVEL: 'silent',
         EVENT_STORE_URL: `sqlite:${join(dataDir, 'events.db')}`,
+        API_KEYS_FILE: join(dataDir, 'api-keys.json'),
+        READ_MODELS_PATH: join(dataDir, 'read-models.db'),
         ...env,
       },
       false,

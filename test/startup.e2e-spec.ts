@@ -33,6 +33,8 @@ describe('the engine process', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       EVENT_STORE_URL: `sqlite:${join(dataDir, 'events.db')}`,
+      API_KEYS_FILE: join(dataDir, 'api-keys.json'),
+      READ_MODELS_PATH: join(dataDir, 'read-models.db'),
     });
     const serving = JSON.parse(await engine.waitForLine(/serving on/)) as { msg: string };
     const url = /http:\/\/\S+/.exec(serving.msg)?.[0] ?? '';
