@@ -33,7 +33,8 @@ const momentBusinessTime = (): Runner => {
   } as moment.LocaleSpecification);
   return {
     prepare: (startMs) => moment(startMs),
-    add: (start, minutes) => (start as moment.Moment).addWorkingTime(minutes, 'minutes').valueOf(),
+    // addWorkingTime changes the moment it is called on, like moment's own add.
+    add: (start, minutes) => (start as moment.Moment).clone().addWorkingTime(minutes, 'minutes').valueOf(),
   };
 };
 
