@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningProcess, runApp } from '../support/process';
 
-const DOC = join(__dirname, '..', '..', 'docs', 'api.md');
+const README = join(__dirname, '..', '..', 'README.md');
 
-/** The ```sh blocks of docs/api.md: the lines a newcomer copies, run here exactly as written. */
-const shellBlocks = (markdown: string): string[] =>
-  [...markdown.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
+/** The ```sh blocks of the README's "Try it" section: the lines a newcomer copies, run here exactly as written. */
+const shellBlocks = (markdown: string): string[] => {
+  const section = /^## Try it\n([\s\S]*?)(?=^## )/m.exec(markdown)?.[1] ?? '';
+  return [...section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
+};
 
-describe('the walkthrough in docs/api.md', () => {
+describe('the walkthrough in the README', () => {
   let dataDir: string;
   let engine: RunningProcess | undefined;
 
@@ -39,7 +41,7 @@ describe('the walkthrough in docs/api.md', () => {
     const key = /^\s+(sla_\S+)$/m.exec(engine.stdout())?.[1] ?? '';
     expect(key).not.toBe('');
 
-    const blocks = shellBlocks(readFileSync(DOC, 'utf8'));
+    const blocks = shellBlocks(readFileSync(README, 'utf8'));
     expect(blocks).toHaveLength(6);
     const run = spawnSync('bash', ['--norc', '--noprofile', '-euo', 'pipefail', '-c', blocks.join('\n')], {
       env: { PATH: process.env.PATH ?? '', SLA_URL: url, SLA_KEY: key },
