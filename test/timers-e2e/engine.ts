@@ -69,7 +69,9 @@ export class TimersEngine {
     if (!worker || worker.child.exitCode !== null || worker.child.signalCode !== null) return;
     worker.child.kill('SIGTERM');
     const { code } = await worker.exited;
-    if (code !== 0) throw new Error(`worker ${name} exited with ${code}:\n${worker.stderr()}`);
+    if (code !== 0) {
+      throw new Error(`worker ${name} exited with ${code}:\n${worker.stdout().slice(-3_000)}${worker.stderr()}`);
+    }
   }
 
   async kill(name: string): Promise<void> {
