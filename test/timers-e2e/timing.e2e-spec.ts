@@ -15,7 +15,7 @@ describe('SLA timers on a 24/7 calendar, one worker process', () => {
     await engine?.close();
   });
 
-  it('records every at-risk and breach once, none for tickets answered in time, and measures lateness', async () => {
+  it('records every breach once (at-risk at most once), none for tickets answered in time, and measures lateness', async () => {
     engine = await TimersEngine.start([{ allowanceMinutes: ALLOWANCE_MINUTES, escalationDelayMinutes: 1 }]);
     const { store, policies, clock } = engine;
     await engine.startWorker('w1');
@@ -46,11 +46,12 @@ describe('SLA timers on a 24/7 calendar, one worker process', () => {
     const atRiskCounts = countByTicket(await engine.events('SlaAtRisk'));
     expect(breaches).toHaveLength(late.length);
     for (const { ticketId, isAnswered } of tickets) {
-      expect({ ticketId, breaches: breachCounts.get(ticketId) ?? 0, atRisk: atRiskCounts.get(ticketId) ?? 0 }).toEqual({
+      expect({ ticketId, breaches: breachCounts.get(ticketId) ?? 0 }).toEqual({
         ticketId,
         breaches: isAnswered ? 0 : 1,
-        atRisk: isAnswered ? 0 : 1,
       });
+      // An at-risk warning that comes due after the breach is recorded is moot (POLICY §7 via the decider).
+      expect(atRiskCounts.get(ticketId) ?? 0).toBeLessThanOrEqual(isAnswered ? 0 : 1);
     }
     const opened = new Map(
       (await engine.events('TicketOpened')).map((event) => {
@@ -72,6 +73,7 @@ describe('SLA timers on a 24/7 calendar, one worker process', () => {
       tickets: TICKETS,
       answeredInTime: TICKETS - late.length,
       breaches: breaches.length,
+      atRisk: atRiskCounts.size,
       latenessMs: {
         p50: percentile(latenessMs, 50),
         p99: percentile(latenessMs, 99),
