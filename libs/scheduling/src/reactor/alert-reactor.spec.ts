@@ -1,0 +1,63 @@
+import type { Alert, AlertSink } from '@app/alerts';
+import { FixedClock } from '@app/clock';
+import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
+import type { Timer } from '../timers/timer';
+import { AlertReactor } from './alert-reactor';
+import { FiredTimerHandler } from './fired-timer.handler';
+import { fixedPolicies } from './policy-files';
+import { bookOf, openTicket, roundTheClockPolicy } from './reactor.fixtures';
+import { foldTicket, timersOfTicket } from './ticket-timers';
+
+const OPENED_AT = '2026-11-30T15:00:00.000Z';
+const source = fixedPolicies(bookOf(roundTheClockPolicy({ allowanceMinutes: 60, escalationDelayMinutes: 0 })));
+
+describe('AlertReactor', () => {
+  it('publishes one alert per at-risk, breach and escalation event, with the event id as alert id', async () => {
+    const store = new InMemoryEventStore();
+    const clock = new FixedClock(OPENED_AT);
+    await openTicket(store, await source.current(), 't1', OPENED_AT);
+    const timers: Timer[] = [];
+    for await (const event of store.readStream('ticket-t1'))
+      timers.push(...timersOfTicket(foldTicket([event]), await source.current()));
+    const handler = new FiredTimerHandler(store, source, clock);
+    clock.set('2026-11-30T16:00:00.000Z');
+    for (const kind of ['at-risk', 'breach', 'escalation']) {
+      await handler.handle(timers.find((timer) => timer.payload.kind === kind) as Timer);
+    }
+    const published: Alert[] = [];
+    const sink: AlertSink = { publish: async (alert) => void published.push(alert) };
+    const reactor = new AlertReactor(sink);
+    const handled: RecordedEvent[] = [];
+    for await (const event of store.readAll({ filter: reactor.filter })) {
+      handled.push(event);
+      await reactor.handle(event);
+    }
+
+    expect(handled.map((event) => event.type)).toEqual(['SlaAtRisk', 'SlaBreached', 'SlaBreachEscalated']);
+    const common = { ticketId: 't1', clockId: 'first-response', deadline: '2026-11-30T16:00:00.000Z' };
+    expect(published).toEqual([
+      {
+        ...common,
+        alertId: handled[0]?.id,
+        kind: 'at-risk',
+        occurredAt: '2026-11-30T16:00:00.000Z',
+        recipients: ['lead'],
+      },
+      {
+        ...common,
+        alertId: handled[1]?.id,
+        kind: 'breach',
+        occurredAt: '2026-11-30T16:00:00.000Z',
+        recipients: ['ops', 'lead'],
+      },
+      {
+        ...common,
+        alertId: handled[2]?.id,
+        kind: 'escalation',
+        occurredAt: '2026-11-30T16:00:00.000Z',
+        recipients: ['manager'],
+      },
+    ]);
+    await store.close();
+  });
+});
