@@ -1,4 +1,4 @@
-export type { ApplyEvent, Projection } from './runner/projection';
+export type { ApplyEvent, BoundProjection, Projection } from './runner/projection';
 export { openReadModelDb, type ReadModelDb } from './runner/read-model-db';
 export {
   LAG_COUNT_LIMIT,

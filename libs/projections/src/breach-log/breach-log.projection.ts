@@ -47,7 +47,7 @@ export const breachLogProjection: Projection = {
          @level, @recipients, @policyVersion)`,
     );
     const saveCustomer = db.prepare('INSERT OR REPLACE INTO breach_log_customers (customer_id, name) VALUES (?, ?)');
-    return (recorded: RecordedEvent) => {
+    const apply = (recorded: RecordedEvent): void => {
       const customerEvent = asCustomerEvent(recorded);
       if (customerEvent?.type === 'CustomerRegistered') {
         saveCustomer.run(customerEvent.data.customerId, customerEvent.data.name);
@@ -78,5 +78,6 @@ export const breachLogProjection: Projection = {
         policyVersion: data.policyVersion,
       });
     };
+    return { apply };
   },
 };

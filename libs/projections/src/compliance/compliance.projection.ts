@@ -41,7 +41,7 @@ export const complianceProjection: Projection = {
       `INSERT OR REPLACE INTO compliance_responses (ticket_id, plan, responded_at, week, month, is_met, business_minutes)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    return (recorded: RecordedEvent) => {
+    const apply = (recorded: RecordedEvent): void => {
       const event = asTicketEvent(recorded);
       if (event?.type === 'TicketOpened') saveTicket.run(event.data.ticketId, event.data.plan);
       if (event?.type !== 'TicketResponded' || !event.data.isFirstResponse) return;
@@ -58,5 +58,6 @@ export const complianceProjection: Projection = {
         data.businessMinutesTaken,
       );
     };
+    return { apply };
   },
 };

@@ -69,7 +69,7 @@ export const customersProjection: Projection = {
        ON CONFLICT (customer_id, currency) DO UPDATE SET hours = hours + excluded.hours,
          amount = amount + excluded.amount, entries = entries + 1`,
     );
-    return (recorded: RecordedEvent) => {
+    const apply = (recorded: RecordedEvent): void => {
       const ticketEvent = asTicketEvent(recorded);
       if (ticketEvent?.type === 'TicketOpened') {
         const { data } = ticketEvent;
@@ -126,5 +126,6 @@ export const customersProjection: Projection = {
           return assertNever(event, undefined);
       }
     };
+    return { apply };
   },
 };

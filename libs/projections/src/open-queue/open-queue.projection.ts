@@ -134,7 +134,15 @@ export const openQueueProjection: Projection = {
       `INSERT INTO open_queue_customers (customer_id, name) VALUES (?, ?)
        ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name`,
     );
-    return (recorded: RecordedEvent) => {
+    // A ticket's events mostly come close together: each batch keeps the entries it touches and writes them once.
+    const touched = new Map<string, QueueEntry | null>();
+    const entryOf = (ticketId: string): QueueEntry | undefined => {
+      const kept = touched.get(ticketId);
+      if (kept !== undefined) return kept ?? undefined;
+      const stored = load.get(ticketId);
+      return stored ? (JSON.parse(stored.entry) as QueueEntry) : undefined;
+    };
+    const apply = (recorded: RecordedEvent): void => {
       const customerEvent = asCustomerEvent(recorded);
       if (customerEvent?.type === 'CustomerRegistered') {
         saveCustomer.run(customerEvent.data.customerId, customerEvent.data.name);
@@ -142,20 +150,26 @@ export const openQueueProjection: Projection = {
       }
       const event = asTicketEvent(recorded);
       if (!event) return;
-      const stored = load.get(event.data.ticketId);
-      const next = nextEntry(stored ? (JSON.parse(stored.entry) as QueueEntry) : undefined, event);
-      if (next === null) remove.run(event.data.ticketId);
-      else if (next)
-        save.run({
-          ticketId: next.ticketId,
-          customerId: next.customerId,
-          plan: next.plan,
-          rank: PRIORITY_RANK[next.handlingPriority],
-          status: statusOf(next),
-          deadline: next.clock.status === 'Running' ? next.clock.deadline : null,
-          receivedAt: next.receivedAt,
-          entry: JSON.stringify(next),
-        });
+      const next = nextEntry(event.type === 'TicketOpened' ? undefined : entryOf(event.data.ticketId), event);
+      if (next !== undefined) touched.set(event.data.ticketId, next);
     };
+    const flush = (): void => {
+      for (const [ticketId, entry] of touched) {
+        if (entry === null) remove.run(ticketId);
+        else
+          save.run({
+            ticketId,
+            customerId: entry.customerId,
+            plan: entry.plan,
+            rank: PRIORITY_RANK[entry.handlingPriority],
+            status: statusOf(entry),
+            deadline: entry.clock.status === 'Running' ? entry.clock.deadline : null,
+            receivedAt: entry.receivedAt,
+            entry: JSON.stringify(entry),
+          });
+      }
+      touched.clear();
+    };
+    return { apply, flush };
   },
 };

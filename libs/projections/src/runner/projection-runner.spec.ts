@@ -28,9 +28,11 @@ const counting = (name: string, version = 1): Projection => ({
     const bump = db.prepare(
       `INSERT INTO ${name}_counts (stream, n) VALUES (?, 1) ON CONFLICT (stream) DO UPDATE SET n = n + 1`,
     );
-    return (event: RecordedEvent) => {
-      if (event.type === 'Poison') throw new Error('cannot apply Poison');
-      bump.run(event.stream);
+    return {
+      apply: (event: RecordedEvent) => {
+        if (event.type === 'Poison') throw new Error('cannot apply Poison');
+        bump.run(event.stream);
+      },
     };
   },
 });

@@ -1,7 +1,7 @@
 import { type Observable, Subject } from 'rxjs';
 import type { Clock } from '@app/clock';
 import type { EventStore, RecordedEvent, Subscription } from '@app/event-store';
-import type { ApplyEvent, Projection } from './projection';
+import type { BoundProjection as Binding, Projection } from './projection';
 import type { ReadModelDb } from './read-model-db';
 
 export type RunnerState = 'idle' | 'catching-up' | 'live' | 'stopped' | 'failed';
@@ -24,16 +24,16 @@ export interface CatchUpProgress {
 }
 
 export interface ProjectionRunnerOptions {
-  /** Events applied per transaction while catching up (default 1 000). */
+  /** Events applied per transaction while catching up (default 5 000). */
   readonly batchSize?: number;
 }
 
 export const LAG_COUNT_LIMIT = 100_000;
-const DEFAULT_BATCH_SIZE = 1_000;
+const DEFAULT_BATCH_SIZE = 5_000;
 
 interface BoundProjection {
   readonly name: string;
-  readonly apply: ApplyEvent;
+  readonly binding: Binding;
   checkpoint: number | null;
 }
 
@@ -73,9 +73,10 @@ export class ProjectionRunner {
     this.applyBatch = db.transaction((events: readonly RecordedEvent[]) => {
       for (const event of events) {
         for (const projection of this.bound) {
-          if (isAfter(event.position, projection.checkpoint)) projection.apply(event);
+          if (isAfter(event.position, projection.checkpoint)) projection.binding.apply(event);
         }
       }
+      for (const projection of this.bound) projection.binding.flush?.();
       const last = (events[events.length - 1] as RecordedEvent).position;
       for (const projection of this.bound) {
         if (isAfter(last, projection.checkpoint)) saveCheckpoint.run(last, projection.name);
@@ -237,6 +238,6 @@ const prepareProjections = (db: ReadModelDb, projections: readonly Projection[])
     const isCurrent = row?.version === projection.version;
     if (!isCurrent) reset(projection);
     projection.migrate(db);
-    return { name: projection.name, apply: projection.bind(db), checkpoint: isCurrent ? row.position : null };
+    return { name: projection.name, binding: projection.bind(db), checkpoint: isCurrent ? row.position : null };
   });
 };

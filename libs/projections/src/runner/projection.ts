@@ -4,6 +4,13 @@ import type { RecordedEvent } from '@app/event-store';
 /** Applies one event to a read model, inside the runner's transaction. */
 export type ApplyEvent = (event: RecordedEvent) => void;
 
+/** A read model bound to its file: `apply` each event of a batch in order, then `flush`, in the same transaction. */
+export interface BoundProjection {
+  readonly apply: ApplyEvent;
+  /** Writes what `apply` kept in memory during the batch; absent when `apply` writes directly. */
+  readonly flush?: () => void;
+}
+
 /** A read model kept in SQLite and fed from the event log. */
 export interface Projection {
   /** Also the prefix of its tables. */
@@ -14,5 +21,5 @@ export interface Projection {
   /** Creates the tables and indexes when missing. */
   migrate(db: Database): void;
   /** Prepares the model's statements once; the result applies events in global order. */
-  bind(db: Database): ApplyEvent;
+  bind(db: Database): BoundProjection;
 }
