@@ -23,15 +23,10 @@ export {
   timerPayloadSchema,
 } from './timers/timer';
 export type { Timer, TimerKind, TimerPayload } from './timers/timer';
-export { TIMER_SCHEDULER } from './timers/timer-scheduler.port';
 export type { TimerHandler, TimerScheduler } from './timers/timer-scheduler.port';
 export { BullTimerScheduler, DEFAULT_TIMER_RETRY, startBullTimerWorker } from './timers/bull-timer-scheduler';
 export type { BullTimerSchedulerOptions, BullTimerWorkerOptions } from './timers/bull-timer-scheduler';
 export { InProcessTimerScheduler } from './timers/in-process-timer-scheduler';
 export type { InProcessTimerOptions } from './timers/in-process-timer-scheduler';
-export { planTimers } from './planning/plan-timers';
-export type { EscalationParameters, PlanningCalendar, RunningClock } from './planning/plan-timers';
 export { diffTimers, reconcileTimers } from './reconciliation/reconcile-timers';
 export type { ReconciliationReport, TimerDiff } from './reconciliation/reconcile-timers';
-export { TimerHandlerMissing, TimersModule } from './timers/timers.module';
-export type { TimersModuleAsyncOptions, TimersModuleOptions } from './timers/timers.module';

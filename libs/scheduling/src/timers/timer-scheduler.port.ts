@@ -18,6 +18,3 @@ export interface TimerScheduler {
 
 /** Called once per fired timer. A rejection is retried with exponential backoff. */
 export type TimerHandler = (timer: Timer) => Promise<void>;
-
-/** DI token of the {@link TimerScheduler}. */
-export const TIMER_SCHEDULER = Symbol('TimerScheduler');
