@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CLOCK, type Clock } from '@app/clock';
@@ -41,12 +41,6 @@ const pageQueries = [
   ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', default: 50, maximum: 500 } }),
   ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', default: 0 } }),
 ];
-const applyAll =
-  (...decorators: MethodDecorator[]): MethodDecorator =>
-  (target, key, descriptor) => {
-    for (const decorator of decorators) decorator(target, key, descriptor);
-  };
-
 /** The dashboards' read models, paginated; every role may read them. */
 @ApiTags('read models')
 @Controller()
@@ -59,7 +53,7 @@ export class ReadController {
 
   @Get('queue')
   @Allow(...READERS)
-  @applyAll(
+  @applyDecorators(
     ...pageQueries,
     ApiQuery({ name: 'plan', required: false, enum: PLANS }),
     ApiQuery({ name: 'status', required: false, enum: QUEUE_STATUSES }),
@@ -73,7 +67,7 @@ export class ReadController {
 
   @Get('compliance')
   @Allow(...READERS)
-  @applyAll(
+  @applyDecorators(
     ApiQuery({ name: 'period', required: false, enum: ['week', 'month'] }),
     ApiQuery({ name: 'plan', required: false, enum: PLANS }),
   )
@@ -85,7 +79,7 @@ export class ReadController {
 
   @Get('customers')
   @Allow(...READERS)
-  @applyAll(
+  @applyDecorators(
     ...pageQueries,
     ApiQuery({ name: 'plan', required: false, enum: PLANS }),
     ApiQuery({ name: 'flagged', required: false, enum: ['true', 'false'] }),
@@ -99,7 +93,7 @@ export class ReadController {
 
   @Get('breaches')
   @Allow(...READERS)
-  @applyAll(
+  @applyDecorators(
     ...pageQueries,
     ApiQuery({ name: 'kind', required: false, enum: ['breach', 'escalation'] }),
     ApiQuery({ name: 'ticketId', required: false }),

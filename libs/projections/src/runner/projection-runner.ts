@@ -104,6 +104,7 @@ export class ProjectionRunner {
 
   /** Applies every event after the checkpoint that is in the log now, in batches; returns how many it applied. */
   async catchUp(onProgress?: (progress: CatchUpProgress) => void): Promise<number> {
+    if (this.bound.length === 0) return 0;
     this.state = 'catching-up';
     await this.checkLogIdentity();
     const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
