@@ -1,6 +1,7 @@
 import { applyDecorators, Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import type { WebhookAlertSink } from '@app/alerts';
 import { CLOCK, type Clock } from '@app/clock';
 import { PLANS } from '@app/policy';
 import {
@@ -17,6 +18,7 @@ import {
 import { Allow } from '../auth/allow.decorator';
 import { READERS } from '../auth/roles';
 import { PolicyBookService } from '../policies/policy-book.service';
+import { ALERT_DELIVERIES, type DeliveryStatus, withDeliveryStatus } from './delivery-status';
 import { pageSchema, parseQuery } from './read-query';
 
 const queueQuery = {
@@ -49,6 +51,7 @@ export class ReadController {
     @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
     private readonly policies: PolicyBookService,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ALERT_DELIVERIES) private readonly deliveries: WebhookAlertSink | undefined,
   ) {}
 
   @Get('queue')
@@ -98,10 +101,11 @@ export class ReadController {
     ApiQuery({ name: 'kind', required: false, enum: ['breach', 'escalation'] }),
     ApiQuery({ name: 'ticketId', required: false }),
   )
-  @ApiOkResponse({ description: 'Every breach and escalation, newest first.' })
-  async breaches(@Query() query: unknown): Promise<Page<BreachLogItem>> {
+  @ApiOkResponse({ description: 'Every breach and escalation, newest first, with what became of its webhooks.' })
+  async breaches(@Query() query: unknown): Promise<Page<BreachLogItem & { delivery: DeliveryStatus }>> {
     const { limit, offset, ...filter } = parseQuery(breachesQuery, query);
-    return (await this.queries()).breachLog(filter, { limit, offset });
+    const page = (await this.queries()).breachLog(filter, { limit, offset });
+    return { ...page, items: await withDeliveryStatus(page.items, this.deliveries) };
   }
 
   private async queries(): Promise<ReadModelQueries> {

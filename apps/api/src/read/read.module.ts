@@ -1,8 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { WebhookAlertSink } from '@app/alerts';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ProjectionsModule } from '@app/projections';
 import { PoliciesModule } from '../policies/policies.module';
 import { AuditController } from './audit.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
+import { ALERT_DELIVERIES, openAlertDeliveries } from './delivery-status';
 import { LiveController, LiveFeed } from './live.controller';
 import { ProjectionsHealthController } from './projections-health.controller';
 import { ReadController } from './read.controller';
@@ -11,6 +14,15 @@ import { ReadController } from './read.controller';
 @Module({
   imports: [ProjectionsModule.forRoot(), PoliciesModule],
   controllers: [ReadController, AuditController, LiveController, ProjectionsHealthController, DashboardController],
-  providers: [LiveFeed],
+  providers: [
+    LiveFeed,
+    { provide: ALERT_DELIVERIES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openAlertDeliveries(config) },
+  ],
 })
-export class ReadModule {}
+export class ReadModule implements OnApplicationShutdown {
+  constructor(@Inject(ALERT_DELIVERIES) private readonly deliveries: WebhookAlertSink | undefined) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.deliveries?.close();
+  }
+}

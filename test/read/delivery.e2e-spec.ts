@@ -1,0 +1,112 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startWebhookDeliveryWorker, WebhookAlertSink } from '@app/alerts';
+import { FixedClock } from '@app/clock';
+import { EVENT_STORE, type EventStore } from '@app/event-store';
+import { Scenario } from '@app/projections/test-support/scenario';
+import { supportDay } from '@app/projections/test-support/support-day';
+import { ALERT_DELIVERY_QUEUE } from '@app/scheduling/reactor';
+import { type Engine, startEngine } from '../api/support/engine';
+import { requireRedis, TEST_REDIS_URL } from '../support/redis';
+
+const SECRET = 'a-secret-of-sixteen-chars';
+
+interface BreachEntry {
+  readonly alertId: string;
+  readonly kind: string;
+  readonly delivery: { readonly state: string; readonly failures: readonly Record<string, unknown>[] };
+}
+
+describe('the breach log with webhook deliveries', () => {
+  let engine: Engine | undefined;
+  let receiver: Server;
+  let receiverUrl: string;
+
+  beforeAll(async () => {
+    await requireRedis();
+    receiver = createServer((_request, response) => response.writeHead(410).end());
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+    await new Promise((resolve) => receiver.close(resolve));
+  });
+
+  const breaches = async (): Promise<BreachEntry[]> => {
+    const answer = await (engine as Engine).call('GET', '/breaches', { as: 'ops' });
+    return (answer.json as unknown as { items: BreachEntry[] }).items;
+  };
+  const waitFor = async <T>(what: string, attempt: () => Promise<T | undefined>): Promise<T> => {
+    const start = performance.now();
+    for (;;) {
+      const value = await attempt();
+      if (value !== undefined) return value;
+      if (performance.now() - start > 15_000) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  it('says which alerts a receiver refused, and which have no failed delivery', async () => {
+    engine = await startEngine({
+      now: '2026-11-30T21:30:00.000Z',
+      env: { REDIS_URL: TEST_REDIS_URL, ALERT_WEBHOOKS: `ops=${receiverUrl}`, ALERT_WEBHOOK_SECRET: SECRET },
+    });
+    await supportDay(new Scenario(engine.app.get<EventStore>(EVENT_STORE)));
+    const logged = await waitFor('the breach and the escalation', async () => {
+      const items = await breaches();
+      return items.length === 2 ? items : undefined;
+    });
+    expect(logged.map((entry) => entry.delivery)).toEqual([
+      { state: 'not-failed', failures: [] },
+      { state: 'not-failed', failures: [] },
+    ]);
+    const breach = logged.find((entry) => entry.kind === 'breach') as BreachEntry;
+
+    const sink = await WebhookAlertSink.open({
+      redisUrl: TEST_REDIS_URL,
+      queueName: ALERT_DELIVERY_QUEUE,
+      targets: [{ role: 'ops', url: receiverUrl }],
+      onError: () => undefined,
+    });
+    const worker = await startWebhookDeliveryWorker({
+      redisUrl: TEST_REDIS_URL,
+      queueName: ALERT_DELIVERY_QUEUE,
+      secret: SECRET,
+      clock: new FixedClock('2026-11-30T21:30:00.000Z'),
+      onError: () => undefined,
+    });
+    try {
+      await sink.publish({
+        alertId: breach.alertId,
+        kind: 'breach',
+        ticketId: 'acme-late',
+        clockId: 'first-response',
+        deadline: '2026-11-30T19:00:00.000Z',
+        occurredAt: '2026-11-30T19:00:00.000Z',
+      });
+      const refused = await waitFor('the refused delivery', async () =>
+        (await breaches()).find((entry) => entry.alertId === breach.alertId && entry.delivery.state === 'failed'),
+      );
+      expect(refused.delivery.failures).toEqual([
+        { role: 'ops', url: receiverUrl, reason: expect.stringContaining('410'), attempts: expect.any(Number) },
+      ]);
+      expect((await breaches()).find((entry) => entry.kind === 'escalation')?.delivery.state).toBe('not-failed');
+    } finally {
+      await worker.close();
+      await sink.close();
+    }
+  });
+
+  it('shows alerts as live only when no webhook is configured', async () => {
+    await engine?.close();
+    engine = await startEngine({ now: '2026-11-30T21:30:00.000Z' });
+    await supportDay(new Scenario(engine.app.get<EventStore>(EVENT_STORE)));
+    const logged = await waitFor('the breach log', async () => {
+      const items = await breaches();
+      return items.length === 2 ? items : undefined;
+    });
+    expect(logged.map((entry) => entry.delivery.state)).toEqual(['live-only', 'live-only']);
+  });
+});
