@@ -34,7 +34,7 @@ export const DASHBOARD_HTML = `<!doctype html>
     <section class="breaches">
       <h2>Breach log</h2>
       <table>
-        <thead><tr><th>When</th><th>Kind</th><th>Ticket</th><th>Customer</th><th>Plan</th><th>Deadline</th><th>Recipients</th></tr></thead>
+        <thead><tr><th>When</th><th>Kind</th><th>Ticket</th><th>Customer</th><th>Plan</th><th>Deadline</th><th>Recipients</th><th>Delivery</th></tr></thead>
         <tbody id="breaches"></tbody>
       </table>
     </section>
@@ -59,10 +59,9 @@ form label { display: block; margin-bottom: .5rem; font-weight: 600; }
 form input { width: 100%; padding: .5rem; margin-bottom: .75rem; border: 1px solid var(--line); border-radius: 4px; }
 form button { padding: .45rem 1rem; background: var(--blue); color: #fff; border: 0; border-radius: 4px; }
 .error { color: var(--red); min-height: 1.2em; }
-main { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); gap: 1rem; padding: 1rem 1.5rem; }
+main { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1rem; padding: 1rem 1.5rem; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; overflow-x: auto; }
-section.queue { grid-column: 1 / -1; }
-section.breaches { grid-column: 1; grid-row: 2; } section.compliance { grid-column: 2; grid-row: 2; }
+section.compliance svg { max-width: 24rem; display: block; }
 h2 { font-size: 1rem; margin: .25rem 0 .75rem; } h2 small { color: var(--muted); font-weight: normal; }
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); white-space: nowrap; }
@@ -73,6 +72,6 @@ tr.at-risk { background: var(--amber-bg); } tr.at-risk .status, tr.at-risk .left
 tr.paused-for-training .status, tr.out-of-scope .status, tr.waived .status { color: var(--muted); }
 .left { font-variant-numeric: tabular-nums; }
 .empty { color: var(--muted); text-align: center; padding: 1rem; }
-.kind-breach { color: var(--red); font-weight: 600; } .kind-escalation { color: #7b1fa2; font-weight: 600; }
+.kind-breach { color: var(--red); font-weight: 600; } .delivery-failed { color: var(--red); font-weight: 600; } .kind-escalation { color: #7b1fa2; font-weight: 600; }
 svg text { font: 12px system-ui, sans-serif; fill: var(--fg); }
 `;

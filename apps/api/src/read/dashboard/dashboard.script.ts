@@ -150,7 +150,7 @@ export const DASHBOARD_JS = String.raw`(function () {
     body.replaceChildren();
     if (items.length === 0) {
       var empty = el('td', 'empty', 'No breach recorded.');
-      empty.colSpan = 7;
+      empty.colSpan = 8;
       body.appendChild(el('tr')).appendChild(empty);
       return;
     }
@@ -164,6 +164,8 @@ export const DASHBOARD_JS = String.raw`(function () {
       row.appendChild(el('td', null, entry.plan));
       row.appendChild(el('td', null, localTime(entry.deadline)));
       row.appendChild(el('td', null, entry.recipients.join(', ')));
+      var delivery = entry.delivery ? entry.delivery.state : 'unknown';
+      row.appendChild(el('td', 'delivery-' + delivery, delivery.replace('-', ' ')));
       body.appendChild(row);
     });
   }
