@@ -20,6 +20,7 @@ export {
 export { complianceProjection, isoWeekOf } from './compliance/compliance.projection';
 export { customersProjection } from './customers/customers.projection';
 export { breachLogProjection } from './breach-log/breach-log.projection';
+export { ticketDirectoryProjection } from './ticket-directory/ticket-directory.projection';
 export {
   ReadModelQueries,
   type BreachLogItem,

@@ -5,17 +5,11 @@ import { asCustomerEvent, asTicketEvent } from '../shared/domain-event';
 /** Breach log: every breach and escalation, with the ticket's customer and plan; alerts are keyed by the event id. */
 export const breachLogProjection: Projection = {
   name: 'breach_log',
-  version: 1,
-  tables: ['breach_log', 'breach_log_tickets', 'breach_log_customers'],
+  version: 2,
+  tables: ['breach_log', 'breach_log_customers'],
   migrate: (db) =>
     db.exec(`
       CREATE TABLE IF NOT EXISTS breach_log_customers (customer_id TEXT PRIMARY KEY, name TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS breach_log_tickets (
-        ticket_id TEXT PRIMARY KEY,
-        customer_id TEXT NOT NULL,
-        plan TEXT NOT NULL,
-        subject TEXT NOT NULL
-      );
       CREATE TABLE IF NOT EXISTS breach_log (
         alert_id TEXT PRIMARY KEY,
         position INTEGER NOT NULL,
@@ -34,11 +28,8 @@ export const breachLogProjection: Projection = {
       CREATE INDEX IF NOT EXISTS breach_log_by_time ON breach_log (occurred_at DESC, position DESC);
     `),
   bind: (db) => {
-    const saveTicket = db.prepare(
-      'INSERT OR REPLACE INTO breach_log_tickets (ticket_id, customer_id, plan, subject) VALUES (?, ?, ?, ?)',
-    );
     const ticketOf = db.prepare<[string], { customer_id: string; plan: string; subject: string }>(
-      'SELECT customer_id, plan, subject FROM breach_log_tickets WHERE ticket_id = ?',
+      'SELECT customer_id, plan, subject FROM ticket_directory WHERE ticket_id = ?',
     );
     const save = db.prepare(
       `INSERT OR IGNORE INTO breach_log (alert_id, position, kind, ticket_id, customer_id, plan, subject, clock_id,
@@ -54,10 +45,6 @@ export const breachLogProjection: Projection = {
         return;
       }
       const event = asTicketEvent(recorded);
-      if (event?.type === 'TicketOpened') {
-        saveTicket.run(event.data.ticketId, event.data.customerId, event.data.plan, event.data.subject);
-        return;
-      }
       if (event?.type !== 'SlaBreached' && event?.type !== 'SlaBreachEscalated') return;
       const ticket = ticketOf.get(event.data.ticketId);
       if (!ticket) return;

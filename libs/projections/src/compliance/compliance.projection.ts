@@ -18,11 +18,10 @@ export const isoWeekOf = (instant: string): string => {
  */
 export const complianceProjection: Projection = {
   name: 'compliance',
-  version: 1,
-  tables: ['compliance_responses', 'compliance_tickets'],
+  version: 2,
+  tables: ['compliance_responses'],
   migrate: (db) =>
     db.exec(`
-      CREATE TABLE IF NOT EXISTS compliance_tickets (ticket_id TEXT PRIMARY KEY, plan TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS compliance_responses (
         ticket_id TEXT PRIMARY KEY,
         plan TEXT NOT NULL,
@@ -32,18 +31,15 @@ export const complianceProjection: Projection = {
         is_met INTEGER NOT NULL,
         business_minutes REAL NOT NULL
       );
-      CREATE INDEX IF NOT EXISTS compliance_by_plan ON compliance_responses (plan, business_minutes);
     `),
   bind: (db) => {
-    const saveTicket = db.prepare('INSERT OR REPLACE INTO compliance_tickets (ticket_id, plan) VALUES (?, ?)');
-    const planOf = db.prepare<[string], { plan: string }>('SELECT plan FROM compliance_tickets WHERE ticket_id = ?');
+    const planOf = db.prepare<[string], { plan: string }>('SELECT plan FROM ticket_directory WHERE ticket_id = ?');
     const saveResponse = db.prepare(
       `INSERT OR REPLACE INTO compliance_responses (ticket_id, plan, responded_at, week, month, is_met, business_minutes)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     const apply = (recorded: RecordedEvent): void => {
       const event = asTicketEvent(recorded);
-      if (event?.type === 'TicketOpened') saveTicket.run(event.data.ticketId, event.data.plan);
       if (event?.type !== 'TicketResponded' || !event.data.isFirstResponse) return;
       const { data } = event;
       const plan = planOf.get(data.ticketId)?.plan;

@@ -4,13 +4,13 @@ import type { Projection } from '../runner/projection';
 import { asCustomerEvent, asTicketEvent } from '../shared/domain-event';
 
 /**
- * Customers: licences, plan, eligibility, flag and training; their tickets (for usage over a rolling window, counted
+ * Customers: licences, plan, eligibility, flag and training (usage over a rolling window is counted from the ticket directory
  * at query time) and the professional-services hours and amounts billed per currency.
  */
 export const customersProjection: Projection = {
   name: 'customers',
-  version: 1,
-  tables: ['customers', 'customer_tickets', 'customer_billing'],
+  version: 2,
+  tables: ['customers', 'customer_billing'],
   migrate: (db) =>
     db.exec(`
       CREATE TABLE IF NOT EXISTS customers (
@@ -28,12 +28,6 @@ export const customersProjection: Projection = {
         training_completed_at TEXT,
         registered_at TEXT NOT NULL
       );
-      CREATE TABLE IF NOT EXISTS customer_tickets (
-        ticket_id TEXT PRIMARY KEY,
-        customer_id TEXT NOT NULL,
-        received_at TEXT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS customer_tickets_by_customer ON customer_tickets (customer_id, received_at);
       CREATE TABLE IF NOT EXISTS customer_billing (
         customer_id TEXT NOT NULL,
         currency TEXT NOT NULL,
@@ -58,11 +52,8 @@ export const customersProjection: Projection = {
     const clearFlag = update('is_flagged = 0, flag_reason = NULL, flagged_at = NULL');
     const requireTraining = update('is_training_required = 1');
     const completeTraining = update('is_training_required = 0, training_completed_at = @completedAt');
-    const addTicket = db.prepare(
-      'INSERT OR REPLACE INTO customer_tickets (ticket_id, customer_id, received_at) VALUES (?, ?, ?)',
-    );
     const customerOf = db.prepare<[string], { customer_id: string }>(
-      'SELECT customer_id FROM customer_tickets WHERE ticket_id = ?',
+      'SELECT customer_id FROM ticket_directory WHERE ticket_id = ?',
     );
     const bill = db.prepare(
       `INSERT INTO customer_billing (customer_id, currency, hours, amount, entries) VALUES (?, ?, ?, ?, 1)
@@ -71,10 +62,7 @@ export const customersProjection: Projection = {
     );
     const apply = (recorded: RecordedEvent): void => {
       const ticketEvent = asTicketEvent(recorded);
-      if (ticketEvent?.type === 'TicketOpened') {
-        const { data } = ticketEvent;
-        addTicket.run(data.ticketId, data.customerId, data.receivedAt);
-      } else if (ticketEvent?.type === 'ProfessionalServicesBilled') {
+      if (ticketEvent?.type === 'ProfessionalServicesBilled') {
         const { data } = ticketEvent;
         const customer = customerOf.get(data.ticketId);
         if (customer) bill.run(customer.customer_id, data.currency, data.hours, data.amount);

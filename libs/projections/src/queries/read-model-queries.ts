@@ -247,7 +247,7 @@ export class ReadModelQueries {
 
   private customerItem(row: CustomerRow, now: Instant): CustomerItem {
     const receivedAt = (
-      this.db.prepare('SELECT received_at FROM customer_tickets WHERE customer_id = ?').all(row.customer_id) as {
+      this.db.prepare('SELECT received_at FROM ticket_directory WHERE customer_id = ?').all(row.customer_id) as {
         received_at: string;
       }[]
     ).map((ticket) => ticket.received_at);
