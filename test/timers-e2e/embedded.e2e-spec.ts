@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from '@app/clock';
 import { type RecordedEvent, SqliteEventStore } from '@app/event-store';
-import { loadPolicyBook } from '@app/scheduling/reactor';
+import { loadPolicyBook } from '@app/projections/policy-book';
 import { openTicket, roundTheClockPolicyDocument } from '@app/scheduling/reactor/reactor.fixtures';
 import { type RunningProcess, runApp } from '../support/process';
 import { countByTicket, waitFor } from './engine';

@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock, type Instant } from '@app/clock';
-import { PolicyVersionUnknown } from '@app/domain';
+import { POLICY_VERSIONS_STREAM, type PolicyVersionPublished, PolicyVersionUnknown } from '@app/domain';
 import { InvalidPolicyVersion, parsePolicyVersion, type Policy, type PolicyVersionDocument } from '@app/policy';
+import { type PolicyEntry, policyBookOf, policyOfEvent } from '@app/projections/policy-book';
 import type { Caller } from '../commands/caller';
 import { CommandRunner } from '../commands/command-runner';
 import { ProblemException } from '../http/problem';
-import { bookOf, policyOfEvent, PolicyBookService, type PolicyEntry } from './policy-book.service';
-import { POLICY_VERSIONS_STREAM, type PolicyVersionPublished } from './policy-version-published.event';
+import { PolicyBookService } from './policy-book.service';
 
 export interface PolicySummary {
   readonly version: string;
@@ -71,7 +71,7 @@ export class PublishPolicyVersionHandler implements ICommandHandler<PublishPolic
         initialState: [] as readonly Policy[],
         evolve: (published: readonly Policy[], event: PolicyVersionPublished) => [...published, policyOfEvent(event)],
         decide: (published: readonly Policy[]) => {
-          const book = bookOf(files, published);
+          const book = policyBookOf([...files, ...published]);
           const next = book.publish(candidate, metadata.now);
           if (next instanceof Error) return next;
           if (next === book) return [];

@@ -1,8 +1,9 @@
 import { SystemClock } from '@app/clock';
 import { configOrExit } from '@app/config';
 import { openEventStore } from '@app/event-store';
+import { loadPolicyFiles, PublishedPolicies } from '@app/projections/policy-book';
 import { BullTimerScheduler } from '@app/scheduling';
-import { loadPolicyFiles, PublishedPolicies, reconcileWithLog, TIMER_QUEUE } from '@app/scheduling/reactor';
+import { reconcileWithLog, TIMER_QUEUE } from '@app/scheduling/reactor';
 
 /** `cli reconcile-timers`: makes the BullMQ timers match what the log implies and prints the counts as JSON. */
 export const reconcileTimersCommand = {

@@ -5,7 +5,7 @@ import { ticketStream } from '@app/domain';
 import { openEventStore, type RecordedEvent } from '@app/event-store';
 import type { PolicyLookup } from '@app/policy';
 import { type HistoryEntry, historyEntry, replayTicket, type TicketAsOf } from '@app/projections';
-import { loadPolicyFiles, PublishedPolicies } from '@app/scheduling/reactor';
+import { loadPolicyFiles, PublishedPolicies } from '@app/projections/policy-book';
 
 const USAGE = 'usage: cli replay <ticket id> [--as-of <ISO-8601 instant>] [--json]';
 

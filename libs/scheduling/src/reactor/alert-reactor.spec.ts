@@ -1,10 +1,10 @@
 import type { Alert, AlertSink } from '@app/alerts';
 import { FixedClock } from '@app/clock';
 import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
+import { fixedPolicies } from '@app/projections/policy-book';
 import type { Timer } from '../timers/timer';
 import { AlertReactor } from './alert-reactor';
 import { FiredTimerHandler } from './fired-timer.handler';
-import { fixedPolicies } from './policy-files';
 import { bookOf, openTicket, roundTheClockPolicy } from './reactor.fixtures';
 import { foldTicket, timersOfTicket } from './ticket-timers';
 

@@ -1,8 +1,8 @@
 import { FixedClock } from '@app/clock';
 import { commandEventId, InMemoryEventStore, type RecordedEvent } from '@app/event-store';
+import { fixedPolicies } from '@app/projections/policy-book';
 import type { Timer } from '../timers/timer';
 import { FiredTimerHandler, TimerFiredEarly, TimerRefused } from './fired-timer.handler';
-import { fixedPolicies } from './policy-files';
 import { bookOf, openTicket, roundTheClockPolicy, sendTicketCommand } from './reactor.fixtures';
 import { foldTicket, timersOfTicket } from './ticket-timers';
 

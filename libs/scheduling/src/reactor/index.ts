@@ -9,13 +9,4 @@ export { ReactorRunner } from './reactor-runner';
 export type { Reactor, ReactorRunnerOptions } from './reactor-runner';
 export { InMemoryCheckpointStore, SqliteCheckpointStore } from './checkpoint-store';
 export type { CheckpointStore } from './checkpoint-store';
-export {
-  fixedPolicies,
-  loadPolicyBook,
-  loadPolicyFiles,
-  POLICY_VERSIONS_STREAM,
-  PolicyFileRejected,
-  PublishedPolicies,
-} from './policy-files';
-export type { PolicySource } from './policy-files';
 export { PolicyVersionNotLoaded, timersOfTicket } from './ticket-timers';

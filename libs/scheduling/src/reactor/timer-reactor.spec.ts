@@ -1,8 +1,8 @@
 import { FixedClock } from '@app/clock';
 import type { TicketEvent } from '@app/domain';
 import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
+import { fixedPolicies } from '@app/projections/policy-book';
 import { InProcessTimerScheduler } from '../timers/in-process-timer-scheduler';
-import { fixedPolicies } from './policy-files';
 import { aRunningClock, aTicketOpened, bookOf, roundTheClockPolicy, stored } from './reactor.fixtures';
 import { reconcileWithLog } from './reconcile-with-log';
 import { TimerReactor } from './timer-reactor';
