@@ -5,6 +5,8 @@ export type { LogReconciliation } from './reconcile-with-log';
 export { FiredTimerHandler, TIMER_ACTOR, TimerFiredEarly, TimerRefused } from './fired-timer.handler';
 export { TimerReactor } from './timer-reactor';
 export { AlertReactor, alertOf } from './alert-reactor';
+export { commandFor, CustomerStandingReactor, OpenTicketsByCustomer } from './customer-standing-reactor';
+export type { StandingAspect, StandingCommand, StandingFollowUp } from './customer-standing-reactor';
 export { ReactorRunner } from './reactor-runner';
 export type { Reactor, ReactorRunnerOptions } from './reactor-runner';
 export { InMemoryCheckpointStore, SqliteCheckpointStore } from './checkpoint-store';

@@ -89,4 +89,31 @@ describe('ReactorRunner', () => {
     expect(attempts).toEqual([wanted.id, wanted.id]);
     expect(errors).toEqual([expect.objectContaining({ message: 'Redis is away' })]);
   });
+
+  it('prepares the reactor with its checkpoint before each time it follows the log', async () => {
+    const { position: checkpoint } = await store.append('ticket-a', [anEvent('Seen')], { expectedRevision: 'any' });
+    await checkpoints.save('test', checkpoint);
+    const calls: string[] = [];
+    let isBroken = true;
+    runner = ReactorRunner.start(
+      store,
+      checkpoints,
+      {
+        name: 'test',
+        prepare: async (after) => void calls.push(`prepare after ${String(after)}`),
+        handle: async (event) => {
+          calls.push(`handle ${event.type}`);
+          if (isBroken) {
+            isBroken = false;
+            throw new Error('Redis is away');
+          }
+        },
+      },
+      { onError: () => undefined, retryDelayMs: 1 },
+    );
+    await store.append('ticket-b', [anEvent('New')], { expectedRevision: 'any' });
+
+    await waitFor('the retried event', () => calls.length === 4);
+    expect(calls).toEqual([`prepare after ${checkpoint}`, 'handle New', `prepare after ${checkpoint}`, 'handle New']);
+  });
 });

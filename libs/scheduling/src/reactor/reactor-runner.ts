@@ -6,6 +6,8 @@ export interface Reactor {
   /** Also the key of its checkpoint. */
   readonly name: string;
   readonly filter?: AllFilter;
+  /** Called each time before following the log, with the checkpoint it resumes after: rebuilds what it keeps in memory. */
+  prepare?(after: number | undefined): Promise<void>;
   handle(event: RecordedEvent): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export class ReactorRunner {
 
   private async follow(): Promise<void> {
     const after = await this.checkpoints.load(this.reactor.name);
+    await this.reactor.prepare?.(after);
     if (this.isStopped) return;
     this.subscription = this.store.subscribeToAll(
       { ...(after === undefined ? {} : { after }), ...(this.reactor.filter ? { filter: this.reactor.filter } : {}) },

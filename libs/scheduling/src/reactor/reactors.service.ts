@@ -16,6 +16,7 @@ import { BullTimerScheduler, startBullTimerWorker } from '../timers/bull-timer-s
 import { InProcessTimerScheduler } from '../timers/in-process-timer-scheduler';
 import { InMemoryCheckpointStore, SqliteCheckpointStore } from './checkpoint-store';
 import { AlertReactor } from './alert-reactor';
+import { CustomerStandingReactor } from './customer-standing-reactor';
 import { FiredTimerHandler } from './fired-timer.handler';
 import { ReactorRunner } from './reactor-runner';
 import { type LogReconciliation, reconcileWithLog } from './reconcile-with-log';
@@ -28,7 +29,7 @@ export const ALERT_DELIVERY_QUEUE = 'sla-alert-deliveries';
 
 /**
  * Runs the timers and the reactors of one process: at start, reconciles the timers with the log, then follows the
- * log with the timer and alert reactors. With `REDIS_URL`, timers are BullMQ delayed jobs that every worker process
+ * log with the timer, alert and customer-standing reactors. With `REDIS_URL`, timers are BullMQ delayed jobs that every worker process
  * competes for; without it, timers live in this process.
  */
 @Injectable()
@@ -89,7 +90,10 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
 
     const onReactorError = (name: string) => (error: unknown) =>
       this.logger.error(`${name} reactor failed, following the log again from its checkpoint: ${String(error)}`);
-    for (const reactor of [timerReactor, new AlertReactor(this.alerts)]) {
+    const standingReactor = new CustomerStandingReactor(store, policies, clock, (ticketId, refusal) =>
+      this.logger.warn(`ticket ${ticketId} refused its customer's standing: ${refusal.code}: ${refusal.message}`),
+    );
+    for (const reactor of [timerReactor, new AlertReactor(this.alerts), standingReactor]) {
       this.users.unshift(ReactorRunner.start(store, checkpoints, reactor, { onError: onReactorError(reactor.name) }));
     }
     this.logger.log(`timers ${redisUrl ? 'on BullMQ' : 'in process'}, reactors following the log`);
