@@ -9,6 +9,34 @@ import { createApp } from '../apps/api/src/create-app';
 import { TEST_REDIS_URL, requireRedis } from './support/redis';
 
 const UNREACHABLE_REDIS = 'redis://127.0.0.1:1';
+const ADMIN_KEY = 'admin-key-0123456789abcdef';
+
+interface ProjectionsBody {
+  readonly status: string;
+  readonly state: string;
+  readonly checkpoint: number | null;
+  readonly events: number;
+  readonly seconds: number;
+}
+
+/** A fresh log is empty: nothing to apply, whether the runner is still starting or already following. */
+const EMPTY_LOG_FOLLOWED = {
+  status: 'up',
+  state: expect.stringMatching(/^(idle|catching-up|live)$/),
+  checkpoint: null,
+  events: 0,
+  seconds: 0,
+};
+
+const waitFor = async <T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
+  const start = performance.now();
+  for (;;) {
+    const value = await attempt();
+    if (value !== undefined) return value;
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
 
 describe('GET /health over HTTP', () => {
   let app: INestApplication | undefined;
@@ -51,6 +79,7 @@ describe('GET /health over HTTP', () => {
     expect(await response.json()).toEqual({
       status: 'up',
       dependencies: { eventStore: { status: 'up' }, redis: { status: 'up' } },
+      projections: EMPTY_LOG_FOLLOWED,
     });
     expect(existsSync(join(dataDir, 'events.db'))).toBe(true);
   });
@@ -62,6 +91,44 @@ describe('GET /health over HTTP', () => {
     expect(await response.json()).toEqual({
       status: 'down',
       dependencies: { eventStore: { status: 'up' }, redis: { status: 'down', error: expect.any(String) } },
+      projections: EMPTY_LOG_FOLLOWED,
+    });
+  });
+
+  it('reports the read models catching up with what was appended, and 0 events behind once they have', async () => {
+    const url = await start({ API_KEYS: `admin1:admin:${ADMIN_KEY}` });
+    const projections = async (): Promise<ProjectionsBody> => {
+      const response = await fetch(`${url}/health`);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { projections: ProjectionsBody }).projections;
+    };
+    const caughtUp = (after: number | null) =>
+      waitFor(`the read models past ${after}`, async () => {
+        const lag = await projections();
+        const isPast = lag.checkpoint !== null && (after === null || lag.checkpoint > after);
+        return lag.state === 'live' && lag.events === 0 && isPast ? lag : undefined;
+      });
+    const before = await waitFor('the runner to follow the log', async () => {
+      const lag = await projections();
+      return lag.state === 'live' ? lag : undefined;
+    });
+
+    const registered = await fetch(`${url}/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Acme', licences: 20, plan: 'premium' }),
+    });
+    expect(registered.status).toBe(201);
+    const justAfter = await projections();
+    expect(justAfter.events).toBeGreaterThanOrEqual(0);
+    expect(justAfter.seconds).toBeGreaterThanOrEqual(0);
+
+    expect(await caughtUp(before.checkpoint)).toEqual({
+      status: 'up',
+      state: 'live',
+      checkpoint: expect.any(Number),
+      events: 0,
+      seconds: 0,
     });
   });
 

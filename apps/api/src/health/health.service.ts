@@ -1,6 +1,8 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
+import { type ProjectionLag, ProjectionRunner, type RunnerState } from '@app/projections';
 import { REDIS, pingRedis } from '@app/scheduling';
 
 const CHECK_TIMEOUT_MS = 1_000;
@@ -10,37 +12,66 @@ export type DependencyState =
   | { readonly status: 'down'; readonly error: string }
   | { readonly status: 'not-configured'; readonly note: string };
 
+/** The read models' lag; `down` once the runner no longer follows the log, however small the lag. */
+export type ProjectionsState =
+  ({ readonly status: 'up' | 'down' } & ProjectionLag) | { readonly status: 'down'; readonly error: string };
+
 export interface HealthReport {
   readonly status: 'up' | 'down';
   readonly dependencies: Readonly<Record<string, DependencyState>>;
+  readonly projections: ProjectionsState;
 }
+
+// A lagging read side still answers, only late: that is for the lag figures to tell, not for the status.
+const NOT_FOLLOWING: ReadonlySet<RunnerState> = new Set(['failed', 'stopped']);
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 const probe = async (check: () => Promise<void>): Promise<DependencyState> => {
   try {
     await check();
     return { status: 'up' };
   } catch (error) {
-    return { status: 'down', error: error instanceof Error ? error.message : String(error) };
+    return { status: 'down', error: describe(error) };
   }
 };
 
 @Injectable()
-export class HealthService {
+export class HealthService implements OnModuleInit {
+  private runner!: ProjectionRunner;
+
   constructor(
     @Optional() @Inject(EVENT_STORE) private readonly eventStore: EventStore | null,
     @Optional() @Inject(REDIS) private readonly redis: Redis | null,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
+  onModuleInit(): void {
+    // The read side's module owns the runner; importing that module here would open a second runner and file.
+    this.runner = this.moduleRef.get(ProjectionRunner, { strict: false });
+  }
+
   async report(): Promise<HealthReport> {
-    const [eventStore, redis] = await Promise.all([
+    const [eventStore, redis, projections] = await Promise.all([
       this.eventStore ? probe(() => this.eventStore!.ping()) : Promise.resolve(notConfigured('no event store wired')),
       this.redis
         ? probe(() => pingRedis(this.redis!, CHECK_TIMEOUT_MS))
         : Promise.resolve(notConfigured('REDIS_URL unset: timers run in process')),
+      this.projections(),
     ]);
     const dependencies = { eventStore, redis };
-    const isDown = Object.values(dependencies).some((state) => state.status === 'down');
-    return { status: isDown ? 'down' : 'up', dependencies };
+    const isDown =
+      Object.values(dependencies).some((state) => state.status === 'down') || projections.status === 'down';
+    return { status: isDown ? 'down' : 'up', dependencies, projections };
+  }
+
+  private async projections(): Promise<ProjectionsState> {
+    try {
+      const lag = await this.runner.lag();
+      return { status: NOT_FOLLOWING.has(lag.state) ? 'down' : 'up', ...lag };
+    } catch (error) {
+      return { status: 'down', error: describe(error) };
+    }
   }
 }
 

@@ -1,0 +1,112 @@
+import { Test } from '@nestjs/testing';
+import { randomUUID } from 'node:crypto';
+import { FixedClock } from '@app/clock';
+import { InMemoryEventStore, type NewEvent } from '@app/event-store';
+import { type Projection, ProjectionRunner, type ReadModelDb, openReadModelDb } from '@app/projections';
+import { HealthService } from './health.service';
+
+const NOW = '2026-11-30T15:00:10.000Z';
+
+const anEvent = (type: string, recordedAt = '2026-11-30T15:00:00.000Z'): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data: {},
+  metadata: {
+    correlationId: randomUUID(),
+    causationId: null,
+    actor: { id: 't', role: 'system' },
+    recordedAt,
+    schemaVersion: 1,
+  },
+});
+
+/** Applies nothing, but refuses a `Poison` event the way a broken read model would. */
+const refusingPoison: Projection = {
+  name: 'refusing',
+  version: 1,
+  tables: [],
+  migrate: () => undefined,
+  bind: () => ({
+    apply: (event) => {
+      if (event.type === 'Poison') throw new Error('cannot apply Poison');
+    },
+  }),
+};
+
+const waitUntil = async (what: string, condition: () => Promise<boolean>, timeoutMs = 2_000): Promise<void> => {
+  const start = performance.now();
+  while (!(await condition())) {
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+};
+
+describe('HealthService, without an event store or Redis wired', () => {
+  let store: InMemoryEventStore;
+  let db: ReadModelDb;
+  let runner: ProjectionRunner;
+  let health: HealthService;
+
+  beforeEach(async () => {
+    store = new InMemoryEventStore();
+    db = openReadModelDb(':memory:');
+    runner = new ProjectionRunner(store, db, [refusingPoison], new FixedClock(NOW));
+    const moduleRef = await Test.createTestingModule({
+      providers: [HealthService, { provide: ProjectionRunner, useValue: runner }],
+    }).compile();
+    await moduleRef.init();
+    health = moduleRef.get(HealthService);
+  });
+
+  afterEach(async () => {
+    await runner.stop();
+    db.close();
+  });
+
+  it('stays up while the read models lag, and reports the lag', async () => {
+    await store.append('ticket-a', [anEvent('A'), anEvent('A', '2026-11-30T15:00:04.000Z')], {
+      expectedRevision: 'any',
+    });
+    const report = await health.report();
+    expect(report.status).toBe('up');
+    expect(report.projections).toEqual({ status: 'up', state: 'idle', checkpoint: null, events: 2, seconds: 10 });
+  });
+
+  it('is down once the runner has failed, naming the failure and the events left behind', async () => {
+    const { position } = await store.append('ticket-a', [anEvent('A')], { expectedRevision: 'any' });
+    runner.start();
+    await waitUntil('the runner to follow', async () => (await runner.lag()).state === 'live');
+    await store.append('ticket-a', [anEvent('Poison', '2026-11-30T15:00:07.000Z')], { expectedRevision: 'any' });
+    await waitUntil('the failure', async () => (await runner.lag()).state === 'failed');
+    expect(await health.report()).toEqual({
+      status: 'down',
+      dependencies: {
+        eventStore: { status: 'not-configured', note: 'no event store wired' },
+        redis: { status: 'not-configured', note: 'REDIS_URL unset: timers run in process' },
+      },
+      projections: {
+        status: 'down',
+        state: 'failed',
+        checkpoint: position,
+        events: 1,
+        seconds: 3,
+        error: 'cannot apply Poison',
+      },
+    });
+  });
+
+  it('is down once the runner has stopped following the log', async () => {
+    await runner.stop();
+    expect(await health.report()).toMatchObject({ status: 'down', projections: { status: 'down', state: 'stopped' } });
+  });
+
+  it('is down when the lag cannot be read', async () => {
+    jest.spyOn(store, 'readAll').mockImplementation(() => {
+      throw new Error('store closed');
+    });
+    expect(await health.report()).toMatchObject({
+      status: 'down',
+      projections: { status: 'down', error: 'store closed' },
+    });
+  });
+});
