@@ -111,23 +111,62 @@ const asInstant = (value: DateTime | 'horizon-exceeded') =>
   value === 'horizon-exceeded' ? value : { epochMs: value.toMillis(), zone: value.zoneName, iso: value.toISO() };
 
 describe('BusinessCalendar against the reference calendar, over random schedules, zones and holidays', () => {
-  it('given any start and allowance, then addBusinessMinutes and explain match the reference to the millisecond', () => {
+  it('given any start and allowance, then addBusinessMinutes matches the reference to the millisecond', () => {
     fc.assert(
       fc.property(specification, startParts, allowance, (spec, parts, minutes) => {
         const start = startIn(spec.timeZone, parts);
         const calendar = BusinessCalendar.create(spec);
         const reference = new ReferenceCalendar(spec);
 
-        const expected = outcome(() => reference.addBusinessMinutes(start, minutes));
-        expect(asInstant(outcome(() => calendar.addBusinessMinutes(start, minutes)))).toEqual(asInstant(expected));
-        if (expected !== 'horizon-exceeded' && minutes <= 3000) {
-          const explained = calendar
-            .explain(start, minutes)
-            .map(({ start: from, end }) => [from.toMillis(), end.toMillis()]);
-          expect(explained).toEqual(reference.explain(start, minutes));
-        }
+        expect(asInstant(outcome(() => calendar.addBusinessMinutes(start, minutes)))).toEqual(
+          asInstant(outcome(() => reference.addBusinessMinutes(start, minutes))),
+        );
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('given any start and allowance, then explain lists the maximal business intervals the reference consumes, as local times', () => {
+    fc.assert(
+      fc.property(specification, startParts, fc.integer({ min: 0, max: 3000 }), (spec, parts, minutes) => {
+        const start = startIn(spec.timeZone, parts);
+        const calendar = BusinessCalendar.create(spec);
+        const reference = new ReferenceCalendar(spec);
+        const deadline = outcome(() => reference.addBusinessMinutes(start, minutes));
+        if (deadline === 'horizon-exceeded') {
+          expect(outcome(() => calendar.explain(start, minutes))).toBe(deadline);
+          return;
+        }
+
+        const explained = calendar.explain(start, minutes);
+
+        const instants = explained.map(({ start: from, end }) => [from.toMillis(), end.toMillis()] as const);
+        expect(instants).toEqual(reference.explain(start, minutes));
+        const inZone = (ms: number) => DateTime.fromMillis(ms, { zone: spec.timeZone });
+        for (const { start: from, end, minutes: elapsed } of explained) {
+          expect([asInstant(from), asInstant(end)]).toEqual([
+            asInstant(inZone(from.toMillis())),
+            asInstant(inZone(end.toMillis())),
+          ]);
+          expect(reference.businessMinutesBetween(from, end)).toBe(elapsed);
+        }
+        instants.forEach(([from, end], index) => {
+          const next = instants[index + 1];
+          expect(from).toBeLessThan(end);
+          if (index > 0) expect(reference.isOpen(DateTime.fromMillis(from - 1))).toBe(false);
+          if (next) {
+            expect(end).toBeLessThan(next[0]);
+            expect(reference.isOpen(DateTime.fromMillis(end))).toBe(false);
+          }
+        });
+        const consumedMs = instants.reduce((sum, [from, end]) => sum + end - from, 0);
+        expect(consumedMs).toBe(minutes * 60_000);
+        if (minutes > 0) {
+          expect(instants[0]?.[0]).toBe(reference.nextOpening(start).toMillis());
+          expect(instants[instants.length - 1]?.[1]).toBe(deadline.toMillis());
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 

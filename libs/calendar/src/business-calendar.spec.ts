@@ -93,6 +93,73 @@ describe('BusinessCalendar, the Quebec support calendar', () => {
   });
 });
 
+describe('BusinessCalendar.explain, given an allowance that crosses a closing time', () => {
+  const LUNCH_BREAK_DAY = [
+    ['07:30', '12:00'],
+    ['13:00', '18:00'],
+  ] as const;
+  const withLunchBreak = BusinessCalendar.create({
+    timeZone: ZONE,
+    weekly: {
+      mon: LUNCH_BREAK_DAY,
+      tue: LUNCH_BREAK_DAY,
+      wed: LUNCH_BREAK_DAY,
+      thu: LUNCH_BREAK_DAY,
+      fri: LUNCH_BREAK_DAY,
+    },
+  });
+  const CALENDARS = { quebecSupport, withLunchBreak };
+
+  it.each([
+    [
+      'quebecSupport',
+      '2026-12-01T17:00',
+      240,
+      [
+        ['2026-12-01T17:00', '2026-12-01T18:00', 60],
+        ['2026-12-02T07:30', '2026-12-02T10:30', 180],
+      ],
+    ],
+    [
+      'quebecSupport',
+      '2026-03-06T17:00', // DST begins Sunday
+      240,
+      [
+        ['2026-03-06T17:00', '2026-03-06T18:00', 60],
+        ['2026-03-09T07:30', '2026-03-09T10:30', 180],
+      ],
+    ],
+    [
+      'quebecSupport',
+      '2026-10-30T16:45', // DST ends Sunday
+      630,
+      [
+        ['2026-10-30T16:45', '2026-10-30T18:00', 75],
+        ['2026-11-02T07:30', '2026-11-02T16:45', 555],
+      ],
+    ],
+    [
+      'withLunchBreak',
+      '2026-03-06T17:00', // DST begins Sunday
+      600,
+      [
+        ['2026-03-06T17:00', '2026-03-06T18:00', 60],
+        ['2026-03-09T07:30', '2026-03-09T12:00', 270],
+        ['2026-03-09T13:00', '2026-03-09T17:30', 270],
+      ],
+    ],
+  ] as const)(
+    'given %s and a start at %s, when %i support minutes are explained, then each interval has its local opening and closing times',
+    (calendar, start, minutes, intervals) => {
+      const consumed = CALENDARS[calendar].explain(local(start), minutes);
+
+      expect(consumed.map(({ start: from, end, minutes: elapsed }) => [from.toISO(), end.toISO(), elapsed])).toEqual(
+        intervals.map(([from, end, elapsed]) => [local(from).toISO(), local(end).toISO(), elapsed]),
+      );
+    },
+  );
+});
+
 describe('BusinessCalendar, given an invalid DateTime', () => {
   beforeEach(() => {
     Settings.throwOnInvalid = false;
