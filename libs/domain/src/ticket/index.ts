@@ -2,6 +2,7 @@ export * from './sla-clock';
 export * from './ticket.commands';
 export * from './ticket.events';
 export * from './ticket.errors';
+export * from './recorded-ids';
 export * from './ticket.state';
 export * from './ticket.decider';
 export { elapsedMinutesAt, timerPlan, type PlannedTimer, type TimerKind } from './sla-timing';

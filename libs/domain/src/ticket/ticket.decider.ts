@@ -255,7 +255,7 @@ const deadlineOf = (clock: SlaClockSnapshot): { deadline?: Instant } =>
 const recordResponse = ({ data, metadata }: RecordResponse, state: OpenedTicket, policy: Policy): Decision => {
   const problem = checkOptionalText('by', data.by);
   if (problem) return problem;
-  if (state.recordedIds.includes(metadata.commandId)) return [];
+  if (state.recordedIds.has(metadata.commandId)) return [];
   if (state.status === 'Resolved') return new TicketResolvedAlready(state.ticketId);
   const facts = {
     ticketId: state.ticketId,
@@ -401,7 +401,7 @@ const billProfessionalServices = (
   }
   const refusal = checkOptionalText('note', data.note) ?? checkBillable(state, policy);
   if (refusal) return refusal;
-  if (state.recordedIds.includes(metadata.commandId)) return [];
+  if (state.recordedIds.has(metadata.commandId)) return [];
   return [
     {
       type: 'ProfessionalServicesBilled',
@@ -471,7 +471,7 @@ const extendDeadline = ({ data, metadata }: ExtendDeadline, state: OpenedTicket,
   if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes <= 0 || minutes > MAX_EXTENSION_MINUTES) {
     return new InvalidCommand('extensionMinutes', `must be a whole number from 1 to ${MAX_EXTENSION_MINUTES}`);
   }
-  if (state.recordedIds.includes(metadata.commandId)) return [];
+  if (state.recordedIds.has(metadata.commandId)) return [];
   const { clock } = state;
   if (clock.status === 'Stopped') return new SlaClockNotActive(state.ticketId, clock.clockId, clock.stoppedBecause);
   return [

@@ -1,6 +1,7 @@
 import type { Instant } from '@app/clock';
 import type { Channel, Plan, Service } from '@app/policy';
 import { assertNever } from '../domain-error';
+import { RecordedIds } from './recorded-ids';
 import type { SlaClock, SlaClockSnapshot } from './sla-clock';
 import type { TicketEvent, TicketOpened } from './ticket.events';
 
@@ -17,8 +18,7 @@ export interface TicketBody {
   readonly firstResponseAt: Instant | null;
   readonly outOfScope: { readonly category: string; readonly markedAt: Instant } | null;
   readonly isProfessionalServicesOffered: boolean;
-  /** Ids of the responses, billing entries and extensions already recorded: a retried command adds nothing. */
-  readonly recordedIds: readonly string[];
+  readonly recordedIds: RecordedIds;
 }
 
 export type TicketState =
@@ -52,7 +52,7 @@ const opened = ({ data }: TicketOpened): TicketState => ({
   firstResponseAt: null,
   outOfScope: null,
   isProfessionalServicesOffered: false,
-  recordedIds: [],
+  recordedIds: RecordedIds.none(),
 });
 
 const evolveOpened = (state: OpenedTicket, event: TicketEvent): TicketState => {
@@ -65,15 +65,15 @@ const evolveOpened = (state: OpenedTicket, event: TicketEvent): TicketState => {
             ...state,
             clock: withSnapshot(state.clock, event.data.sla),
             firstResponseAt: event.data.respondedAt,
-            recordedIds: [...state.recordedIds, event.data.responseId],
+            recordedIds: state.recordedIds.including(event.data.responseId),
           }
-        : { ...state, recordedIds: [...state.recordedIds, event.data.responseId] };
+        : { ...state, recordedIds: state.recordedIds.including(event.data.responseId) };
     case 'TicketCustomerFlaggedExcessive':
       return state;
     case 'ProfessionalServicesOffered':
       return { ...state, isProfessionalServicesOffered: true };
     case 'ProfessionalServicesBilled':
-      return { ...state, recordedIds: [...state.recordedIds, event.data.entryId] };
+      return { ...state, recordedIds: state.recordedIds.including(event.data.entryId) };
     case 'SlaRelaxed':
     case 'SlaRelaxationEnded':
     case 'SlaClockPausedForTraining':
@@ -85,7 +85,7 @@ const evolveOpened = (state: OpenedTicket, event: TicketEvent): TicketState => {
       return {
         ...state,
         clock: withSnapshot(state.clock, event.data.sla),
-        recordedIds: [...state.recordedIds, event.data.extensionId],
+        recordedIds: state.recordedIds.including(event.data.extensionId),
       };
     case 'TicketMarkedOutOfScope': {
       const marked = {

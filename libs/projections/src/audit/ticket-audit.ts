@@ -143,7 +143,9 @@ const causeOf = (event: TicketEvent, sla: SlaClockSnapshot): string => {
   }
 };
 
-const toInstant = (dateTime: DateTime): Instant => dateTime.toUTC().toISO() ?? '';
+// Each step lists the support time it has left, so a ticket extended again and again lists ever more intervals: skip
+// luxon's zone conversion and formatting for each of them.
+const toInstant = (dateTime: DateTime): Instant => new Date(dateTime.toMillis()).toISOString();
 
 const intervalsLeft = (sla: SlaClockSnapshot, policies: PolicyLookup): ConsumedSupportInterval[] => {
   const calendar = policies.byVersion(sla.policyVersion)?.calendar;
@@ -154,7 +156,12 @@ const intervalsLeft = (sla: SlaClockSnapshot, policies: PolicyLookup): ConsumedS
     .map(({ start, end, minutes }) => ({ start: toInstant(start), end: toInstant(end), minutes }));
 };
 
-const stepOf = (recorded: RecordedEvent, event: TicketEvent, sla: SlaClockSnapshot, policies: PolicyLookup) => ({
+const stepOf = (
+  recorded: RecordedEvent,
+  event: TicketEvent,
+  sla: SlaClockSnapshot,
+  policies: PolicyLookup,
+): DeadlineStep => ({
   eventId: recorded.id,
   position: recorded.position,
   type: recorded.type,
@@ -199,6 +206,7 @@ export const replayTicket = (
     const sla = slaOf(event);
     if (sla) steps.push({ recorded, event, sla });
   }
+  const explained = steps.map(({ recorded, event, sla }) => stepOf(recorded, event, sla, policies));
   const current = steps[steps.length - 1];
   const explanation: DeadlineExplanation | null = current
     ? {
@@ -216,8 +224,8 @@ export const replayTicket = (
           effectiveMinutes: current.sla.allowanceMinutes,
         },
         elapsedMinutes: current.sla.elapsedMinutes,
-        supportIntervals: intervalsLeft(current.sla, policies),
-        steps: steps.map(({ recorded, event, sla }) => stepOf(recorded, event, sla, policies)),
+        supportIntervals: explained[explained.length - 1]?.supportIntervals ?? [],
+        steps: explained,
       }
     : null;
   return { ticketId, asOf: asOf ?? null, eventsApplied: applied, lastPosition, state, explanation };
