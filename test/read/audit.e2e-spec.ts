@@ -158,6 +158,22 @@ describe('audit through the API', () => {
     });
   });
 
+  it('lists the support intervals of a deadline that crosses a closing and a night, in UTC', async () => {
+    engine.clock?.set('2026-11-30T22:00:00.000Z');
+    const { ticketId } = await setUp();
+    const state = await engine.call('GET', `/tickets/${ticketId}/state?asOf=2026-11-30T22:00:00.000Z`, {
+      as: 'auditor',
+    });
+    // Monday 17:00 Toronto + 240: one hour to the 18:00 closing, then Tuesday 07:30 to 10:30.
+    expect(state.json.explanation).toMatchObject({
+      deadline: '2026-12-01T15:30:00.000Z',
+      supportIntervals: [
+        { start: '2026-11-30T22:00:00.000Z', end: '2026-11-30T23:00:00.000Z', minutes: 60 },
+        { start: '2026-12-01T12:30:00.000Z', end: '2026-12-01T15:30:00.000Z', minutes: 180 },
+      ],
+    });
+  });
+
   it('answers 404 for an unknown ticket and 400 for a bad instant', async () => {
     const { ticketId } = await setUp();
     const unknown = await engine.call('GET', '/tickets/00000000-0000-4000-8000-000000000000/history', {
