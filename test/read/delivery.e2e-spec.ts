@@ -85,6 +85,7 @@ describe('the breach log with webhook deliveries', () => {
         clockId: 'first-response',
         deadline: '2026-11-30T19:00:00.000Z',
         occurredAt: '2026-11-30T19:00:00.000Z',
+        recipients: ['ops', 'lead'],
       });
       const refused = await waitFor('the refused delivery', async () =>
         (await breaches()).find((entry) => entry.alertId === breach.alertId && entry.delivery.state === 'failed'),

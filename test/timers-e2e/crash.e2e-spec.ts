@@ -18,7 +18,7 @@ describe('SLA timers on three worker processes, one of them killed', () => {
   it('records every breach once and delivers every alert at least once, signed, with its idempotency key', async () => {
     receiver = await Receiver.start(() => 200);
     engine = await TimersEngine.start([{ allowanceMinutes: 0.15, escalationDelayMinutes: 0 }], {
-      ALERT_WEBHOOKS: `ops=${receiver.url('/ops')}`,
+      ALERT_WEBHOOKS: ['ops', 'lead', 'manager'].map((role) => `${role}=${receiver!.url(`/${role}`)}`).join(','),
       ALERT_WEBHOOK_SECRET: WEBHOOK_SECRET,
     });
     const { store, policies, clock } = engine;
@@ -45,9 +45,14 @@ describe('SLA timers on three worker processes, one of them killed', () => {
       100_000,
     );
     const alerts = await engine.events(...ALERT_TYPES);
+    // Each alert goes to the webhook of every role the policy version names for its kind.
+    const expected = alerts.flatMap((alert) =>
+      (alert.data as { recipients: string[] }).recipients.map((role) => `/${role} ${alert.id}`),
+    );
     const delivered = (): Set<string> =>
-      new Set(receiver!.requests.map((request) => String(request.headers['idempotency-key'])));
-    await waitFor('every alert delivered', async () => alerts.every((alert) => delivered().has(alert.id)), 100_000);
+      new Set(receiver!.requests.map((request) => `${request.path} ${String(request.headers['idempotency-key'])}`));
+    await waitFor('every alert delivered', async () => expected.every((key) => delivered().has(key)), 100_000);
+    expect([...delivered()].sort()).toEqual([...new Set(expected)].sort());
 
     for (const type of ['SlaBreached', 'SlaBreachEscalated']) {
       const counts = countByTicket(await engine.events(type));
@@ -77,7 +82,7 @@ describe('SLA timers on three worker processes, one of them killed', () => {
       atRisk: atRiskCounts.size,
       alerts: alerts.length,
       deliveries: receiver.requests.length,
-      distinctIdempotencyKeys: delivered().size,
+      distinctDeliveries: delivered().size,
       repeatedDeliveries: receiver.requests.length - delivered().size,
     });
   }, 180_000);

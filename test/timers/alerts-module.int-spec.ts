@@ -30,6 +30,7 @@ const anAlert = (): Alert => ({
   clockId: 'first-response',
   deadline: '2026-11-30T19:00:00.000Z',
   occurredAt: '2026-11-30T19:00:00.120Z',
+  recipients: ['ops', 'lead'],
 });
 
 describe('AlertsModule', () => {

@@ -8,6 +8,7 @@ const anAlert = (overrides: Partial<Alert> = {}): Alert => ({
   clockId: 'first-response',
   deadline: '2026-11-30T19:00:00.000Z',
   occurredAt: '2026-11-30T19:00:00.120Z',
+  recipients: ['ops', 'lead'],
   ...overrides,
 });
 

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Clock } from '@app/clock';
 import type { BullJobWorker, RetryPolicy } from '@app/scheduling';
-import { AlertDispatcher, type AlertRouting, type AlertSink } from './alert';
+import { AlertDispatcher, type AlertSink } from './alert';
 import { LiveAlertStream } from './live/live-alert-stream';
 import { LogAlertSink } from './log/log-alert-sink';
 import { startWebhookDeliveryWorker, WebhookAlertSink, type WebhookTarget } from './webhook/webhook-alert-sink';
@@ -22,8 +22,6 @@ export interface AlertsModuleOptions {
   readonly webhooks?: readonly WebhookTarget[];
   /** Required with `webhooks`. */
   readonly webhookSecret?: string;
-  /** Default {@link DEFAULT_ALERT_ROUTING}. */
-  readonly routing?: AlertRouting;
   /** Default {@link DEFAULT_WEBHOOK_RETRY}: 8 attempts, exponential from 2 s. */
   readonly retry?: RetryPolicy;
   /** Deliver webhooks from this process (worker processes); default false. */
@@ -62,7 +60,6 @@ const openWebhooks = async (options: AlertsModuleOptions, logger: Logger): Promi
     queueName: options.queueName ?? DEFAULT_QUEUE,
     targets: options.webhooks ?? [],
     onError: (error) => logger.error(`alert queue: ${error.message}`),
-    ...(options.routing === undefined ? {} : { routing: options.routing }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
   });
 };

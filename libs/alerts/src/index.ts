@@ -1,5 +1,5 @@
-export { ALERT_KINDS, ALERT_ROLES, AlertDispatcher, alertSchema, DEFAULT_ALERT_ROUTING } from './alert';
-export type { Alert, AlertKind, AlertRole, AlertRouting, AlertSink } from './alert';
+export { ALERT_KINDS, AlertDispatcher, alertSchema } from './alert';
+export type { Alert, AlertKind, AlertSink } from './alert';
 export {
   DEFAULT_TOLERANCE_SECONDS,
   IDEMPOTENCY_KEY_HEADER,

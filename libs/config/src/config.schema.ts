@@ -1,3 +1,4 @@
+import { ALERT_ROLES, type AlertRole } from '@app/policy';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -21,7 +22,6 @@ const positiveInteger = z
   .refine((n) => n > 0, { message: 'accepted: a whole number above 0' });
 
 const ROLES = ['agent', 'lead', 'ops', 'auditor', 'admin'] as const;
-const ALERT_ROLES = ['ops', 'lead', 'manager'] as const;
 
 const listOf = <T>(item: (entry: string) => T | undefined, accepted: string) =>
   z.string().transform((value, ctx) => {
@@ -51,7 +51,7 @@ const listedApiKey = (entry: string): ListedApiKey | undefined => {
 };
 
 export interface AlertWebhook {
-  readonly role: (typeof ALERT_ROLES)[number];
+  readonly role: AlertRole;
   readonly url: string;
 }
 

@@ -1,4 +1,6 @@
-import { ConfigError, parseConfig } from '@app/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, configSchema, parseConfig } from '@app/config';
 
 const refusal = (env: Record<string, string>): ConfigError => {
   try {
@@ -90,5 +92,23 @@ describe('configuration', () => {
     expect(parseConfig({}, true).logPretty).toBe(true);
     expect(parseConfig({ LOG_FORMAT: 'json' }, true).logPretty).toBe(false);
     expect(parseConfig({ LOG_FORMAT: 'pretty' }, false).logPretty).toBe(true);
+  });
+
+  it('is documented in the README, every variable in the configuration table with its default', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const rows = new Map(
+      [...readme.matchAll(/^\| `([A-Z_]+)` +\| ([^|]+)\|/gm)].map(([, name = '', cell = '']) => [name, cell.trim()]),
+    );
+    const defaults = parseConfig({}, false) as Record<string, unknown>;
+    const variables = Object.keys(configSchema.shape);
+    expect(variables.filter((name) => !rows.has(name))).toEqual([]);
+    for (const name of variables) {
+      const documented = rows.get(name) ?? '';
+      const byDefault = defaults[name];
+      expect([
+        name,
+        byDefault === undefined ? documented.startsWith('unset') : documented.startsWith(`\`${String(byDefault)}\``),
+      ]).toEqual([name, true]);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '@app/clock';
+import { ALERT_ROLES, type AlertRole } from '@app/policy';
 import {
   BullJobQueue,
   BullJobWorker,
@@ -9,15 +10,7 @@ import {
   type RetryPolicy,
 } from '@app/scheduling';
 import { z } from 'zod';
-import {
-  type Alert,
-  type AlertRole,
-  type AlertRouting,
-  type AlertSink,
-  ALERT_ROLES,
-  alertSchema,
-  DEFAULT_ALERT_ROUTING,
-} from '../alert';
+import { type Alert, type AlertSink, alertSchema } from '../alert';
 import {
   IDEMPOTENCY_KEY_HEADER,
   SIGNATURE_HEADER,
@@ -110,7 +103,6 @@ export const postAlert = async (
 
 export interface WebhookAlertSinkOptions extends QueueLocation {
   readonly targets: readonly WebhookTarget[];
-  readonly routing?: AlertRouting;
   readonly retry?: RetryPolicy;
   readonly onError: ErrorListener;
 }
@@ -126,24 +118,22 @@ export interface FailedDelivery {
 }
 
 /**
- * Queues one delivery per alert and webhook target of the routed roles. The delivery id is deterministic, so
+ * Queues one delivery per alert and webhook target of the roles the alert names as its recipients. The delivery id is deterministic, so
  * publishing the same alert twice queues it once (while the first is pending or recently done).
  */
 export class WebhookAlertSink implements AlertSink {
   private constructor(
     private readonly queue: BullJobQueue<Delivery>,
     private readonly targets: readonly WebhookTarget[],
-    private readonly routing: AlertRouting,
   ) {}
 
   static async open(options: WebhookAlertSinkOptions): Promise<WebhookAlertSink> {
     const queue = await BullJobQueue.open<Delivery>({ ...options, retry: options.retry ?? DEFAULT_WEBHOOK_RETRY });
-    return new WebhookAlertSink(queue, options.targets, options.routing ?? DEFAULT_ALERT_ROUTING);
+    return new WebhookAlertSink(queue, options.targets);
   }
 
   async publish(alert: Alert): Promise<void> {
-    const roles = this.routing[alert.kind];
-    const targets = this.targets.filter((target) => roles.includes(target.role));
+    const targets = this.targets.filter((target) => alert.recipients.includes(target.role));
     await this.queue.addMany(
       targets.map((target) => ({
         id: deliveryId(alert, target),
