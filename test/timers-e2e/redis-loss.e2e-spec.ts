@@ -48,8 +48,7 @@ describe('SLA timers after Redis loses its data', () => {
 
     await engine.redis.restart();
     expect(await pendingCount()).toBe(0);
-    // A worker that lived through the restart does not always shut down within the timeout (see docs/reactors.md).
-    await engine.kill('w1');
+    await engine.stopWorker('w1');
     const restarted = await engine.startWorker('w2');
     const line = await restarted.waitForLine(/timers reconciled/);
     expect(line).toContain(`timers reconciled: ${PENDING} missing added, 0 orphans removed, 0 unchanged`);

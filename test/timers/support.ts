@@ -70,27 +70,38 @@ export const freePort = (): Promise<number> =>
     });
   });
 
-/** A throw-away redis-server without persistence, for tests that flush or restart Redis. */
+export interface OwnRedisOptions {
+  readonly port?: number;
+  /** Keeps every write in an append-only file there, so that a restart loses nothing; default: no persistence. */
+  readonly dataDir?: string;
+}
+
+/** A throw-away redis-server, for tests that flush, stop or restart Redis. */
 export class OwnRedis {
   private constructor(
     private process: ChildProcess,
     readonly port: number,
+    private readonly dataDir: string | undefined,
   ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(port?: number): Promise<OwnRedis> {
+  static async start({ port, dataDir }: OwnRedisOptions = {}): Promise<OwnRedis> {
     const chosen = port ?? (await freePort());
+    const persistence =
+      dataDir === undefined
+        ? ['--appendonly', 'no']
+        : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dataDir];
     const child = spawn(
       'redis-server',
-      ['--port', String(chosen), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
+      ['--port', String(chosen), '--save', '', ...persistence, '--bind', '127.0.0.1'],
       {
         stdio: 'ignore',
       },
     );
-    const own = new OwnRedis(child, chosen);
+    const own = new OwnRedis(child, chosen, dataDir);
     await waitFor(`redis-server on port ${chosen}`, () => own.answers(), 10_000);
     return own;
   }
@@ -104,7 +115,8 @@ export class OwnRedis {
     } catch {
       return false;
     } finally {
-      redis.disconnect();
+      // Disconnecting a connection that failed to open arms a 2 s timer on its dead socket that keeps Jest alive.
+      if (redis.status !== 'end') redis.disconnect();
     }
   }
 
@@ -115,10 +127,13 @@ export class OwnRedis {
     await exited;
   }
 
-  /** Stops and starts again on the same port: without persistence, every key is gone. */
+  /** Stops (unless stopped) and starts again on the same port: without persistence, every key is gone. */
   async restart(): Promise<void> {
     await this.stop();
-    const again = await OwnRedis.start(this.port);
+    const again = await OwnRedis.start({
+      port: this.port,
+      ...(this.dataDir === undefined ? {} : { dataDir: this.dataDir }),
+    });
     this.process = again.process;
   }
 }

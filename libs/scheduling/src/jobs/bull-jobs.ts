@@ -1,7 +1,7 @@
 import { type Job, type JobType, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
-import { createRedisConnection, pingRedis, whenRedisReady } from '../redis/redis-connection';
+import { createRedisConnection, pingRedis, readyOrTimeout, whenRedisReady } from '../redis/redis-connection';
 
 /** Where a queue lives: one Redis, one name, an optional key prefix (BullMQ's default is `bull`). */
 export interface QueueLocation {
@@ -204,6 +204,35 @@ export class MalformedJob extends UnrecoverableError {
 /** Throw it from a job handler when retrying cannot help: the job goes straight to the failed set. */
 export class PermanentJobFailure extends UnrecoverableError {}
 
+/** Thrown instead of running a job that arrives as the worker closes: the job stays active for another worker. */
+class WorkerClosing extends Error {
+  readonly code = 'worker-closing';
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} arrived while the worker closes`);
+  }
+}
+
+/** The handlers running now, so that closing can wait for them and refuse any job that arrives after. */
+class RunningHandlers {
+  private readonly running = new Set<Promise<void>>();
+  private isStopped = false;
+
+  run(jobId: string, handle: () => Promise<void>): Promise<void> {
+    if (this.isStopped) throw new WorkerClosing(jobId);
+    const running = handle().finally(() => this.running.delete(running));
+    this.running.add(running);
+    return running;
+  }
+
+  async stop(): Promise<void> {
+    this.isStopped = true;
+    await Promise.allSettled(this.running);
+  }
+}
+
+/** ioredis' default retry strategy waits at most 2 s between attempts: a Redis that is back reconnects within this. */
+const RECONNECT_GRACE_MS = 3_000;
+
 /**
  * Competes with the other workers of the queue for due jobs and hands each job's parsed data to `handle`.
  * Malformed data fails the job for good; any error thrown by `handle` is retried with the queue's backoff.
@@ -212,17 +241,21 @@ export class BullJobWorker {
   private constructor(
     private readonly worker: Worker,
     private readonly connection: Redis,
+    private readonly handlers: RunningHandlers,
   ) {}
 
   static async start<T>(options: JobWorkerOptions<T>): Promise<BullJobWorker> {
     const connection = createRedisConnection(options.redisUrl, 'worker');
+    const handlers = new RunningHandlers();
     const worker = new Worker(
       options.queueName,
       async (job: Job) => {
         const id = requireId(job);
         const parsed = options.schema.safeParse(job.data);
         if (!parsed.success) throw new MalformedJob(id, parsed.error.message);
-        await options.handle(parsed.data, { id, name: job.name, attempt: job.attemptsMade + 1 });
+        await handlers.run(id, () =>
+          options.handle(parsed.data, { id, name: job.name, attempt: job.attemptsMade + 1 }),
+        );
       },
       {
         connection,
@@ -232,11 +265,33 @@ export class BullJobWorker {
     );
     worker.on('error', options.onError);
     await worker.waitUntilReady();
-    return new BullJobWorker(worker, connection);
+    return new BullJobWorker(worker, connection, handlers);
   }
 
+  /**
+   * Takes no more jobs and waits for the handlers running. With Redis connected, BullMQ records how their jobs ended;
+   * without it, their jobs stay active and BullMQ's stalled-job check hands them to another worker.
+   */
   async close(): Promise<void> {
-    await this.worker.close();
-    await this.connection.quit().catch(() => this.connection.disconnect());
+    // BullMQ's graceful close waits for its blocking connection to end, which never happens to a connection closed
+    // while it waits to reconnect: https://github.com/taskforcesh/bullmq/issues/4656,
+    // https://github.com/redis/ioredis/issues/1247
+    const isConnected = await this.isConnectedWithin(RECONNECT_GRACE_MS);
+    await this.worker.close(!isConnected);
+    await this.handlers.stop();
+    // QUIT lets the replies in flight arrive, but on a connection away from Redis it waits for a reconnection.
+    if (this.connection.status === 'ready') await this.connection.quit().catch(() => this.connection.disconnect());
+    else this.connection.disconnect();
+  }
+
+  /**
+   * Read just before BullMQ disconnects: only promise callbacks run in between, and a connection starts reconnecting
+   * only on a socket event.
+   */
+  private async isConnectedWithin(timeoutMs: number): Promise<boolean> {
+    const backend = this.worker.getBackend();
+    const clients = [await backend.client, ...(backend.blockingClient ? [await backend.blockingClient] : [])];
+    await Promise.all(clients.map((client) => readyOrTimeout(client, timeoutMs)));
+    return clients.every((client) => client.status === 'ready');
   }
 }

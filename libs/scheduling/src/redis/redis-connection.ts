@@ -33,6 +33,29 @@ export const pingRedis = async (redis: Redis, timeoutMs: number): Promise<void> 
   }
 };
 
+interface ConnectionStatus {
+  readonly status: string;
+  once(event: 'ready', listener: () => void): unknown;
+  off(event: 'ready', listener: () => void): unknown;
+}
+
+/** Resolves once the connection is ready or after `timeoutMs`, whichever comes first, whatever errors it meets meanwhile. */
+export const readyOrTimeout = async (redis: ConnectionStatus, timeoutMs: number): Promise<void> => {
+  if (redis.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  let onReady: (() => void) | undefined;
+  try {
+    await new Promise<void>((resolve) => {
+      onReady = resolve;
+      timer = setTimeout(resolve, timeoutMs);
+      redis.once('ready', onReady);
+    });
+  } finally {
+    clearTimeout(timer);
+    if (onReady) redis.off('ready', onReady);
+  }
+};
+
 /** Resolves once the connection is ready (a connection without offline queue refuses commands before that). */
 export const whenRedisReady = async (redis: Redis, timeoutMs: number): Promise<void> => {
   if (redis.status === 'ready') return;
