@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { FixedClock } from '@app/clock';
 import type { CustomerEvent, TicketEvent } from '@app/domain';
 import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
@@ -9,7 +8,7 @@ import {
   OpenTicketsByCustomer,
   type StandingFollowUp,
 } from './customer-standing-reactor';
-import { aRunningClock, aTicketOpened, bookOf, openTicket, roundTheClockPolicy } from './reactor.fixtures';
+import { aRunningClock, aTicketOpened, bookOf, openTicket, roundTheClockPolicy, stored } from './reactor.fixtures';
 
 const NOW = '2026-11-30T15:00:00.000Z';
 const policies = bookOf(roundTheClockPolicy({ allowanceMinutes: 600 }));
@@ -131,24 +130,9 @@ describe('the customer-standing reactor against a store', () => {
   });
 
   const recordCustomer = async (event: CustomerEvent): Promise<void> => {
-    await store.append(
-      `customer-${event.data.customerId}`,
-      [
-        {
-          id: randomUUID(),
-          type: event.type,
-          data: event.data,
-          metadata: {
-            correlationId: randomUUID(),
-            causationId: null,
-            actor: { id: 'lead-1', role: 'lead' },
-            recordedAt: NOW,
-            schemaVersion: 1,
-          },
-        },
-      ],
-      { expectedRevision: 'any' },
-    );
+    await store.append(`customer-${event.data.customerId}`, [stored(event, NOW, { id: 'lead-1', role: 'lead' })], {
+      expectedRevision: 'any',
+    });
   };
   const eventsAfter = async (after: number | undefined): Promise<RecordedEvent[]> => {
     const events: RecordedEvent[] = [];
@@ -202,7 +186,7 @@ describe('the customer-standing reactor against a store', () => {
     await recordCustomer(registered('c-1'));
     await openTicket(store, policies, 't-1', NOW);
     await openTicket(store, policies, 't-2', NOW);
-    await store.append('ticket-t-2', [storedResolution('t-2')], { expectedRevision: 'any' });
+    await store.append('ticket-t-2', [stored(resolved('t-2'), NOW)], { expectedRevision: 'any' });
     await follow();
     const checkpoint = await lastPosition();
     reactor = new CustomerStandingReactor(store, fixedPolicies(policies), new FixedClock(NOW), () => undefined);
@@ -212,19 +196,3 @@ describe('the customer-standing reactor against a store', () => {
     expect(await typesOf('t-2')).toEqual(['TicketOpened', 'TicketResolved']);
   });
 });
-
-const storedResolution = (ticketId: string) => {
-  const event = resolved(ticketId);
-  return {
-    id: randomUUID(),
-    type: event.type,
-    data: event.data,
-    metadata: {
-      correlationId: randomUUID(),
-      causationId: null,
-      actor: { id: 'agent-1', role: 'agent' },
-      recordedAt: NOW,
-      schemaVersion: 1,
-    },
-  };
-};

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Instant } from '@app/clock';
 import {
+  type CustomerEvent,
   type CustomerStanding,
   type SlaClockSnapshot,
   type TicketCommand,
@@ -115,14 +116,18 @@ export const aTicketOpened = (ticketId: string, sla: SlaClockSnapshot, receivedA
   },
 });
 
-export const stored = (event: TicketEvent, recordedAt: Instant = '2026-11-30T15:00:00.000Z'): NewEvent => ({
+export const stored = (
+  event: TicketEvent | CustomerEvent,
+  recordedAt: Instant = '2026-11-30T15:00:00.000Z',
+  actor: { readonly id: string; readonly role: string } = { id: 'test', role: 'agent' },
+): NewEvent => ({
   id: randomUUID(),
   type: event.type,
   data: event.data,
   metadata: {
     correlationId: randomUUID(),
     causationId: null,
-    actor: { id: 'test', role: 'agent' },
+    actor,
     recordedAt,
     schemaVersion: 1,
   },
