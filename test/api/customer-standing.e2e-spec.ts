@@ -99,6 +99,22 @@ describe('a customer’s standing reaches its open tickets (POLICY §4)', () => 
     ]);
   });
 
+  it('shows the open tickets of a flagged customer as relaxed in the queue, then as paused for training', async () => {
+    const queued = async (status: string): Promise<string[]> => {
+      const giveUpAt = performance.now() + 10_000;
+      for (;;) {
+        const { json } = await engine.call('GET', `/queue?customerId=${customerId}&status=${status}`, { as: 'agent' });
+        const ids = (json.items as { ticketId: string }[]).map((item) => item.ticketId).sort();
+        if (ids.length === tickets.length || performance.now() > giveUpAt) return ids;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await change('flag', { reason: 'Twelve tickets this week on documented topics' });
+    expect(await queued('relaxed')).toEqual([...tickets].sort());
+    await change('training/required');
+    expect(await queued('paused-for-training')).toEqual([...tickets].sort());
+  });
+
   it('names the customer event as the cause of each ticket change, and its actor', async () => {
     const [first = ''] = tickets;
     await change('training/required');
