@@ -52,6 +52,8 @@ export const DASHBOARD_JS = String.raw`(function () {
     return minutes < 0 ? text + ' overdue' : text;
   }
 
+  // The server's clock said how much was left when the queue was fetched; the page only counts the time elapsed
+  // since, on the monotonic clock, so it never reads (or trusts) the browser's wall clock.
   function minutesLeft(item, now) {
     if (item.businessMinutesLeft === null) return null;
     var isCounting = item.isCalendarOpen && item.deadline !== null;
@@ -87,7 +89,7 @@ export const DASHBOARD_JS = String.raw`(function () {
   }
 
   function tick() {
-    var now = Date.now();
+    var now = performance.now();
     var rows = $('queue').querySelectorAll('tr[data-ticket-id]');
     rows.forEach(function (row, i) {
       var item = queue[i];
@@ -173,7 +175,7 @@ export const DASHBOARD_JS = String.raw`(function () {
   function loadQueue() {
     return api('/queue?limit=200').then(function (page) {
       queue = page.items;
-      fetchedAt = Date.now();
+      fetchedAt = performance.now();
       renderQueue();
     });
   }
