@@ -1,5 +1,4 @@
-import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { type ProjectionLag, ProjectionRunner, type RunnerState } from '@app/projections';
@@ -37,19 +36,12 @@ const probe = async (check: () => Promise<void>): Promise<DependencyState> => {
 };
 
 @Injectable()
-export class HealthService implements OnModuleInit {
-  private runner!: ProjectionRunner;
-
+export class HealthService {
   constructor(
     @Optional() @Inject(EVENT_STORE) private readonly eventStore: EventStore | null,
     @Optional() @Inject(REDIS) private readonly redis: Redis | null,
-    private readonly moduleRef: ModuleRef,
+    private readonly runner: ProjectionRunner,
   ) {}
-
-  onModuleInit(): void {
-    // The read side's module owns the runner; importing that module here would open a second runner and file.
-    this.runner = this.moduleRef.get(ProjectionRunner, { strict: false });
-  }
 
   async report(): Promise<HealthReport> {
     const [eventStore, redis, projections] = await Promise.all([

@@ -13,6 +13,7 @@ import { ReadController } from './read.controller';
 /** The read side: read models and their queries, the live stream, the audit endpoints and the dashboard page. */
 @Module({
   imports: [ProjectionsModule.forRoot(), PoliciesModule],
+  exports: [ProjectionsModule],
   controllers: [ReadController, AuditController, LiveController, ProjectionsHealthController, DashboardController],
   providers: [
     LiveFeed,
