@@ -1,7 +1,7 @@
 import { type Job, type JobType, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
-import { createRedisConnection, pingRedis, readyOrTimeout, whenRedisReady } from '../redis/redis-connection';
+import { createRedisConnection, isReadyWithin, pingRedis, whenRedisReady } from '../redis/redis-connection';
 
 /** Where a queue lives: one Redis, one name, an optional key prefix (BullMQ's default is `bull`). */
 export interface QueueLocation {
@@ -291,7 +291,7 @@ export class BullJobWorker {
   private async isConnectedWithin(timeoutMs: number): Promise<boolean> {
     const backend = this.worker.getBackend();
     const clients = [await backend.client, ...(backend.blockingClient ? [await backend.blockingClient] : [])];
-    await Promise.all(clients.map((client) => readyOrTimeout(client, timeoutMs)));
-    return clients.every((client) => client.status === 'ready');
+    const readiness = await Promise.all(clients.map((client) => isReadyWithin(client, timeoutMs)));
+    return readiness.every(Boolean);
   }
 }

@@ -33,42 +33,25 @@ export const pingRedis = async (redis: Redis, timeoutMs: number): Promise<void> 
   }
 };
 
-interface ConnectionStatus {
+/** An ioredis connection, or BullMQ's view of one. */
+interface ConnectionEvents {
   readonly status: string;
-  once(event: 'ready', listener: () => void): unknown;
-  off(event: 'ready', listener: () => void): unknown;
+  once(event: 'ready' | 'error', listener: (error: Error) => void): unknown;
+  off(event: 'ready' | 'error', listener: (error: Error) => void): unknown;
 }
 
-/** Resolves once the connection is ready or after `timeoutMs`, whichever comes first, whatever errors it meets meanwhile. */
-export const readyOrTimeout = async (redis: ConnectionStatus, timeoutMs: number): Promise<void> => {
-  if (redis.status === 'ready') return;
-  let timer: NodeJS.Timeout | undefined;
-  let onReady: (() => void) | undefined;
-  try {
-    await new Promise<void>((resolve) => {
-      onReady = resolve;
-      timer = setTimeout(resolve, timeoutMs);
-      redis.once('ready', onReady);
-    });
-  } finally {
-    clearTimeout(timer);
-    if (onReady) redis.off('ready', onReady);
-  }
-};
-
-/** Resolves once the connection is ready (a connection without offline queue refuses commands before that). */
-export const whenRedisReady = async (redis: Redis, timeoutMs: number): Promise<void> => {
-  if (redis.status === 'ready') return;
+/** Whether the connection is ready within `timeoutMs`; `failOnError` rejects at its first error instead of waiting. */
+const readyWithin = async (redis: ConnectionEvents, timeoutMs: number, failOnError: boolean): Promise<boolean> => {
+  if (redis.status === 'ready') return true;
   let timer: NodeJS.Timeout | undefined;
   let onError: ((error: Error) => void) | undefined;
   let onReady: (() => void) | undefined;
   try {
-    await new Promise<void>((resolve, reject) => {
-      onReady = resolve;
-      onError = reject;
-      timer = setTimeout(() => reject(new Error(`not ready within ${timeoutMs} ms`)), timeoutMs);
+    return await new Promise<boolean>((resolve, reject) => {
+      onReady = () => resolve(true);
+      timer = setTimeout(() => resolve(false), timeoutMs);
       redis.once('ready', onReady);
-      redis.once('error', onError);
+      if (failOnError) redis.once('error', (onError = reject));
     });
   } finally {
     clearTimeout(timer);
@@ -76,3 +59,12 @@ export const whenRedisReady = async (redis: Redis, timeoutMs: number): Promise<v
     if (onError) redis.off('error', onError);
   }
 };
+
+/** Resolves once the connection is ready (a connection without offline queue refuses commands before that). */
+export const whenRedisReady = async (redis: Redis, timeoutMs: number): Promise<void> => {
+  if (!(await readyWithin(redis, timeoutMs, true))) throw new Error(`not ready within ${timeoutMs} ms`);
+};
+
+/** Whether the connection is ready within `timeoutMs`, through the errors of its reconnection attempts. */
+export const isReadyWithin = (redis: ConnectionEvents, timeoutMs: number): Promise<boolean> =>
+  readyWithin(redis, timeoutMs, false);
