@@ -1,24 +1,11 @@
 import { Test } from '@nestjs/testing';
-import { randomUUID } from 'node:crypto';
 import { FixedClock } from '@app/clock';
-import { InMemoryEventStore, type NewEvent } from '@app/event-store';
+import { InMemoryEventStore } from '@app/event-store';
+import { aNewEvent } from '@app/event-store/test-support/events';
 import { type Projection, ProjectionRunner, type ReadModelDb, openReadModelDb } from '@app/projections';
 import { HealthService } from './health.service';
 
 const NOW = '2026-11-30T15:00:10.000Z';
-
-const anEvent = (type: string, recordedAt = '2026-11-30T15:00:00.000Z'): NewEvent => ({
-  id: randomUUID(),
-  type,
-  data: {},
-  metadata: {
-    correlationId: randomUUID(),
-    causationId: null,
-    actor: { id: 't', role: 'system' },
-    recordedAt,
-    schemaVersion: 1,
-  },
-});
 
 /** Applies nothing, but refuses a `Poison` event the way a broken read model would. */
 const refusingPoison: Projection = {
@@ -64,7 +51,7 @@ describe('HealthService, without an event store or Redis wired', () => {
   });
 
   it('stays up while the read models lag, and reports the lag', async () => {
-    await store.append('ticket-a', [anEvent('A'), anEvent('A', '2026-11-30T15:00:04.000Z')], {
+    await store.append('ticket-a', [aNewEvent('A'), aNewEvent('A', '2026-11-30T15:00:04.000Z')], {
       expectedRevision: 'any',
     });
     const report = await health.report();
@@ -73,10 +60,10 @@ describe('HealthService, without an event store or Redis wired', () => {
   });
 
   it('is down once the runner has failed, naming the failure and the events left behind', async () => {
-    const { position } = await store.append('ticket-a', [anEvent('A')], { expectedRevision: 'any' });
+    const { position } = await store.append('ticket-a', [aNewEvent('A')], { expectedRevision: 'any' });
     runner.start();
     await waitUntil('the runner to follow', async () => (await runner.lag()).state === 'live');
-    await store.append('ticket-a', [anEvent('Poison', '2026-11-30T15:00:07.000Z')], { expectedRevision: 'any' });
+    await store.append('ticket-a', [aNewEvent('Poison', '2026-11-30T15:00:07.000Z')], { expectedRevision: 'any' });
     await waitUntil('the failure', async () => (await runner.lag()).state === 'failed');
     expect(await health.report()).toEqual({
       status: 'down',

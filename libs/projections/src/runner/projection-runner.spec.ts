@@ -1,22 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { FixedClock } from '@app/clock';
-import { InMemoryEventStore, type NewEvent, type RecordedEvent } from '@app/event-store';
+import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
+import { aNewEvent } from '@app/event-store/test-support/events';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { openReadModelDb, type ReadModelDb } from './read-model-db';
-
-const anEvent = (type: string, recordedAt = '2026-11-30T15:00:00.000Z'): NewEvent => ({
-  id: randomUUID(),
-  type,
-  data: {},
-  metadata: {
-    correlationId: randomUUID(),
-    causationId: null,
-    actor: { id: 't', role: 'system' },
-    recordedAt,
-    schemaVersion: 1,
-  },
-});
 
 /** Counts events per stream; throws on a `Poison` event. */
 const counting = (name: string, version = 1): Projection => ({
@@ -84,10 +71,10 @@ describe('ProjectionRunner', () => {
   });
 
   it('catches up in batches, then follows the log, keeping the checkpoint with the models', async () => {
-    await store.append('ticket-a', [anEvent('A'), anEvent('A'), anEvent('A')], { expectedRevision: 'any' });
+    await store.append('ticket-a', [aNewEvent('A'), aNewEvent('A'), aNewEvent('A')], { expectedRevision: 'any' });
     const live = runner([counting('one'), counting('two')], 2);
     live.start();
-    const { position } = await store.append('ticket-b', [anEvent('B')], { expectedRevision: 'any' });
+    const { position } = await store.append('ticket-b', [aNewEvent('B')], { expectedRevision: 'any' });
     await live.waitFor(position, 2_000);
 
     expect(counts(db, 'one')).toEqual({ 'ticket-a': 3, 'ticket-b': 1 });
@@ -98,11 +85,11 @@ describe('ProjectionRunner', () => {
   });
 
   it('resumes from the stored checkpoint without applying an event twice', async () => {
-    await store.append('ticket-a', [anEvent('A'), anEvent('A')], { expectedRevision: 'any' });
+    await store.append('ticket-a', [aNewEvent('A'), aNewEvent('A')], { expectedRevision: 'any' });
     const first = runner([counting('one')]);
     await first.catchUp();
     await first.stop();
-    await store.append('ticket-a', [anEvent('A')], { expectedRevision: 'any' });
+    await store.append('ticket-a', [aNewEvent('A')], { expectedRevision: 'any' });
 
     await runner([counting('one')]).catchUp();
 
@@ -110,7 +97,7 @@ describe('ProjectionRunner', () => {
   });
 
   it('rebuilds from zero only the model whose version changed', async () => {
-    await store.append('ticket-a', [anEvent('A'), anEvent('A')], { expectedRevision: 'any' });
+    await store.append('ticket-a', [aNewEvent('A'), aNewEvent('A')], { expectedRevision: 'any' });
     await runner([counting('one'), counting('two')]).catchUp();
     db.prepare(`UPDATE one_counts SET n = 99`).run();
     db.prepare(`UPDATE two_counts SET n = 99`).run();
@@ -123,11 +110,11 @@ describe('ProjectionRunner', () => {
   });
 
   it('leaves neither the update nor the checkpoint of a batch that fails, and reports the failure', async () => {
-    await store.append('ticket-a', [anEvent('A')], { expectedRevision: 'any' });
+    await store.append('ticket-a', [aNewEvent('A')], { expectedRevision: 'any' });
     const live = runner([counting('one')], 10);
     await live.catchUp();
     const before = storedCheckpoint(db, 'one');
-    await store.append('ticket-b', [anEvent('B'), anEvent('Poison')], { expectedRevision: 'any' });
+    await store.append('ticket-b', [aNewEvent('B'), aNewEvent('Poison')], { expectedRevision: 'any' });
 
     live.start();
 
@@ -138,12 +125,12 @@ describe('ProjectionRunner', () => {
   });
 
   it('reports the events not yet applied and how long the oldest has waited', async () => {
-    await store.append('ticket-a', [anEvent('A', '2026-11-30T15:00:00.000Z')], { expectedRevision: 'any' });
+    await store.append('ticket-a', [aNewEvent('A', '2026-11-30T15:00:00.000Z')], { expectedRevision: 'any' });
     const idle = runner([counting('one')]);
     await idle.catchUp();
     await store.append(
       'ticket-a',
-      [anEvent('A', '2026-11-30T15:00:04.000Z'), anEvent('A', '2026-11-30T15:00:06.000Z')],
+      [aNewEvent('A', '2026-11-30T15:00:04.000Z'), aNewEvent('A', '2026-11-30T15:00:06.000Z')],
       {
         expectedRevision: 'any',
       },
@@ -159,7 +146,7 @@ describe('ProjectionRunner', () => {
     const seen: number[] = [];
     live.applied.subscribe((event) => seen.push(counts(db, 'one')[event.stream] ?? 0));
     live.start();
-    const { position } = await store.append('ticket-a', [anEvent('A'), anEvent('A')], { expectedRevision: 'any' });
+    const { position } = await store.append('ticket-a', [aNewEvent('A'), aNewEvent('A')], { expectedRevision: 'any' });
     await live.waitFor(position, 2_000);
     expect(seen.at(-1)).toBe(2);
     expect(seen).toHaveLength(2);
@@ -171,10 +158,10 @@ describe('ProjectionRunner on a read-model file made from another log', () => {
     const db = openReadModelDb(':memory:');
     const clock = new FixedClock('2026-11-30T15:00:10.000Z');
     const first = new InMemoryEventStore();
-    await first.append('ticket-a', [anEvent('A'), anEvent('A'), anEvent('A')], { expectedRevision: 'any' });
+    await first.append('ticket-a', [aNewEvent('A'), aNewEvent('A'), aNewEvent('A')], { expectedRevision: 'any' });
     await new ProjectionRunner(first, db, [counting('one')], clock).catchUp();
     const other = new InMemoryEventStore();
-    await other.append('ticket-b', [anEvent('B')], { expectedRevision: 'any' });
+    await other.append('ticket-b', [aNewEvent('B')], { expectedRevision: 'any' });
 
     await new ProjectionRunner(other, db, [counting('one')], clock).catchUp();
 

@@ -1,20 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { InMemoryEventStore, type NewEvent, type RecordedEvent } from '@app/event-store';
+import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
+import { aNewEvent } from '@app/event-store/test-support/events';
 import { InMemoryCheckpointStore } from './checkpoint-store';
 import { ReactorRunner } from './reactor-runner';
-
-const anEvent = (type: string): NewEvent => ({
-  id: randomUUID(),
-  type,
-  data: {},
-  metadata: {
-    correlationId: randomUUID(),
-    causationId: null,
-    actor: { id: 'test', role: 'system' },
-    recordedAt: '2026-11-30T15:00:00.000Z',
-    schemaVersion: 1,
-  },
-});
 
 const waitFor = async (what: string, condition: () => boolean, timeoutMs = 2_000): Promise<void> => {
   const start = performance.now();
@@ -40,8 +27,8 @@ describe('ReactorRunner', () => {
   });
 
   it('hands each event after the checkpoint to the reactor and moves the checkpoint', async () => {
-    await store.append('ticket-a', [anEvent('Before')], { expectedRevision: 'any' });
-    const { position: before } = await store.append('ticket-a', [anEvent('AlsoBefore')], { expectedRevision: 'any' });
+    await store.append('ticket-a', [aNewEvent('Before')], { expectedRevision: 'any' });
+    const { position: before } = await store.append('ticket-a', [aNewEvent('AlsoBefore')], { expectedRevision: 'any' });
     await checkpoints.save('test', before);
     const seen: RecordedEvent[] = [];
     const errors: unknown[] = [];
@@ -51,7 +38,7 @@ describe('ReactorRunner', () => {
       { name: 'test', handle: async (event) => void seen.push(event) },
       { onError: (error) => errors.push(error) },
     );
-    const { position: last } = await store.append('ticket-b', [anEvent('After'), anEvent('Later')], {
+    const { position: last } = await store.append('ticket-b', [aNewEvent('After'), aNewEvent('Later')], {
       expectedRevision: 'any',
     });
 
@@ -82,8 +69,8 @@ describe('ReactorRunner', () => {
       },
       { onError: (error) => errors.push(error), retryDelayMs: 1 },
     );
-    const wanted = anEvent('Wanted');
-    await store.append('ticket-a', [anEvent('Ignored'), wanted], { expectedRevision: 'any' });
+    const wanted = aNewEvent('Wanted');
+    await store.append('ticket-a', [aNewEvent('Ignored'), wanted], { expectedRevision: 'any' });
 
     await waitFor('a second attempt', () => attempts.length === 2);
     expect(attempts).toEqual([wanted.id, wanted.id]);
@@ -91,7 +78,7 @@ describe('ReactorRunner', () => {
   });
 
   it('prepares the reactor with its checkpoint before each time it follows the log', async () => {
-    const { position: checkpoint } = await store.append('ticket-a', [anEvent('Seen')], { expectedRevision: 'any' });
+    const { position: checkpoint } = await store.append('ticket-a', [aNewEvent('Seen')], { expectedRevision: 'any' });
     await checkpoints.save('test', checkpoint);
     const calls: string[] = [];
     let isBroken = true;
@@ -111,7 +98,7 @@ describe('ReactorRunner', () => {
       },
       { onError: () => undefined, retryDelayMs: 1 },
     );
-    await store.append('ticket-b', [anEvent('New')], { expectedRevision: 'any' });
+    await store.append('ticket-b', [aNewEvent('New')], { expectedRevision: 'any' });
 
     await waitFor('the retried event', () => calls.length === 4);
     expect(calls).toEqual([`prepare after ${checkpoint}`, 'handle New', `prepare after ${checkpoint}`, 'handle New']);
