@@ -1,7 +1,15 @@
 import { ALERT_ROLES } from '@app/policy';
 import { z } from 'zod';
 
-export const ALERT_KINDS = ['at-risk', 'breach', 'escalation'] as const;
+/** A `…-retracted` alert says that late evidence showed the earlier alert of that kind did not happen. */
+export const ALERT_KINDS = [
+  'at-risk',
+  'breach',
+  'escalation',
+  'at-risk-retracted',
+  'breach-retracted',
+  'escalation-retracted',
+] as const;
 
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -12,7 +20,10 @@ export const alertSchema = z.object({
   ticketId: z.string().min(1),
   clockId: z.string().min(1),
   deadline: z.string(),
+  /** When the outcome fell due (for a retraction: the instant of the outcome it retracts). */
   occurredAt: z.string(),
+  /** When the engine recorded it: later than `occurredAt` after downtime or a late import. */
+  detectedAt: z.string().optional(),
   /** The roles the policy version in force names for this kind of alert (POLICY §7): they choose the webhooks. */
   recipients: z.array(z.enum(ALERT_ROLES)).readonly(),
 });

@@ -21,6 +21,19 @@ const positiveInteger = z
   .transform(Number)
   .refine((n) => n > 0, { message: 'accepted: a whole number above 0' });
 
+const wholeNumber = z.string().regex(/^\d+$/, { message: 'accepted: a whole number, 0 or more' }).transform(Number);
+
+const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `7d`, `12h`, `30m`, `90s`, `500ms`, or plain milliseconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)?$/, { message: 'accepted: a duration such as 7d, 12h, 30m, 90s, or milliseconds' })
+  .transform((value) => {
+    const [, amount = '0', unit = 'ms'] = /^(\d+)(ms|s|m|h|d)?$/.exec(value) ?? [];
+    return Number(amount) * DURATION_UNITS_MS[unit as keyof typeof DURATION_UNITS_MS];
+  });
+
 const ROLES = ['agent', 'lead', 'ops', 'auditor', 'admin'] as const;
 
 const listOf = <T>(item: (entry: string) => T | undefined, accepted: string) =>
@@ -80,6 +93,8 @@ export const configSchema = z
       `name:role:key entries separated by commas; role one of ${ROLES.join(', ')}; key at least 16 characters`,
     ).optional(),
     RATE_LIMIT_PER_MINUTE: positiveInteger.default(600),
+    CLOCK_SKEW_TOLERANCE_MS: wholeNumber.default(120_000),
+    BACKDATING_LIMIT: duration.default(7 * DURATION_UNITS_MS.d),
     ALERT_WEBHOOKS: listOf(
       alertWebhook,
       `role=url entries separated by commas; role one of ${ALERT_ROLES.join(', ')}`,

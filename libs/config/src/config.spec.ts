@@ -25,8 +25,15 @@ describe('configuration', () => {
       READ_MODELS_PATH: './data/read-models.db',
       API_KEYS_FILE: './data/api-keys.json',
       RATE_LIMIT_PER_MINUTE: 600,
+      CLOCK_SKEW_TOLERANCE_MS: 120_000,
+      BACKDATING_LIMIT: 604_800_000,
       logPretty: false,
     });
+  });
+
+  it('reads the backdating limit as a duration', () => {
+    expect(parseConfig({ BACKDATING_LIMIT: '12h' }, false).BACKDATING_LIMIT).toBe(43_200_000);
+    expect(parseConfig({ BACKDATING_LIMIT: '90000' }, false).BACKDATING_LIMIT).toBe(90_000);
   });
 
   it('treats an empty variable as unset', () => {
@@ -52,6 +59,8 @@ describe('configuration', () => {
     ['API_KEYS', 'alice:agent:short'],
     ['ALERT_WEBHOOKS', 'ops=ftp://example.test'],
     ['RATE_LIMIT_PER_MINUTE', '-5'],
+    ['CLOCK_SKEW_TOLERANCE_MS', '2m'],
+    ['BACKDATING_LIMIT', 'a week'],
   ])('refuses %s=%s with one line naming the variable, its value and what is accepted', (variable, value) => {
     const error = refusal({ [variable]: value });
     expect(error.problems).toEqual([{ variable, value, problem: expect.stringContaining('accepted') }]);

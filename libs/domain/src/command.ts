@@ -21,4 +21,6 @@ export interface Command<Type extends string, Data> {
 export interface DomainEvent<Type extends string, Data> {
   readonly type: Type;
   readonly data: Data;
+  /** Set by a decider: the index, in the same decision, of the event that caused this one. Not stored. */
+  readonly causedBy?: number;
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '@app/clock';
-import type { CommandMetadata } from '@app/domain';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { type CommandMetadata, InvalidCommand } from '@app/domain';
 import { EVENT_STORE, type EventStore, handleCommand, type RecordedEvent } from '@app/event-store';
 import type { Caller } from './caller';
 
@@ -16,13 +17,42 @@ export interface Accepted<S> {
   readonly revision: number | null;
 }
 
+const DATED_FIELDS = ['receivedAt', 'respondedAt', 'occurredAt'] as const;
+
 /** Runs deciders against the event store for HTTP callers; a refusal is thrown for the problem filter to word. */
 @Injectable()
 export class CommandRunner {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Refuses a fact dated later than now plus `CLOCK_SKEW_TOLERANCE_MS`, or, unless an admin imports history, earlier
+   * than `BACKDATING_LIMIT` ago. The decider refuses what is dated before the ticket's receipt.
+   */
+  checkDating(data: object, metadata: CommandMetadata): void {
+    const now = Date.parse(metadata.now);
+    for (const field of DATED_FIELDS) {
+      const value = (data as Record<string, unknown>)[field];
+      if (typeof value !== 'string') continue;
+      const at = Date.parse(value);
+      if (at > now + this.config.CLOCK_SKEW_TOLERANCE_MS) {
+        throw new InvalidCommand(
+          field,
+          `must not be later than now (${metadata.now}) by more than the clock skew tolerance`,
+        );
+      }
+      if (metadata.actor.role !== 'admin' && at < now - this.config.BACKDATING_LIMIT) {
+        const days = Math.round((this.config.BACKDATING_LIMIT / 86_400_000) * 100) / 100;
+        throw new InvalidCommand(
+          field,
+          `must not be more than ${days} days ago; only an admin may import older history`,
+        );
+      }
+    }
+  }
 
   /** The command metadata of a caller's command, stamped now. */
   metadata(caller: Caller): CommandMetadata {

@@ -13,8 +13,8 @@ import {
   assignPlanSchema,
   changeLicencesSchema,
   clearFlagSchema,
+  datedSchema,
   flagSchema,
-  noFieldsSchema,
   registerCustomerSchema,
 } from './customer.schemas';
 import {
@@ -134,27 +134,27 @@ export class CustomersController {
   @HttpCode(200)
   @Allow(...CUSTOMER_CARERS)
   @Idempotent()
-  @body(noFieldsSchema, {})
+  @body(datedSchema, {})
   @changed
   requireTraining(
     @Param('id', customerId) id: string,
-    @Body(new ZodBodyPipe(noFieldsSchema)) _data: object,
+    @Body(new ZodBodyPipe(datedSchema)) data: BodyOf<typeof datedSchema>,
     @CurrentCaller() caller: Caller,
   ): Promise<CustomerView> {
-    return this.change(id, { type: 'RequireTraining', data: {} }, caller);
+    return this.change(id, { type: 'RequireTraining', data }, caller);
   }
 
   @Post(':id/training/completed')
   @HttpCode(200)
   @Allow(...CUSTOMER_CARERS)
   @Idempotent()
-  @body(noFieldsSchema, {})
+  @body(datedSchema, {})
   @changed
   recordTrainingCompleted(
     @Param('id', customerId) id: string,
-    @Body(new ZodBodyPipe(noFieldsSchema)) _data: object,
+    @Body(new ZodBodyPipe(datedSchema)) data: BodyOf<typeof datedSchema>,
     @CurrentCaller() caller: Caller,
   ): Promise<CustomerView> {
-    return this.change(id, { type: 'RecordTrainingCompleted', data: {} }, caller);
+    return this.change(id, { type: 'RecordTrainingCompleted', data }, caller);
   }
 }

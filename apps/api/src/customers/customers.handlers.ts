@@ -70,6 +70,7 @@ export const runCustomerCommand = async (
   caller: Caller,
 ): Promise<CustomerView> => {
   const full = { ...command, metadata: runner.metadata(caller) } as CustomerCommand;
+  runner.checkDating(full.data, full.metadata);
   const { state } = await runner.run(
     customerStream(customerId),
     customerDecider(full, { policies: await book.current() }),

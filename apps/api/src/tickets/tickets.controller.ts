@@ -17,6 +17,7 @@ import {
   openTicketSchema,
   outOfScopeSchema,
   reasonSchema,
+  resolveSchema,
   responseSchema,
 } from './ticket.schemas';
 import {
@@ -128,7 +129,7 @@ export class TicketsController {
   @HttpCode(201)
   @Allow(...TICKET_WRITERS)
   @Idempotent()
-  @body(responseSchema, { by: 'alice' })
+  @body(responseSchema, { by: 'alice', respondedAt: '2026-11-30T12:05:00-05:00' })
   @ApiCreatedResponse({
     description: 'Whether this was the first response, and whether it met the deadline.',
     schema: { example: responseExample },
@@ -138,7 +139,7 @@ export class TicketsController {
     @Body(new ZodBodyPipe(responseSchema)) data: BodyOf<typeof responseSchema>,
     @CurrentCaller() caller: Caller,
   ): Promise<ResponseAnswer> {
-    return this.commands.execute(new RespondToTicket(id, data.by, caller));
+    return this.commands.execute(new RespondToTicket(id, data, caller));
   }
 
   @Post(':id/flag-customer')
@@ -152,7 +153,7 @@ export class TicketsController {
     @Body(new ZodBodyPipe(reasonSchema)) data: BodyOf<typeof reasonSchema>,
     @CurrentCaller() caller: Caller,
   ): Promise<TicketView> {
-    return this.commands.execute(new FlagCustomerFromTicket(id, data.reason, caller));
+    return this.commands.execute(new FlagCustomerFromTicket(id, data, caller));
   }
 
   @Post(':id/out-of-scope')
@@ -229,11 +230,11 @@ export class TicketsController {
   @HttpCode(200)
   @Allow(...TICKET_WRITERS)
   @Idempotent()
-  @body(noteSchema, { note: 'Fixed in 4.2.1' })
+  @body(resolveSchema, { note: 'Fixed in 4.2.1' })
   @changed
   resolve(
     @Param('id', ticketId) id: string,
-    @Body(new ZodBodyPipe(noteSchema)) data: BodyOf<typeof noteSchema>,
+    @Body(new ZodBodyPipe(resolveSchema)) data: BodyOf<typeof resolveSchema>,
     @CurrentCaller() caller: Caller,
   ): Promise<TicketView> {
     return this.change(id, { type: 'ResolveTicket', data }, caller);

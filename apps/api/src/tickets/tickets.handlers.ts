@@ -53,7 +53,7 @@ export class ChangeTicket extends Command<TicketView> {
 export class RespondToTicket extends Command<ResponseAnswer> {
   constructor(
     readonly ticketId: string,
-    readonly by: string | undefined,
+    readonly response: { readonly by?: string; readonly respondedAt?: string },
     readonly caller: Caller,
   ) {
     super();
@@ -64,7 +64,7 @@ export class RespondToTicket extends Command<ResponseAnswer> {
 export class FlagCustomerFromTicket extends Command<TicketView> {
   constructor(
     readonly ticketId: string,
-    readonly reason: string,
+    readonly flag: { readonly reason: string; readonly occurredAt?: string },
     readonly caller: Caller,
   ) {
     super();
@@ -86,6 +86,7 @@ const runTicketCommand = async (
   customer?: ReturnType<typeof customerStanding>,
 ) => {
   const full = { ...command, metadata: runner.metadata(caller) } as TicketCommand;
+  runner.checkDating(full.data, full.metadata);
   const policies = await book.current();
   const accepted = await runner.run(
     ticketStream(ticketId),
@@ -135,12 +136,12 @@ export class RespondToTicketHandler implements ICommandHandler<RespondToTicket> 
     private readonly book: PolicyBookService,
   ) {}
 
-  async execute({ ticketId, by, caller }: RespondToTicket): Promise<ResponseAnswer> {
-    const command = { type: 'RecordResponse', data: { ticketId, ...(by === undefined ? {} : { by }) } } as const;
+  async execute({ ticketId, response, caller }: RespondToTicket): Promise<ResponseAnswer> {
+    const command = { type: 'RecordResponse', data: { ticketId, ...response } } as const;
     const { events, view } = await runTicketCommand(this.runner, this.book, ticketId, command, caller);
     const appended = events.find((event) => event.type === 'TicketResponded') as TicketResponded | undefined;
-    const response = appended ?? (await this.recordedResponse(ticketId, caller.commandId));
-    const { sla: _sla, ...facts } = response.data as TicketResponded['data'] & { sla?: unknown };
+    const recorded = appended ?? (await this.recordedResponse(ticketId, caller.commandId));
+    const { sla: _sla, ...facts } = recorded.data as TicketResponded['data'] & { sla?: unknown };
     return { ...facts, ticket: view };
   }
 
@@ -163,8 +164,8 @@ export class FlagCustomerFromTicketHandler implements ICommandHandler<FlagCustom
     private readonly book: PolicyBookService,
   ) {}
 
-  async execute({ ticketId, reason, caller }: FlagCustomerFromTicket): Promise<TicketView> {
-    const command = { type: 'FlagCustomerFromTicket', data: { ticketId, reason } } as const;
+  async execute({ ticketId, flag, caller }: FlagCustomerFromTicket): Promise<TicketView> {
+    const command = { type: 'FlagCustomerFromTicket', data: { ticketId, ...flag } } as const;
     const { state, view } = await runTicketCommand(this.runner, this.book, ticketId, command, caller);
     const customerId = (state as Exclude<TicketState, { status: 'NotOpened' }>).customerId;
     // A distinct command id: the customer's events must not share ids with the ticket's.
@@ -172,7 +173,7 @@ export class FlagCustomerFromTicketHandler implements ICommandHandler<FlagCustom
       this.runner,
       this.book,
       customerId,
-      { type: 'FlagCustomerForExcessiveRequests', data: { customerId, reason, ticketId } },
+      { type: 'FlagCustomerForExcessiveRequests', data: { customerId, ...flag, ticketId } },
       { ...caller, commandId: idFor(caller, 'customer-flag'), correlationId: caller.correlationId },
     );
     return view;

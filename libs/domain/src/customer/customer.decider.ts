@@ -1,6 +1,6 @@
 import { PLANS, type Plan, type Policy, type PolicyLookup, planTerms } from '@app/policy';
 import { assertNever, type DomainError, InvalidCommand, PolicyVersionUnknown, UnknownCommand } from '../domain-error';
-import { checkEnvelope, checkOneOf, checkOptionalText, checkText, firstProblem } from '../validation';
+import { checkEnvelope, checkInstant, checkOneOf, checkOptionalText, checkText, firstProblem } from '../validation';
 import type {
   AssignPlan,
   ChangeLicences,
@@ -115,9 +115,18 @@ const assignPlan = ({ data, metadata }: AssignPlan, state: Registered, policy: P
   ];
 };
 
-const flagCustomer = ({ data, metadata }: FlagCustomerForExcessiveRequests, state: Registered): Decision => {
+/** When a dated customer fact occurred: `occurredAt` when given, else `now`. */
+const occurrence = ({ data, metadata }: { data: { occurredAt?: unknown }; metadata: { now: string } }) =>
+  data.occurredAt === undefined
+    ? metadata.now
+    : (checkInstant('occurredAt', data.occurredAt) ?? new Date(data.occurredAt as string).toISOString());
+
+const flagCustomer = (command: FlagCustomerForExcessiveRequests, state: Registered): Decision => {
+  const { data, metadata } = command;
   const problem = firstProblem(checkText('reason', data.reason), checkOptionalText('ticketId', data.ticketId));
   if (problem) return problem;
+  const flaggedAt = occurrence(command);
+  if (flaggedAt instanceof InvalidCommand) return flaggedAt;
   if (state.flag) return [];
   return [
     {
@@ -126,16 +135,19 @@ const flagCustomer = ({ data, metadata }: FlagCustomerForExcessiveRequests, stat
         customerId: state.customerId,
         reason: data.reason,
         flaggedBy: metadata.actor.id,
-        flaggedAt: metadata.now,
+        flaggedAt,
         ...(data.ticketId === undefined ? {} : { ticketId: data.ticketId }),
       },
     },
   ];
 };
 
-const clearFlag = ({ data, metadata }: ClearExcessiveRequestsFlag, state: Registered): Decision => {
+const clearFlag = (command: ClearExcessiveRequestsFlag, state: Registered): Decision => {
+  const { data, metadata } = command;
   const problem = checkOptionalText('reason', data.reason);
   if (problem) return problem;
+  const clearedAt = occurrence(command);
+  if (clearedAt instanceof InvalidCommand) return clearedAt;
   if (!state.flag) return [];
   return [
     {
@@ -143,32 +155,36 @@ const clearFlag = ({ data, metadata }: ClearExcessiveRequestsFlag, state: Regist
       data: {
         customerId: state.customerId,
         clearedBy: metadata.actor.id,
-        clearedAt: metadata.now,
+        clearedAt,
         ...(data.reason === undefined ? {} : { reason: data.reason }),
       },
     },
   ];
 };
 
-const requireTraining = ({ metadata }: RequireTraining, state: Registered): Decision =>
-  state.isTrainingRequired
-    ? []
-    : [
-        {
-          type: 'CustomerTrainingRequired',
-          data: { customerId: state.customerId, requiredBy: metadata.actor.id, requiredAt: metadata.now },
-        },
-      ];
+const requireTraining = (command: RequireTraining, state: Registered): Decision => {
+  const requiredAt = occurrence(command);
+  if (requiredAt instanceof InvalidCommand) return requiredAt;
+  if (state.isTrainingRequired) return [];
+  return [
+    {
+      type: 'CustomerTrainingRequired',
+      data: { customerId: state.customerId, requiredBy: command.metadata.actor.id, requiredAt },
+    },
+  ];
+};
 
-const recordTrainingCompleted = ({ metadata }: RecordTrainingCompleted, state: Registered): Decision =>
-  state.isTrainingRequired
-    ? [
-        {
-          type: 'CustomerTrainingCompleted',
-          data: { customerId: state.customerId, recordedBy: metadata.actor.id, completedAt: metadata.now },
-        },
-      ]
-    : [];
+const recordTrainingCompleted = (command: RecordTrainingCompleted, state: Registered): Decision => {
+  const completedAt = occurrence(command);
+  if (completedAt instanceof InvalidCommand) return completedAt;
+  if (!state.isTrainingRequired) return [];
+  return [
+    {
+      type: 'CustomerTrainingCompleted',
+      data: { customerId: state.customerId, recordedBy: command.metadata.actor.id, completedAt },
+    },
+  ];
+};
 
 const decideRegistered = (command: CustomerCommand, state: Registered, policy: Policy): Decision => {
   switch (command.type) {

@@ -20,6 +20,8 @@ export type CustomerState =
       readonly isPlanEligible: boolean;
       readonly flag: CustomerFlag | null;
       readonly isTrainingRequired: boolean;
+      /** When the training now required was required; `null` when none is. */
+      readonly trainingRequiredAt: Instant | null;
     };
 
 export const initialCustomerState: CustomerState = { status: 'Unregistered' };
@@ -37,6 +39,7 @@ export const evolveCustomer = (state: CustomerState, event: CustomerEvent): Cust
       isPlanEligible: true,
       flag: null,
       isTrainingRequired: false,
+      trainingRequiredAt: null,
     };
   }
   if (state.status !== 'Registered') return state;
@@ -56,9 +59,9 @@ export const evolveCustomer = (state: CustomerState, event: CustomerEvent): Cust
     case 'CustomerFlagCleared':
       return { ...state, flag: null };
     case 'CustomerTrainingRequired':
-      return { ...state, isTrainingRequired: true };
+      return { ...state, isTrainingRequired: true, trainingRequiredAt: event.data.requiredAt };
     case 'CustomerTrainingCompleted':
-      return { ...state, isTrainingRequired: false };
+      return { ...state, isTrainingRequired: false, trainingRequiredAt: null };
     default:
       return assertNever(event, state);
   }
@@ -72,6 +75,9 @@ export interface CustomerStanding {
   readonly isPlanEligible: boolean;
   readonly isFlagged: boolean;
   readonly isTrainingRequired: boolean;
+  /** POLICY §4: when the flag and the training requirement began, so a backdated ticket inherits them from then. */
+  readonly flaggedAt?: Instant;
+  readonly trainingRequiredAt?: Instant;
 }
 
 /** The customer's standing for a ticket context; `null` when the customer is not registered. */
@@ -84,5 +90,7 @@ export const customerStanding = (state: CustomerState): CustomerStanding | null 
         isPlanEligible: state.isPlanEligible,
         isFlagged: state.flag !== null,
         isTrainingRequired: state.isTrainingRequired,
+        ...(state.flag ? { flaggedAt: state.flag.flaggedAt } : {}),
+        ...(state.trainingRequiredAt ? { trainingRequiredAt: state.trainingRequiredAt } : {}),
       }
     : null;

@@ -87,15 +87,20 @@ const ALLOWANCE: Record<Plan, number> = { standard: 1260, priority: 630, premium
 
 type SlaTerms = Omit<Extract<SlaClockSnapshot, { status: 'Paused' }>, 'status'>;
 
-/** A clock snapshot: running with a deadline by default; `Paused` and `Stopped` carry no deadline. */
+/**
+ * A clock snapshot: running with a deadline by default, its at-risk instant at 75 % of the allowance counted from
+ * `asOf` unless given; `Paused` and `Stopped` carry a deadline only when given (the allowance ran out before).
+ */
 export const anSla = (
   o: Partial<SlaTerms> & {
     status?: SlaClockSnapshot['status'];
     deadline?: Instant;
+    atRiskDueAt?: Instant;
     stoppedBecause?: ClockStopReason;
   } = {},
 ): SlaClockSnapshot => {
-  const { status = 'Running', deadline = '2026-11-30T19:00:00.000Z', stoppedBecause = 'responded', ...terms } = o;
+  const { status = 'Running', stoppedBecause = 'responded', atRiskDueAt, ...rest } = o;
+  const { deadline, ...terms } = rest;
   const base: SlaTerms = {
     clockId: FIRST_RESPONSE_CLOCK,
     policyVersion: '2017-11-23',
@@ -109,13 +114,22 @@ export const anSla = (
     timerGeneration: 0,
     ...terms,
   };
+  const reached = deadline === undefined ? {} : { deadline };
   switch (status) {
-    case 'Running':
-      return { ...base, status, deadline };
+    case 'Running': {
+      const atRiskLeft = (base.allowanceMinutes * 75) / 100 - base.elapsedMinutes;
+      return {
+        ...base,
+        status,
+        deadline: deadline ?? '2026-11-30T19:00:00.000Z',
+        atRiskDueAt:
+          atRiskDueAt ?? (atRiskLeft > 0 ? FIRST_POLICY.calendar.addSupportMinutes(base.asOf, atRiskLeft) : base.asOf),
+      };
+    }
     case 'Paused':
-      return { ...base, status };
+      return { ...base, status, ...reached };
     case 'Stopped':
-      return { ...base, status, stoppedBecause };
+      return { ...base, status, stoppedBecause, ...reached };
   }
 };
 

@@ -6,3 +6,4 @@ export * from './recorded-ids';
 export * from './ticket.state';
 export * from './ticket.decider';
 export { elapsedMinutesAt, timerPlan, type PlannedTimer, type TimerKind } from './sla-timing';
+export { clockCourse, snapshotOf as clockSnapshotOf, type ClockFact, type ClockStart } from './clock-timeline';

@@ -27,13 +27,21 @@ interface SlaTerms {
 
 /**
  * An SLA clock as an event records it: the result (status, deadline) with its inputs, so a replay never
- * recomputes it. Running: `deadline` is when `elapsedMinutes` plus the support time after `asOf` reaches
- * `allowanceMinutes`.
+ * recomputes it. `deadline` is the earliest instant at which the support time the clock ran reaches
+ * `allowanceMinutes`; it may lie in the past. Running: `asOf` is when the clock last started to run, and
+ * `elapsedMinutes` the support time it ran before.
  */
 export type SlaClockSnapshot =
-  | (SlaTerms & { readonly status: 'Running'; readonly deadline: Instant })
-  | (SlaTerms & { readonly status: 'Paused' })
-  | (SlaTerms & { readonly status: 'Stopped'; readonly stoppedBecause: ClockStopReason });
+  | (SlaTerms & {
+      readonly status: 'Running';
+      readonly deadline: Instant;
+      /** When the running time reaches the at-risk share of the allowance (POLICY §7); absent in older events. */
+      readonly atRiskDueAt?: Instant;
+    })
+  /** `deadline`: the allowance ran out before the pause. */
+  | (SlaTerms & { readonly status: 'Paused'; readonly deadline?: Instant })
+  /** `deadline`: the allowance ran out before (or at) the stop. */
+  | (SlaTerms & { readonly status: 'Stopped'; readonly stoppedBecause: ClockStopReason; readonly deadline?: Instant });
 
 /** A clock in a ticket's state: its last snapshot and the alerts already recorded (each at most once). */
 export type SlaClock = SlaClockSnapshot & {

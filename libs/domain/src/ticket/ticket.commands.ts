@@ -3,6 +3,8 @@ import type { Channel, Service } from '@app/policy';
 import type { Command } from '../command';
 
 type TicketRef = { ticketId: string };
+/** `occurredAt`: when the fact happened, when it is recorded later; defaults to the command's `now`. */
+type Dated = { occurredAt?: Instant };
 type TimerRef = { ticketId: string; clockId: string; timerGeneration: number };
 
 /**
@@ -21,25 +23,31 @@ export type OpenTicket = Command<
     isPaidAssistance?: boolean;
   }
 >;
-/** `by`: who answered, when not the caller itself. */
-export type RecordResponse = Command<'RecordResponse', TicketRef & { by?: string }>;
-export type FlagCustomerFromTicket = Command<'FlagCustomerFromTicket', TicketRef & { reason: string }>;
-export type RelaxSla = Command<'RelaxSla', TicketRef>;
-export type EndSlaRelaxation = Command<'EndSlaRelaxation', TicketRef>;
-export type PauseSlaClockForTraining = Command<'PauseSlaClockForTraining', TicketRef>;
-export type ResumeSlaClock = Command<'ResumeSlaClock', TicketRef>;
-export type MarkTicketOutOfScope = Command<'MarkTicketOutOfScope', TicketRef & { category: string; note?: string }>;
+/** `by`: who answered, when not the caller itself; `respondedAt`: when, if not now. */
+export type RecordResponse = Command<'RecordResponse', TicketRef & { by?: string; respondedAt?: Instant }>;
+export type FlagCustomerFromTicket = Command<'FlagCustomerFromTicket', TicketRef & Dated & { reason: string }>;
+export type RelaxSla = Command<'RelaxSla', TicketRef & Dated>;
+export type EndSlaRelaxation = Command<'EndSlaRelaxation', TicketRef & Dated>;
+export type PauseSlaClockForTraining = Command<'PauseSlaClockForTraining', TicketRef & Dated>;
+export type ResumeSlaClock = Command<'ResumeSlaClock', TicketRef & Dated>;
+export type MarkTicketOutOfScope = Command<
+  'MarkTicketOutOfScope',
+  TicketRef & Dated & { category: string; note?: string }
+>;
 export type OfferProfessionalServices = Command<'OfferProfessionalServices', TicketRef & { note?: string }>;
 export type BillProfessionalServices = Command<
   'BillProfessionalServices',
   TicketRef & { hours: number; note?: string }
 >;
-export type WaiveDeadline = Command<'WaiveDeadline', TicketRef & { reason: string }>;
-export type ExtendDeadline = Command<'ExtendDeadline', TicketRef & { extensionMinutes: number; reason: string }>;
+export type WaiveDeadline = Command<'WaiveDeadline', TicketRef & Dated & { reason: string }>;
+export type ExtendDeadline = Command<
+  'ExtendDeadline',
+  TicketRef & Dated & { extensionMinutes: number; reason: string }
+>;
 export type RecordSlaAtRisk = Command<'RecordSlaAtRisk', TimerRef>;
 export type RecordSlaBreach = Command<'RecordSlaBreach', TimerRef>;
 export type EscalateSlaBreach = Command<'EscalateSlaBreach', TimerRef>;
-export type ResolveTicket = Command<'ResolveTicket', TicketRef & { note?: string }>;
+export type ResolveTicket = Command<'ResolveTicket', TicketRef & Dated & { note?: string }>;
 export type ReplanTicket = Command<'ReplanTicket', TicketRef>;
 
 export type TicketCommand =

@@ -1,4 +1,4 @@
-import { CalendarError } from '@app/calendar';
+import { CalendarError, HorizonExceeded } from '@app/calendar';
 import type { Instant } from '@app/clock';
 import {
   CHANNELS,
@@ -22,8 +22,18 @@ import {
   UnknownCommand,
 } from '../domain-error';
 import { checkEnvelope, checkInstant, checkOneOf, checkOptionalText, checkText, firstProblem } from '../validation';
+import {
+  atRiskReachedAt,
+  type ClockFact,
+  ClockPolicyUnknown,
+  clockCourse,
+  insertFact,
+  reachedAt,
+  roundMinutes,
+  snapshotOf,
+} from './clock-timeline';
 import { FIRST_RESPONSE_CLOCK, type SlaClockSnapshot } from './sla-clock';
-import { changeClock, elapsedMinutesAt, remainingMinutes, timerDueAt, type TimerKind } from './sla-timing';
+import { timerDueAt, type TimerKind } from './sla-timing';
 import type {
   BillProfessionalServices,
   ExtendDeadline,
@@ -42,6 +52,7 @@ import {
   ChannelNotCovered,
   InvalidBilledHours,
   ProfessionalServicesUnavailable,
+  ReceiptBeyondHorizon,
   SlaClockNotActive,
   SlaTimerNotDue,
   TicketAlreadyOpened,
@@ -49,8 +60,8 @@ import {
   TicketResolvedAlready,
   UnknownOutOfScopeCategory,
 } from './ticket.errors';
-import type { TicketEvent, TicketOpened } from './ticket.events';
-import { evolveTicket, initialTicketState, type OpenedTicket, type TicketState } from './ticket.state';
+import { type Evidence, occurredAt, type TicketEvent, type TicketOpened } from './ticket.events';
+import { clockFactOf, evolveTicket, initialTicketState, type OpenedTicket, type TicketState } from './ticket.state';
 
 /**
  * What deciding a ticket command needs besides the stream. `policies`: the policy book. `customer`: the
@@ -82,7 +93,7 @@ const isSameOpening = (state: OpenedTicket, data: OpenTicket['data']): boolean =
   state.service === data.service &&
   (data.receivedAt === undefined || Date.parse(data.receivedAt) === Date.parse(state.receivedAt));
 
-const checkOpenTicket = (data: OpenTicket['data'], now: Instant): InvalidCommand | null =>
+const checkOpenTicket = (data: OpenTicket['data']): InvalidCommand | null =>
   firstProblem(
     checkText('customerId', data.customerId, 200),
     checkOneOf('channel', data.channel, CHANNELS),
@@ -92,20 +103,30 @@ const checkOpenTicket = (data: OpenTicket['data'], now: Instant): InvalidCommand
     data.isPaidAssistance === undefined || typeof data.isPaidAssistance === 'boolean'
       ? null
       : new InvalidCommand('isPaidAssistance', 'must be true or false'),
-  ) ??
-  (data.receivedAt !== undefined && Date.parse(data.receivedAt) > Date.parse(now)
-    ? new InvalidCommand('receivedAt', 'must not be in the future')
-    : null);
+  );
+
+/** A receipt so old that the support time from it to now cannot be counted could never be answered. */
+const checkHorizon = (policy: Policy, receivedAt: Instant, now: Instant): DomainError | null => {
+  try {
+    policy.calendar.supportMinutesBetween(receivedAt, now);
+    return null;
+  } catch (error) {
+    if (error instanceof HorizonExceeded) return new ReceiptBeyondHorizon(receivedAt, error.horizonYears);
+    throw error;
+  }
+};
 
 const openTicket = (command: OpenTicket, state: TicketState, { customer, policies }: TicketContext): Decision => {
   const { data, metadata } = command;
-  const problem = checkOpenTicket(data, metadata.now);
+  const problem = checkOpenTicket(data);
   if (problem) return problem;
   if (state.status !== 'NotOpened') return isSameOpening(state, data) ? [] : new TicketAlreadyOpened(data.ticketId);
   if (!customer || customer.customerId !== data.customerId) return new CustomerNotFound(data.customerId);
   const receivedAt = new Date(data.receivedAt ?? metadata.now).toISOString();
   const policy = policies.inForceAt(receivedAt);
   if (!policy) return new PolicyVersionUnknown(receivedAt);
+  const beyondHorizon = checkHorizon(policy, receivedAt, metadata.now);
+  if (beyondHorizon) return beyondHorizon;
   const { plan } = customer;
   if (!isChannelCovered(policy, plan, data.channel) && data.isPaidAssistance !== true) {
     return new ChannelNotCovered(data.channel, plan, planTerms(policy, plan).channels);
@@ -124,6 +145,10 @@ const openTicket = (command: OpenTicket, state: TicketState, { customer, policie
     timerGeneration: 0,
     status: 'Running',
     deadline: policy.calendar.addSupportMinutes(receivedAt, allowanceMinutes),
+    atRiskDueAt: policy.calendar.addSupportMinutes(
+      receivedAt,
+      (allowanceMinutes * planTerms(policy, plan).escalation.atRiskPercent) / 100,
+    ),
   };
   const opened: TicketOpened = {
     type: 'TicketOpened',
@@ -149,17 +174,22 @@ const openTicket = (command: OpenTicket, state: TicketState, { customer, policie
       sla,
     },
   };
-  return followUps(opened, policy, command, customer);
+  return followUps(opened, policy, policies, command, customer);
 };
 
 /** What a new ticket inherits at once: out of scope beyond the plan (§1, §5), relaxation (§4), training (§4). */
 const followUps = (
   opened: TicketOpened,
   policy: Policy,
-  { data, metadata }: OpenTicket,
+  policies: PolicyLookup,
+  { metadata, data }: OpenTicket,
   customer: CustomerStanding,
 ): Decision => {
-  const { now, actor } = metadata;
+  const { actor } = metadata;
+  const { receivedAt } = opened.data;
+  // POLICY §4: a standing that began after a backdated receipt applies from when it began.
+  const since = (began: Instant | undefined): Instant =>
+    began !== undefined && Date.parse(began) > Date.parse(receivedAt) ? began : receivedAt;
   const uncovered = [
     ...(isChannelCovered(policy, customer.plan, data.channel) ? [] : [data.channel]),
     ...(data.service === undefined || isServiceCovered(policy, customer.plan, data.service) ? [] : [data.service]),
@@ -170,14 +200,16 @@ const followUps = (
         ? markOutOfScope(
             state,
             policy,
-            now,
+            policies,
+            receivedAt,
             actor.id,
             BEYOND_PLAN_CATEGORY,
             `${uncovered.join(' and ')} not covered by the ${customer.plan} plan`,
           )
         : [],
-    (state) => (customer.isFlagged ? relaxSla(state, policy, now) : []),
-    (state) => (customer.isTrainingRequired ? pauseForTraining(state, policy, now) : []),
+    (state) => (customer.isFlagged ? relaxSla(state, policy, policies, since(customer.flaggedAt)) : []),
+    (state) =>
+      customer.isTrainingRequired ? pauseForTraining(state, policies, since(customer.trainingRequiredAt)) : [],
   ];
   const events: TicketEvent[] = [opened];
   let state = evolveTicket(initialTicketState, opened);
@@ -194,7 +226,8 @@ const followUps = (
 const markOutOfScope = (
   state: OpenedTicket,
   policy: Policy,
-  now: Instant,
+  policies: PolicyLookup,
+  at: Instant,
   markedBy: string,
   category: string,
   note: string | undefined,
@@ -203,8 +236,7 @@ const markOutOfScope = (
   if (state.status === 'OutOfScope') return [];
   const allowed = outOfScopeCategories(policy);
   if (!allowed.includes(category)) return new UnknownOutOfScopeCategory(category, allowed);
-  const sla =
-    state.clock.status === 'Stopped' ? state.clock : changeClock(state.clock, policy, now, { stop: 'out-of-scope' });
+  const sla = reclocked(state, { kind: 'stopped', at, reason: 'out-of-scope' }, policies);
   return [
     {
       type: 'TicketMarkedOutOfScope',
@@ -213,65 +245,66 @@ const markOutOfScope = (
         category,
         ...optional('note', note),
         markedBy,
-        markedAt: now,
+        markedAt: at,
         isCustomerNotified: true,
-        sla: snapshotOf(sla),
+        sla,
       },
     },
   ];
 };
 
-const snapshotOf = (clock: SlaClockSnapshot): SlaClockSnapshot => {
-  const { clockId, policyVersion, calendarId, baseAllowanceMinutes, extensionMinutes, allowanceMinutes } = clock;
-  const { elapsedMinutes, asOf, isPausedForTraining, timerGeneration } = clock;
-  const terms = {
-    clockId,
-    policyVersion,
-    calendarId,
-    baseAllowanceMinutes,
-    ...optional('relaxation', clock.relaxation),
-    extensionMinutes,
-    allowanceMinutes,
-    elapsedMinutes,
-    asOf,
-    isPausedForTraining,
-    timerGeneration,
-  };
-  switch (clock.status) {
-    case 'Running':
-      return { ...terms, status: clock.status, deadline: clock.deadline };
-    case 'Paused':
-      return { ...terms, status: clock.status };
-    case 'Stopped':
-      return { ...terms, status: clock.status, stoppedBecause: clock.stoppedBecause };
-    default:
-      return assertNever(clock, clock);
-  }
+/** The clock once `fact` is folded in at its occurrence instant, with a new timer generation. */
+const reclocked = (state: OpenedTicket, fact: ClockFact, policies: PolicyLookup): SlaClockSnapshot =>
+  snapshotOf(
+    state.clock.clockId,
+    clockCourse(state.clockStart, insertFact(state.clockFacts, fact), policies),
+    state.plan,
+    state.clock.timerGeneration + 1,
+  );
+
+/** When a fact occurred: `value` when given, else `now`; never before the ticket was received. */
+const occurrence = (field: string, value: unknown, now: Instant, state: OpenedTicket): Instant | InvalidCommand => {
+  if (value === undefined) return now;
+  const problem = checkInstant(field, value);
+  if (problem) return problem;
+  const at = new Date(value as string).toISOString();
+  return Date.parse(at) < Date.parse(state.receivedAt)
+    ? new InvalidCommand(field, `must not be before the ticket was received (${state.receivedAt})`)
+    : at;
 };
 
-const deadlineOf = (clock: SlaClockSnapshot): { deadline?: Instant } =>
-  clock.status === 'Running' ? { deadline: clock.deadline } : {};
+const isBefore = (a: Instant, b: Instant): boolean => Date.parse(a) < Date.parse(b);
 
-const recordResponse = ({ data, metadata }: RecordResponse, state: OpenedTicket, policy: Policy): Decision => {
+const recordResponse = (
+  { data, metadata }: RecordResponse,
+  state: OpenedTicket,
+  policy: Policy,
+  policies: PolicyLookup,
+): Decision => {
   const problem = checkOptionalText('by', data.by);
   if (problem) return problem;
+  const respondedAt = occurrence('respondedAt', data.respondedAt, metadata.now, state);
+  if (respondedAt instanceof InvalidCommand) return respondedAt;
   if (state.recordedIds.has(metadata.commandId)) return [];
-  if (state.status === 'Resolved') return new TicketResolvedAlready(state.ticketId);
+  if (state.status === 'Resolved' && !isBefore(respondedAt, state.resolvedAt)) {
+    return new TicketResolvedAlready(state.ticketId);
+  }
   const facts = {
     ticketId: state.ticketId,
     responseId: metadata.commandId,
     respondedBy: data.by ?? metadata.actor.id,
-    respondedAt: metadata.now,
+    respondedAt,
   };
-  if (state.firstResponseAt !== null) return [{ type: 'TicketResponded', data: { ...facts, isFirstResponse: false } }];
-  const { clock } = state;
-  const elapsed = elapsedMinutesAt(clock, policy.calendar, metadata.now);
-  const hasSla = clock.status === 'Running' || (clock.status === 'Paused' && clock.relaxation?.mode !== 'suspend');
-  // After a closing-time deadline no support minute elapses, yet a later response is late.
-  const isMissed =
-    clock.breach !== null ||
-    elapsed > clock.allowanceMinutes ||
-    (clock.status === 'Running' && Date.parse(metadata.now) > Date.parse(clock.deadline));
+  // Responses arrive late and out of order: the earliest one by occurrence is the first response.
+  if (state.firstResponseAt !== null && !isBefore(respondedAt, state.firstResponseAt)) {
+    return [{ type: 'TicketResponded', data: { ...facts, isFirstResponse: false } }];
+  }
+  const sla = reclocked(state, { kind: 'stopped', at: respondedAt, reason: 'responded' }, policies);
+  const hasSla = sla.status === 'Stopped' && sla.stoppedBecause === 'responded' && sla.relaxation?.mode !== 'suspend';
+  const inForce = clockCourse(state.clockStart, state.clockFacts, policies, respondedAt);
+  const deadline = inForce.stop ? sla.deadline : (reachedAt(inForce, inForce.allowanceMinutes) ?? undefined);
+  // A deadline at closing time is missed by a response after it, though no support minute separates them.
+  const isMissed = sla.deadline !== undefined && isBefore(sla.deadline, respondedAt);
   return [
     {
       type: 'TicketResponded',
@@ -279,12 +312,10 @@ const recordResponse = ({ data, metadata }: RecordResponse, state: OpenedTicket,
         ...facts,
         isFirstResponse: true,
         outcome: hasSla ? (isMissed ? 'missed' : 'met') : 'not-applicable',
-        ...deadlineOf(clock),
-        missedByMinutes: hasSla ? Math.max(0, elapsed - clock.allowanceMinutes) : 0,
-        businessMinutesTaken: policy.calendar.supportMinutesBetween(state.receivedAt, metadata.now),
-        sla: snapshotOf(
-          clock.status === 'Stopped' ? clock : changeClock(clock, policy, metadata.now, { stop: 'responded' }),
-        ),
+        ...(deadline === undefined ? {} : { deadline }),
+        missedByMinutes: hasSla && isMissed ? Math.max(0, roundMinutes(sla.elapsedMinutes - sla.allowanceMinutes)) : 0,
+        businessMinutesTaken: policy.calendar.supportMinutesBetween(state.receivedAt, respondedAt),
+        sla,
       },
     },
   ];
@@ -293,6 +324,8 @@ const recordResponse = ({ data, metadata }: RecordResponse, state: OpenedTicket,
 const flagCustomerFromTicket = ({ data, metadata }: FlagCustomerFromTicket, state: OpenedTicket): Decision => {
   const problem = checkText('reason', data.reason);
   if (problem) return problem;
+  const flaggedAt = occurrence('occurredAt', data.occurredAt, metadata.now, state);
+  if (flaggedAt instanceof InvalidCommand) return flaggedAt;
   return [
     {
       type: 'TicketCustomerFlaggedExcessive',
@@ -301,56 +334,50 @@ const flagCustomerFromTicket = ({ data, metadata }: FlagCustomerFromTicket, stat
         customerId: state.customerId,
         reason: data.reason,
         flaggedBy: metadata.actor.id,
-        flaggedAt: metadata.now,
+        flaggedAt,
       },
     },
   ];
 };
 
-const relaxSla = (state: OpenedTicket, policy: Policy, now: Instant): Decision => {
+const relaxSla = (state: OpenedTicket, policy: Policy, policies: PolicyLookup, at: Instant): Decision => {
   const { clock } = state;
   if (clock.status === 'Stopped' || clock.relaxation) return [];
-  const sla = changeClock(clock, policy, now, { relaxation: policy.document.excessiveUse.relaxation });
-  return [{ type: 'SlaRelaxed', data: { ticketId: state.ticketId, relaxedAt: now, sla } }];
+  const relaxation = policy.document.excessiveUse.relaxation;
+  const sla = reclocked(state, { kind: 'relaxed', at, relaxation }, policies);
+  return [{ type: 'SlaRelaxed', data: { ticketId: state.ticketId, relaxedAt: at, sla } }];
 };
 
-const endRelaxation = (state: OpenedTicket, policy: Policy, now: Instant): Decision => {
+const endRelaxation = (state: OpenedTicket, policies: PolicyLookup, at: Instant): Decision => {
   const { clock } = state;
   if (clock.status === 'Stopped' || !clock.relaxation) return [];
-  const sla = changeClock(clock, policy, now, { relaxation: null });
-  return [{ type: 'SlaRelaxationEnded', data: { ticketId: state.ticketId, endedAt: now, sla } }];
+  const sla = reclocked(state, { kind: 'relaxation-ended', at }, policies);
+  return [{ type: 'SlaRelaxationEnded', data: { ticketId: state.ticketId, endedAt: at, sla } }];
 };
 
-const pauseForTraining = (state: OpenedTicket, policy: Policy, now: Instant): Decision => {
+const remainingOf = (sla: SlaClockSnapshot): number =>
+  Math.max(0, roundMinutes(sla.allowanceMinutes - sla.elapsedMinutes));
+
+const pauseForTraining = (state: OpenedTicket, policies: PolicyLookup, at: Instant): Decision => {
   const { clock } = state;
   if (clock.status === 'Stopped' || clock.isPausedForTraining) return [];
-  const sla = changeClock(clock, policy, now, { isPausedForTraining: true });
+  const sla = reclocked(state, { kind: 'paused-for-training', at }, policies);
   return [
     {
       type: 'SlaClockPausedForTraining',
-      data: {
-        ticketId: state.ticketId,
-        pausedAt: now,
-        remainingMinutes: remainingMinutes(sla, sla.elapsedMinutes),
-        sla,
-      },
+      data: { ticketId: state.ticketId, pausedAt: at, remainingMinutes: remainingOf(sla), sla },
     },
   ];
 };
 
-const resumeClock = (state: OpenedTicket, policy: Policy, now: Instant): Decision => {
+const resumeClock = (state: OpenedTicket, policies: PolicyLookup, at: Instant): Decision => {
   const { clock } = state;
   if (clock.status === 'Stopped' || !clock.isPausedForTraining) return [];
-  const sla = changeClock(clock, policy, now, { isPausedForTraining: false });
+  const sla = reclocked(state, { kind: 'resumed', at }, policies);
   return [
     {
       type: 'SlaClockResumed',
-      data: {
-        ticketId: state.ticketId,
-        resumedAt: now,
-        remainingMinutes: remainingMinutes(sla, sla.elapsedMinutes),
-        sla,
-      },
+      data: { ticketId: state.ticketId, resumedAt: at, remainingMinutes: remainingOf(sla), sla },
     },
   ];
 };
@@ -429,7 +456,12 @@ const checkDiscretion = (
 ): DomainError | null =>
   (allowedRoles.includes(role) ? null : new NotAllowed(action, role, allowedRoles)) ?? checkText('reason', reason);
 
-const waiveDeadline = ({ data, metadata }: WaiveDeadline, state: OpenedTicket, policy: Policy): Decision => {
+const waiveDeadline = (
+  { data, metadata }: WaiveDeadline,
+  state: OpenedTicket,
+  policy: Policy,
+  policies: PolicyLookup,
+): Decision => {
   const refusal = checkDiscretion(
     'waive a deadline',
     metadata.actor.role,
@@ -443,6 +475,8 @@ const waiveDeadline = ({ data, metadata }: WaiveDeadline, state: OpenedTicket, p
       ? []
       : new SlaClockNotActive(state.ticketId, clock.clockId, clock.stoppedBecause);
   }
+  const waivedAt = occurrence('occurredAt', data.occurredAt, metadata.now, state);
+  if (waivedAt instanceof InvalidCommand) return waivedAt;
   return [
     {
       type: 'DeadlineWaived',
@@ -451,15 +485,20 @@ const waiveDeadline = ({ data, metadata }: WaiveDeadline, state: OpenedTicket, p
         reason: data.reason,
         waivedBy: metadata.actor.id,
         waivedByRole: metadata.actor.role,
-        waivedAt: metadata.now,
+        waivedAt,
         ...(clock.status === 'Running' ? { previousDeadline: clock.deadline } : {}),
-        sla: changeClock(clock, policy, metadata.now, { stop: 'waived' }),
+        sla: reclocked(state, { kind: 'stopped', at: waivedAt, reason: 'waived' }, policies),
       },
     },
   ];
 };
 
-const extendDeadline = ({ data, metadata }: ExtendDeadline, state: OpenedTicket, policy: Policy): Decision => {
+const extendDeadline = (
+  { data, metadata }: ExtendDeadline,
+  state: OpenedTicket,
+  policy: Policy,
+  policies: PolicyLookup,
+): Decision => {
   const refusal = checkDiscretion(
     'extend a deadline',
     metadata.actor.role,
@@ -474,6 +513,8 @@ const extendDeadline = ({ data, metadata }: ExtendDeadline, state: OpenedTicket,
   if (state.recordedIds.has(metadata.commandId)) return [];
   const { clock } = state;
   if (clock.status === 'Stopped') return new SlaClockNotActive(state.ticketId, clock.clockId, clock.stoppedBecause);
+  const extendedAt = occurrence('occurredAt', data.occurredAt, metadata.now, state);
+  if (extendedAt instanceof InvalidCommand) return extendedAt;
   return [
     {
       type: 'DeadlineExtended',
@@ -484,9 +525,9 @@ const extendDeadline = ({ data, metadata }: ExtendDeadline, state: OpenedTicket,
         reason: data.reason,
         extendedBy: metadata.actor.id,
         extendedByRole: metadata.actor.role,
-        extendedAt: metadata.now,
+        extendedAt,
         ...(clock.status === 'Running' ? { previousDeadline: clock.deadline } : {}),
-        sla: changeClock(clock, policy, metadata.now, { addedExtensionMinutes: minutes }),
+        sla: reclocked(state, { kind: 'extended', at: extendedAt, minutes }, policies),
       },
     },
   ];
@@ -513,27 +554,35 @@ const hasHappened = (clock: OpenedTicket['clock'], kind: TimerKind): boolean => 
   }
 };
 
-/** POLICY §7: each alert at most once per clock; a stale timer (older generation, clock not running) does nothing. */
+/**
+ * POLICY §7: each outcome at most once per clock, dated when it fell due, whenever it is detected; a stale timer
+ * (older generation, clock stopped) does nothing. A paused clock whose allowance ran out before the pause is still
+ * breached; an at-risk warning is not recorded once the deadline has passed (the breach says it all).
+ */
 const recordTimer = (command: TimerCommand, state: OpenedTicket, policy: Policy): Decision => {
   const { data, metadata } = command;
   const kind = TIMER_KIND[command.type];
   const { clock } = state;
-  if (state.status !== 'Open' || clock.status !== 'Running') return [];
+  if (state.status !== 'Open' || clock.status === 'Stopped' || clock.deadline === undefined) return [];
+  if (clock.status === 'Paused' && kind !== 'breach') return [];
   if (clock.clockId !== data.clockId || clock.timerGeneration !== data.timerGeneration) return [];
   if (hasHappened(clock, kind)) return [];
   if (kind === 'escalation' && clock.breach === null) {
     return new SlaTimerNotDue(state.ticketId, 'breach', clock.deadline);
   }
-  const dueAt = timerDueAt(clock, policy, state.plan, kind);
-  if (Date.parse(metadata.now) < Date.parse(dueAt)) return new SlaTimerNotDue(state.ticketId, kind, dueAt);
+  const { deadline } = clock;
+  const dueAt = clock.status === 'Running' ? timerDueAt(clock, policy, state.plan, kind) : deadline;
+  if (isBefore(metadata.now, dueAt)) return new SlaTimerNotDue(state.ticketId, kind, dueAt);
+  if (kind === 'at-risk' && !isBefore(metadata.now, deadline)) return [];
   const ladder = planTerms(policy, state.plan).escalation;
   const facts = {
     ticketId: state.ticketId,
     clockId: clock.clockId,
-    deadline: clock.deadline,
+    deadline,
     allowanceMinutes: clock.allowanceMinutes,
     policyVersion: clock.policyVersion,
     timerGeneration: clock.timerGeneration,
+    detectedAt: metadata.now,
   };
   switch (kind) {
     case 'at-risk':
@@ -544,16 +593,13 @@ const recordTimer = (command: TimerCommand, state: OpenedTicket, policy: Policy)
             ...facts,
             recipients: [...ladder.recipients.atRisk],
             atRiskPercent: ladder.atRiskPercent,
-            atRiskAt: metadata.now,
+            atRiskAt: dueAt,
           },
         },
       ];
     case 'breach':
       return [
-        {
-          type: 'SlaBreached',
-          data: { ...facts, recipients: [...ladder.recipients.breach], breachedAt: metadata.now },
-        },
+        { type: 'SlaBreached', data: { ...facts, recipients: [...ladder.recipients.breach], breachedAt: dueAt } },
       ];
     case 'escalation':
       return [
@@ -564,7 +610,7 @@ const recordTimer = (command: TimerCommand, state: OpenedTicket, policy: Policy)
             recipients: [...ladder.recipients.escalation],
             level: 1,
             escalationDelayBusinessMinutes: ladder.escalationDelayBusinessMinutes,
-            escalatedAt: metadata.now,
+            escalatedAt: dueAt,
           },
         },
       ];
@@ -573,34 +619,28 @@ const recordTimer = (command: TimerCommand, state: OpenedTicket, policy: Policy)
   }
 };
 
-const resolveTicket = ({ data, metadata }: ResolveTicket, state: OpenedTicket, policy: Policy): Decision => {
+const resolveTicket = ({ data, metadata }: ResolveTicket, state: OpenedTicket, policies: PolicyLookup): Decision => {
   const problem = checkOptionalText('note', data.note);
   if (problem) return problem;
   if (state.status === 'Resolved') return [];
-  const { clock } = state;
+  const resolvedAt = occurrence('occurredAt', data.occurredAt, metadata.now, state);
+  if (resolvedAt instanceof InvalidCommand) return resolvedAt;
   return [
     {
       type: 'TicketResolved',
       data: {
         ticketId: state.ticketId,
         resolvedBy: metadata.actor.id,
-        resolvedAt: metadata.now,
+        resolvedAt,
         ...optional('note', data.note),
-        sla: snapshotOf(
-          clock.status === 'Stopped' ? clock : changeClock(clock, policy, metadata.now, { stop: 'resolved' }),
-        ),
+        sla: reclocked(state, { kind: 'stopped', at: resolvedAt, reason: 'resolved' }, policies),
       },
     },
   ];
 };
 
 /** POLICY §6: a newer version changes an open ticket only through an explicit, recorded re-plan. */
-const replanTicket = (
-  { metadata }: ReplanTicket,
-  state: OpenedTicket,
-  policy: Policy,
-  policies: PolicyLookup,
-): Decision => {
+const replanTicket = ({ metadata }: ReplanTicket, state: OpenedTicket, policies: PolicyLookup): Decision => {
   const { role } = metadata.actor;
   const target = policies.inForceAt(metadata.now);
   if (!target) return new PolicyVersionUnknown(metadata.now);
@@ -609,10 +649,17 @@ const replanTicket = (
   const { clock } = state;
   if (target.version === clock.policyVersion) return [];
   if (clock.status === 'Stopped') return new SlaClockNotActive(state.ticketId, clock.clockId, clock.stoppedBecause);
-  const sla = changeClock(clock, policy, metadata.now, {
-    replanTo: { policy: target, baseAllowanceMinutes: firstResponseAllowanceMinutes(target, state.plan) },
-    ...(clock.relaxation ? { relaxation: target.document.excessiveUse.relaxation } : {}),
-  });
+  const sla = reclocked(
+    state,
+    {
+      kind: 'replanned',
+      at: metadata.now,
+      policyVersion: target.version,
+      baseAllowanceMinutes: firstResponseAllowanceMinutes(target, state.plan),
+      relaxation: target.document.excessiveUse.relaxation,
+    },
+    policies,
+  );
   return [
     {
       type: 'TicketReplanned',
@@ -629,52 +676,142 @@ const replanTicket = (
   ];
 };
 
+/** A dated change a person or a reactor sends: when it occurred, or the refusal of that instant. */
+const dated = (command: TicketCommand, state: OpenedTicket): Instant | InvalidCommand => {
+  const { occurredAt } = command.data as { occurredAt?: unknown };
+  return occurrence('occurredAt', occurredAt, command.metadata.now, state);
+};
+
 const decideOpened = (
   command: TicketCommand,
   state: OpenedTicket,
   policy: Policy,
   context: TicketContext,
 ): Decision => {
-  const { now, actor } = command.metadata;
+  const { policies } = context;
+  const { actor } = command.metadata;
   switch (command.type) {
     case 'OpenTicket':
       return openTicket(command, state, context);
     case 'RecordResponse':
-      return recordResponse(command, state, policy);
+      return recordResponse(command, state, policy, policies);
     case 'FlagCustomerFromTicket':
       return flagCustomerFromTicket(command, state);
     case 'RelaxSla':
-      return relaxSla(state, policy, now);
     case 'EndSlaRelaxation':
-      return endRelaxation(state, policy, now);
     case 'PauseSlaClockForTraining':
-      return pauseForTraining(state, policy, now);
-    case 'ResumeSlaClock':
-      return resumeClock(state, policy, now);
-    case 'MarkTicketOutOfScope':
+    case 'ResumeSlaClock': {
+      // POLICY §4: a customer's standing that began before the ticket's receipt applies from the receipt.
+      const began = command.data.occurredAt;
+      const at = dated(
+        began !== undefined && checkInstant('occurredAt', began) === null && isBefore(began, state.receivedAt)
+          ? { ...command, data: { ...command.data, occurredAt: state.receivedAt } }
+          : command,
+        state,
+      );
+      if (at instanceof InvalidCommand) return at;
+      if (command.type === 'RelaxSla') return relaxSla(state, policy, policies, at);
+      if (command.type === 'EndSlaRelaxation') return endRelaxation(state, policies, at);
+      if (command.type === 'PauseSlaClockForTraining') return pauseForTraining(state, policies, at);
+      return resumeClock(state, policies, at);
+    }
+    case 'MarkTicketOutOfScope': {
+      const at = dated(command, state);
+      if (at instanceof InvalidCommand) return at;
       return (
         checkOutOfScopeCommand(command) ??
-        markOutOfScope(state, policy, now, actor.id, command.data.category, command.data.note)
+        markOutOfScope(state, policy, policies, at, actor.id, command.data.category, command.data.note)
       );
+    }
     case 'OfferProfessionalServices':
       return offerProfessionalServices(command, state, policy);
     case 'BillProfessionalServices':
       return billProfessionalServices(command, state, policy);
     case 'WaiveDeadline':
-      return waiveDeadline(command, state, policy);
+      return waiveDeadline(command, state, policy, policies);
     case 'ExtendDeadline':
-      return extendDeadline(command, state, policy);
+      return extendDeadline(command, state, policy, policies);
     case 'RecordSlaAtRisk':
     case 'RecordSlaBreach':
     case 'EscalateSlaBreach':
       return recordTimer(command, state, policy);
     case 'ResolveTicket':
-      return resolveTicket(command, state, policy);
+      return resolveTicket(command, state, policies);
     case 'ReplanTicket':
-      return replanTicket(command, state, policy, context.policies);
+      return replanTicket(command, state, policies);
     default:
       return assertNever(command, new UnknownCommand((command as { type: string }).type));
   }
+};
+
+type Outcome = 'at-risk' | 'breach' | 'escalation';
+
+/**
+ * Whether the facts now known show that an outcome recorded at `at` did not happen: by then the clock had stopped
+ * (answered, out of scope, waived, resolved) or had not yet run through its allowance (or its at-risk share).
+ */
+const isDisproved = (state: OpenedTicket, policies: PolicyLookup, outcome: Outcome, at: Instant): boolean => {
+  const course = clockCourse(state.clockStart, state.clockFacts, policies, at);
+  if (outcome === 'escalation') return course.stop !== null || isDisproved(state, policies, 'breach', at);
+  const reached =
+    outcome === 'breach' ? reachedAt(course, course.allowanceMinutes) : atRiskReachedAt(course, state.plan);
+  if (reached === null || isBefore(at, reached)) return true;
+  return course.stop !== null && !isBefore(reached, course.stop.at);
+};
+
+/**
+ * Late evidence corrects, never rewrites: when facts just decided, dated before a recorded outcome, show that it
+ * did not happen, the outcome is retracted, caused by the last of those facts.
+ */
+const withRetractions = (
+  events: readonly TicketEvent[],
+  before: OpenedTicket,
+  policies: PolicyLookup,
+  now: Instant,
+): readonly TicketEvent[] => {
+  const causeIndex = events.findLastIndex((event) => clockFactOf(event) !== null);
+  const cause = events[causeIndex];
+  if (!cause) return events;
+  const after = events.reduce(evolveTicket, before as TicketState);
+  if (after.status === 'NotOpened') return events;
+  const evidence: Evidence = { type: cause.type, occurredAt: occurredAt(cause) };
+  const { clock } = after;
+  const policy = policies.byVersion(clock.policyVersion);
+  if (!policy) return events;
+  const { recipients } = planTerms(policy, after.plan).escalation;
+  const common = {
+    ticketId: after.ticketId,
+    clockId: clock.clockId,
+    policyVersion: clock.policyVersion,
+    evidence,
+    retractedAt: now,
+  };
+  const retracts = (outcome: Outcome, at: Instant | null): at is Instant =>
+    at !== null && !isBefore(at, evidence.occurredAt) && isDisproved(after, policies, outcome, at);
+  const retractions: TicketEvent[] = [];
+  if (retracts('escalation', clock.escalatedAt)) {
+    retractions.push({
+      type: 'SlaEscalationRetracted',
+      data: { ...common, recipients: [...recipients.escalation], escalatedAt: clock.escalatedAt },
+      causedBy: causeIndex,
+    });
+  }
+  const breach = clock.breach;
+  if (breach && retracts('breach', breach.breachedAt)) {
+    retractions.push({
+      type: 'SlaBreachRetracted',
+      data: { ...common, recipients: [...recipients.breach], breachedAt: breach.breachedAt, deadline: breach.deadline },
+      causedBy: causeIndex,
+    });
+  }
+  if (retracts('at-risk', clock.atRiskAt)) {
+    retractions.push({
+      type: 'SlaAtRiskRetracted',
+      data: { ...common, recipients: [...recipients.atRisk], atRiskAt: clock.atRiskAt },
+      causedBy: causeIndex,
+    });
+  }
+  return [...events, ...retractions];
 };
 
 const decideChecked = (command: TicketCommand, state: TicketState, context: TicketContext): Decision => {
@@ -687,7 +824,10 @@ const decideChecked = (command: TicketCommand, state: TicketState, context: Tick
   }
   const policy = context.policies.byVersion(state.clock.policyVersion);
   if (!policy) return new PolicyVersionUnknown(state.clock.policyVersion);
-  return decideOpened(command, state, policy, context);
+  const decision = decideOpened(command, state, policy, context);
+  return decision instanceof DomainError
+    ? decision
+    : withRetractions(decision, state, context.policies, command.metadata.now);
 };
 
 /** Decides a ticket command: the new events, `[]` for a duplicate or stale command, or the refusal. Never throws. */
@@ -696,6 +836,7 @@ export const decideTicket = (command: TicketCommand, state: TicketState, context
     return decideChecked(command, state, context);
   } catch (error) {
     if (error instanceof CalendarError) return new SupportTimeUncomputable(error.code, error.message);
+    if (error instanceof ClockPolicyUnknown) return new PolicyVersionUnknown(error.version);
     throw error;
   }
 };

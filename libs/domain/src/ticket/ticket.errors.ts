@@ -105,3 +105,15 @@ export class SlaTimerNotDue extends DomainError {
     super(`the ${timer} timer of ticket ${ticketId} is due at ${dueAt}`);
   }
 }
+
+/** A receipt older than the calendar can count from today: its deadline could be computed but never its answer. */
+export class ReceiptBeyondHorizon extends DomainError {
+  readonly code = 'receipt-beyond-horizon';
+  readonly kind = 'policy-refusal';
+  constructor(
+    readonly receivedAt: string,
+    readonly horizonYears: number,
+  ) {
+    super(`a ticket received at ${receivedAt} is beyond the calendar's ${horizonYears}-year horizon`);
+  }
+}

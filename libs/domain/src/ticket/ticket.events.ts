@@ -1,6 +1,7 @@
 import type { Instant } from '@app/clock';
 import type { AlertRole, Channel, Plan, Service } from '@app/policy';
 import type { DomainEvent } from '../command';
+import { assertNever } from '../domain-error';
 import type { SlaClockSnapshot } from './sla-clock';
 
 export interface CustomerStandingAtOpening {
@@ -147,12 +148,39 @@ interface AlertFacts {
   recipients: AlertRole[];
   timerGeneration: number;
 }
-export type SlaAtRisk = DomainEvent<'SlaAtRisk', AlertFacts & { atRiskPercent: number; atRiskAt: Instant }>;
-export type SlaBreached = DomainEvent<'SlaBreached', AlertFacts & { breachedAt: Instant }>;
+/** `detectedAt`: when the engine recorded the outcome, which may be long after it fell due; absent in older events. */
+interface Detection {
+  detectedAt?: Instant;
+}
+/** `atRiskAt`: when the clock reached the at-risk share of its allowance. */
+export type SlaAtRisk = DomainEvent<'SlaAtRisk', AlertFacts & Detection & { atRiskPercent: number; atRiskAt: Instant }>;
+/** `breachedAt`: the deadline, the instant the allowance ran out. */
+export type SlaBreached = DomainEvent<'SlaBreached', AlertFacts & Detection & { breachedAt: Instant }>;
+/** `escalatedAt`: the escalation delay in support minutes after the deadline. */
 export type SlaBreachEscalated = DomainEvent<
   'SlaBreachEscalated',
-  AlertFacts & { level: number; escalationDelayBusinessMinutes: number; escalatedAt: Instant }
+  AlertFacts & Detection & { level: number; escalationDelayBusinessMinutes: number; escalatedAt: Instant }
 >;
+
+/** The fact, recorded late, that shows an outcome did not happen: its type and when it occurred. */
+export interface Evidence {
+  type: TicketEvent['type'];
+  occurredAt: Instant;
+}
+interface RetractionFacts {
+  ticketId: string;
+  clockId: string;
+  policyVersion: string;
+  recipients: AlertRole[];
+  evidence: Evidence;
+  retractedAt: Instant;
+}
+export type SlaAtRiskRetracted = DomainEvent<'SlaAtRiskRetracted', RetractionFacts & { atRiskAt: Instant }>;
+export type SlaBreachRetracted = DomainEvent<
+  'SlaBreachRetracted',
+  RetractionFacts & { breachedAt: Instant; deadline: Instant }
+>;
+export type SlaEscalationRetracted = DomainEvent<'SlaEscalationRetracted', RetractionFacts & { escalatedAt: Instant }>;
 export type TicketResolved = DomainEvent<
   'TicketResolved',
   { ticketId: string; resolvedBy: string; resolvedAt: Instant; note?: string; sla: SlaClockSnapshot }
@@ -186,6 +214,9 @@ export type TicketEvent =
   | SlaAtRisk
   | SlaBreached
   | SlaBreachEscalated
+  | SlaAtRiskRetracted
+  | SlaBreachRetracted
+  | SlaEscalationRetracted
   | TicketResolved
   | TicketReplanned;
 
@@ -205,6 +236,9 @@ export const TICKET_EVENT_TYPES: readonly TicketEvent['type'][] = [
   'SlaAtRisk',
   'SlaBreached',
   'SlaBreachEscalated',
+  'SlaAtRiskRetracted',
+  'SlaBreachRetracted',
+  'SlaEscalationRetracted',
   'TicketResolved',
   'TicketReplanned',
 ];
@@ -219,3 +253,53 @@ export const DEADLINE_EVENT_TYPES: readonly TicketEvent['type'][] = [
   'DeadlineExtended',
   'TicketReplanned',
 ];
+
+/**
+ * When the fact an event records occurred: the ticket's receipt, the response, the change, the instant an outcome
+ * fell due, or for a retraction when its evidence occurred. Facts arrive late and out of order; this is the axis
+ * they are folded on.
+ */
+export const occurredAt = (event: TicketEvent): Instant => {
+  switch (event.type) {
+    case 'TicketOpened':
+      return event.data.receivedAt;
+    case 'TicketResponded':
+      return event.data.respondedAt;
+    case 'TicketCustomerFlaggedExcessive':
+      return event.data.flaggedAt;
+    case 'SlaRelaxed':
+      return event.data.relaxedAt;
+    case 'SlaRelaxationEnded':
+      return event.data.endedAt;
+    case 'SlaClockPausedForTraining':
+      return event.data.pausedAt;
+    case 'SlaClockResumed':
+      return event.data.resumedAt;
+    case 'TicketMarkedOutOfScope':
+      return event.data.markedAt;
+    case 'ProfessionalServicesOffered':
+      return event.data.offeredAt;
+    case 'ProfessionalServicesBilled':
+      return event.data.billedAt;
+    case 'DeadlineWaived':
+      return event.data.waivedAt;
+    case 'DeadlineExtended':
+      return event.data.extendedAt;
+    case 'SlaAtRisk':
+      return event.data.atRiskAt;
+    case 'SlaBreached':
+      return event.data.breachedAt;
+    case 'SlaBreachEscalated':
+      return event.data.escalatedAt;
+    case 'SlaAtRiskRetracted':
+    case 'SlaBreachRetracted':
+    case 'SlaEscalationRetracted':
+      return event.data.evidence.occurredAt;
+    case 'TicketResolved':
+      return event.data.resolvedAt;
+    case 'TicketReplanned':
+      return event.data.replannedAt;
+    default:
+      return assertNever(event, '');
+  }
+};

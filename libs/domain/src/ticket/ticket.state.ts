@@ -2,6 +2,7 @@ import type { Instant } from '@app/clock';
 import type { Channel, Plan, Service } from '@app/policy';
 import { assertNever } from '../domain-error';
 import { RecordedIds } from './recorded-ids';
+import { type ClockFact, type ClockStart, insertFact } from './clock-timeline';
 import type { SlaClock, SlaClockSnapshot } from './sla-clock';
 import type { TicketEvent, TicketOpened } from './ticket.events';
 
@@ -14,7 +15,12 @@ export interface TicketBody {
   readonly plan: Plan;
   readonly handlingPriority: 'standard' | 'priority';
   readonly receivedAt: Instant;
+  /** The clock as the last event that changed it recorded it, with the outcomes recorded since. */
   readonly clock: SlaClock;
+  readonly clockStart: ClockStart;
+  /** Every fact that changed the clock, in occurrence order. */
+  readonly clockFacts: readonly ClockFact[];
+  /** The earliest response by occurrence, whenever it was recorded. */
   readonly firstResponseAt: Instant | null;
   readonly outOfScope: { readonly category: string; readonly markedAt: Instant } | null;
   readonly isProfessionalServicesOffered: boolean;
@@ -49,11 +55,65 @@ const opened = ({ data }: TicketOpened): TicketState => ({
   handlingPriority: data.handlingPriority,
   receivedAt: data.receivedAt,
   clock: { ...data.sla, atRiskAt: null, breach: null, escalatedAt: null },
+  clockStart: {
+    clockId: data.sla.clockId,
+    startedAt: data.receivedAt,
+    policyVersion: data.sla.policyVersion,
+    baseAllowanceMinutes: data.sla.baseAllowanceMinutes,
+  },
+  clockFacts: [],
   firstResponseAt: null,
   outOfScope: null,
   isProfessionalServicesOffered: false,
   recordedIds: RecordedIds.none(),
 });
+
+const earliest = (a: Instant | null, b: Instant): Instant => (a !== null && Date.parse(a) <= Date.parse(b) ? a : b);
+
+/** The clock fact an event records, if it changes the clock. */
+export const clockFactOf = (event: TicketEvent): ClockFact | null => {
+  switch (event.type) {
+    case 'TicketResponded':
+      return event.data.isFirstResponse ? { kind: 'stopped', at: event.data.respondedAt, reason: 'responded' } : null;
+    case 'SlaRelaxed':
+      return event.data.sla.relaxation
+        ? { kind: 'relaxed', at: event.data.relaxedAt, relaxation: event.data.sla.relaxation }
+        : null;
+    case 'SlaRelaxationEnded':
+      return { kind: 'relaxation-ended', at: event.data.endedAt };
+    case 'SlaClockPausedForTraining':
+      return { kind: 'paused-for-training', at: event.data.pausedAt };
+    case 'SlaClockResumed':
+      return { kind: 'resumed', at: event.data.resumedAt };
+    case 'DeadlineExtended':
+      return { kind: 'extended', at: event.data.extendedAt, minutes: event.data.extensionMinutes };
+    case 'TicketReplanned':
+      return {
+        kind: 'replanned',
+        at: event.data.replannedAt,
+        policyVersion: event.data.policyVersion,
+        baseAllowanceMinutes: event.data.sla.baseAllowanceMinutes,
+        ...(event.data.sla.relaxation ? { relaxation: event.data.sla.relaxation } : {}),
+      };
+    case 'TicketMarkedOutOfScope':
+      return { kind: 'stopped', at: event.data.markedAt, reason: 'out-of-scope' };
+    case 'DeadlineWaived':
+      return { kind: 'stopped', at: event.data.waivedAt, reason: 'waived' };
+    case 'TicketResolved':
+      return { kind: 'stopped', at: event.data.resolvedAt, reason: 'resolved' };
+    default:
+      return null;
+  }
+};
+
+const withClockEvent = (state: OpenedTicket, sla: SlaClockSnapshot, event: TicketEvent): OpenedTicket => {
+  const fact = clockFactOf(event);
+  return {
+    ...state,
+    clock: withSnapshot(state.clock, sla),
+    clockFacts: fact ? insertFact(state.clockFacts, fact) : state.clockFacts,
+  };
+};
 
 const evolveOpened = (state: OpenedTicket, event: TicketEvent): TicketState => {
   switch (event.type) {
@@ -62,9 +122,8 @@ const evolveOpened = (state: OpenedTicket, event: TicketEvent): TicketState => {
     case 'TicketResponded':
       return event.data.isFirstResponse
         ? {
-            ...state,
-            clock: withSnapshot(state.clock, event.data.sla),
-            firstResponseAt: event.data.respondedAt,
+            ...withClockEvent(state, event.data.sla, event),
+            firstResponseAt: earliest(state.firstResponseAt, event.data.respondedAt),
             recordedIds: state.recordedIds.including(event.data.responseId),
           }
         : { ...state, recordedIds: state.recordedIds.including(event.data.responseId) };
@@ -80,17 +139,15 @@ const evolveOpened = (state: OpenedTicket, event: TicketEvent): TicketState => {
     case 'SlaClockResumed':
     case 'DeadlineWaived':
     case 'TicketReplanned':
-      return { ...state, clock: withSnapshot(state.clock, event.data.sla) };
+      return withClockEvent(state, event.data.sla, event);
     case 'DeadlineExtended':
       return {
-        ...state,
-        clock: withSnapshot(state.clock, event.data.sla),
+        ...withClockEvent(state, event.data.sla, event),
         recordedIds: state.recordedIds.including(event.data.extensionId),
       };
     case 'TicketMarkedOutOfScope': {
       const marked = {
-        ...state,
-        clock: withSnapshot(state.clock, event.data.sla),
+        ...withClockEvent(state, event.data.sla, event),
         outOfScope: { category: event.data.category, markedAt: event.data.markedAt },
       };
       return marked.status === 'Resolved' ? marked : { ...marked, status: 'OutOfScope' };
@@ -104,12 +161,17 @@ const evolveOpened = (state: OpenedTicket, event: TicketEvent): TicketState => {
       };
     case 'SlaBreachEscalated':
       return { ...state, clock: { ...state.clock, escalatedAt: event.data.escalatedAt } };
+    case 'SlaAtRiskRetracted':
+      return { ...state, clock: { ...state.clock, atRiskAt: null } };
+    case 'SlaBreachRetracted':
+      return { ...state, clock: { ...state.clock, breach: null } };
+    case 'SlaEscalationRetracted':
+      return { ...state, clock: { ...state.clock, escalatedAt: null } };
     case 'TicketResolved':
       return {
-        ...state,
+        ...withClockEvent(state, event.data.sla, event),
         status: 'Resolved',
         resolvedAt: event.data.resolvedAt,
-        clock: withSnapshot(state.clock, event.data.sla),
       };
     default:
       return assertNever(event, state);

@@ -11,6 +11,8 @@ export const COMMAND_EVENT_ID_NAMESPACE = '6590bb31-4a0d-4614-bf79-abd737d42144'
 export interface DomainEvent {
   readonly type: string;
   readonly data: unknown;
+  /** The index, in the same decision, of the event that caused this one: its id becomes this one's causation id. */
+  readonly causedBy?: number;
 }
 
 /**
@@ -87,13 +89,14 @@ export const handleCommand = async <S, E extends DomainEvent, R>(
     if (!Array.isArray(decision)) return { outcome: 'refused', refusal: decision as R, state, revision };
     const decided = decision as readonly E[];
     if (decided.length === 0) return { outcome: 'accepted', events: [], state, revision };
-    const events = decided.map(({ type, data }, index): NewEvent => ({
+    const events = decided.map(({ type, data, causedBy }, index): NewEvent => ({
       id: commandEventId(meta.commandId, index),
       type,
       data,
       metadata: {
         correlationId: meta.correlationId,
-        causationId: meta.causationId ?? meta.commandId,
+        causationId:
+          causedBy === undefined ? (meta.causationId ?? meta.commandId) : commandEventId(meta.commandId, causedBy),
         actor: meta.actor,
         recordedAt: meta.now,
         schemaVersion: codec.schemaVersion(type),

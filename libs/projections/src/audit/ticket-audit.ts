@@ -1,7 +1,10 @@
 import type { Instant } from '@app/clock';
 import {
   assertNever,
+  clockCourse,
+  clockSnapshotOf,
   evolveTicket,
+  occurredAt,
   initialTicketState,
   type SlaClockSnapshot,
   type TicketEvent,
@@ -38,6 +41,8 @@ export interface DeadlineStep {
   readonly eventId: string;
   readonly position: number;
   readonly type: string;
+  /** When the fact occurred, and when the engine recorded it: a fact reported late has one before the other. */
+  readonly occurredAt: Instant;
   readonly recordedAt: Instant;
   readonly actor: Actor;
   readonly cause: string;
@@ -73,8 +78,10 @@ export interface DeadlineExplanation {
 
 export interface TicketAsOf {
   readonly ticketId: string;
-  /** `null`: every recorded event. */
+  /** The occurrence instant the ticket is shown at; `null`: every fact, whenever it occurred. */
   readonly asOf: Instant | null;
+  /** Only the facts recorded by then; `null`: every recorded fact. */
+  readonly knownAt: Instant | null;
   readonly eventsApplied: number;
   readonly lastPosition: number | null;
   readonly state: TicketState;
@@ -137,6 +144,9 @@ const causeOf = (event: TicketEvent, sla: SlaClockSnapshot): string => {
     case 'SlaAtRisk':
     case 'SlaBreached':
     case 'SlaBreachEscalated':
+    case 'SlaAtRiskRetracted':
+    case 'SlaBreachRetracted':
+    case 'SlaEscalationRetracted':
       return event.type;
     default:
       return assertNever(event, '');
@@ -165,13 +175,14 @@ const stepOf = (
   eventId: recorded.id,
   position: recorded.position,
   type: recorded.type,
+  occurredAt: occurredAt(event),
   recordedAt: recorded.metadata.recordedAt,
   actor: recorded.metadata.actor,
   cause: causeOf(event, sla),
   policyVersion: sla.policyVersion,
   calendarId: sla.calendarId,
   status: sla.status,
-  deadline: sla.status === 'Running' ? sla.deadline : null,
+  deadline: sla.deadline ?? null,
   baseAllowanceMinutes: sla.baseAllowanceMinutes,
   relaxation: sla.relaxation ?? null,
   extensionMinutes: sla.extensionMinutes,
@@ -180,53 +191,76 @@ const stepOf = (
   supportIntervals: intervalsLeft(sla, policies),
 });
 
+const isBy = (instant: Instant, until: number): boolean => Date.parse(instant) <= until;
+
+/** The clock as the facts that occurred by `asOf` make it, with the outcomes folded so far. */
+const clockAsOf = (state: TicketState, asOf: Instant, policies: PolicyLookup): TicketState => {
+  if (state.status === 'NotOpened') return state;
+  const course = clockCourse(state.clockStart, state.clockFacts, policies, asOf);
+  const sla = clockSnapshotOf(state.clock.clockId, course, state.plan, state.clock.timerGeneration);
+  const { atRiskAt, breach, escalatedAt } = state.clock;
+  return { ...state, clock: { ...sla, atRiskAt, breach, escalatedAt } };
+};
+
 /**
- * The ticket as it stood at `asOf`, folded from the events recorded up to then (all of them without `asOf`), with the
- * explanation of its first-response deadline. Nothing is recomputed with today's rules: the deadlines are the
- * recorded ones; the calendar only lists the support time they consume.
+ * The ticket as it stood at `asOf` on the occurrence axis: folded from every fact that occurred by then, including
+ * facts recorded later, unless `knownAt` keeps only those recorded by that instant (`asOf = knownAt` is what the
+ * engine believed at the time). With the explanation of its first-response deadline: the recorded deadlines, each
+ * with when its fact occurred and when it was recorded; the calendar only lists the support time they consume.
  */
 export const replayTicket = (
   ticketId: string,
   events: readonly RecordedEvent[],
   asOf: Instant | undefined,
   policies: PolicyLookup,
+  knownAt?: Instant,
 ): TicketAsOf => {
-  const until = asOf === undefined ? Infinity : Date.parse(asOf);
+  const occurredBy = asOf === undefined ? Infinity : Date.parse(asOf);
+  const recordedBy = knownAt === undefined ? Infinity : Date.parse(knownAt);
   let state: TicketState = initialTicketState;
   let applied = 0;
   let lastPosition: number | null = null;
   const steps: { recorded: RecordedEvent; event: TicketEvent; sla: SlaClockSnapshot }[] = [];
   for (const recorded of events) {
-    if (Date.parse(recorded.metadata.recordedAt) > until) continue;
+    if (!isBy(recorded.metadata.recordedAt, recordedBy)) continue;
     const event = asTicketEvent(recorded);
-    if (!event) continue;
+    if (!event || !isBy(occurredAt(event), occurredBy)) continue;
     state = evolveTicket(state, event);
     applied++;
     lastPosition = recorded.position;
     const sla = slaOf(event);
     if (sla) steps.push({ recorded, event, sla });
   }
+  if (asOf !== undefined) state = clockAsOf(state, asOf, policies);
   const explained = steps.map(({ recorded, event, sla }) => stepOf(recorded, event, sla, policies));
-  const current = steps[steps.length - 1];
-  const explanation: DeadlineExplanation | null = current
+  const sla = state.status === 'NotOpened' ? undefined : state.clock;
+  const explanation: DeadlineExplanation | null = sla
     ? {
-        policyVersion: current.sla.policyVersion,
+        policyVersion: sla.policyVersion,
         calendar: {
-          id: current.sla.calendarId,
-          timeZone: policies.byVersion(current.sla.policyVersion)?.calendar.timeZone ?? null,
+          id: sla.calendarId,
+          timeZone: policies.byVersion(sla.policyVersion)?.calendar.timeZone ?? null,
         },
-        status: current.sla.status,
-        deadline: current.sla.status === 'Running' ? current.sla.deadline : null,
+        status: sla.status,
+        deadline: sla.deadline ?? null,
         allowance: {
-          baseMinutes: current.sla.baseAllowanceMinutes,
-          relaxation: current.sla.relaxation ?? null,
-          extensionMinutes: current.sla.extensionMinutes,
-          effectiveMinutes: current.sla.allowanceMinutes,
+          baseMinutes: sla.baseAllowanceMinutes,
+          relaxation: sla.relaxation ?? null,
+          extensionMinutes: sla.extensionMinutes,
+          effectiveMinutes: sla.allowanceMinutes,
         },
-        elapsedMinutes: current.sla.elapsedMinutes,
-        supportIntervals: explained[explained.length - 1]?.supportIntervals ?? [],
+        elapsedMinutes: sla.elapsedMinutes,
+        supportIntervals: intervalsLeft(sla, policies),
         steps: explained,
       }
     : null;
-  return { ticketId, asOf: asOf ?? null, eventsApplied: applied, lastPosition, state, explanation };
+  return {
+    ticketId,
+    asOf: asOf ?? null,
+    knownAt: knownAt ?? null,
+    eventsApplied: applied,
+    lastPosition,
+    state,
+    explanation,
+  };
 };

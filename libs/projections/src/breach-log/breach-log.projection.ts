@@ -2,10 +2,13 @@ import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { asCustomerEvent, asTicketEvent } from '../shared/domain-event';
 
-/** Breach log: every breach and escalation, with the ticket's customer and plan; alerts are keyed by the event id. */
+/**
+ * Breach log: every breach and escalation, dated when it fell due and when it was detected, with the ticket's
+ * customer and plan; alerts are keyed by the event id. A retraction marks its entry, which stays for the audit.
+ */
 export const breachLogProjection: Projection = {
   name: 'breach_log',
-  version: 2,
+  version: 3,
   tables: ['breach_log', 'breach_log_customers'],
   migrate: (db) =>
     db.exec(`
@@ -21,6 +24,8 @@ export const breachLogProjection: Projection = {
         clock_id TEXT NOT NULL,
         deadline TEXT NOT NULL,
         occurred_at TEXT NOT NULL,
+        detected_at TEXT NOT NULL,
+        retracted_at TEXT,
         level INTEGER,
         recipients TEXT NOT NULL,
         policy_version TEXT NOT NULL
@@ -33,9 +38,13 @@ export const breachLogProjection: Projection = {
     );
     const save = db.prepare(
       `INSERT OR IGNORE INTO breach_log (alert_id, position, kind, ticket_id, customer_id, plan, subject, clock_id,
-         deadline, occurred_at, level, recipients, policy_version)
+         deadline, occurred_at, detected_at, level, recipients, policy_version)
        VALUES (@alertId, @position, @kind, @ticketId, @customerId, @plan, @subject, @clockId, @deadline, @occurredAt,
-         @level, @recipients, @policyVersion)`,
+         @detectedAt, @level, @recipients, @policyVersion)`,
+    );
+    const retract = db.prepare(
+      `UPDATE breach_log SET retracted_at = @retractedAt
+       WHERE ticket_id = @ticketId AND clock_id = @clockId AND kind = @kind AND retracted_at IS NULL`,
     );
     const saveCustomer = db.prepare('INSERT OR REPLACE INTO breach_log_customers (customer_id, name) VALUES (?, ?)');
     const apply = (recorded: RecordedEvent): void => {
@@ -45,6 +54,16 @@ export const breachLogProjection: Projection = {
         return;
       }
       const event = asTicketEvent(recorded);
+      if (event?.type === 'SlaBreachRetracted' || event?.type === 'SlaEscalationRetracted') {
+        const { ticketId, clockId, retractedAt } = event.data;
+        retract.run({
+          ticketId,
+          clockId,
+          retractedAt,
+          kind: event.type === 'SlaBreachRetracted' ? 'breach' : 'escalation',
+        });
+        return;
+      }
       if (event?.type !== 'SlaBreached' && event?.type !== 'SlaBreachEscalated') return;
       const ticket = ticketOf.get(event.data.ticketId);
       if (!ticket) return;
@@ -60,6 +79,7 @@ export const breachLogProjection: Projection = {
         clockId: data.clockId,
         deadline: data.deadline,
         occurredAt: event.type === 'SlaBreached' ? event.data.breachedAt : event.data.escalatedAt,
+        detectedAt: data.detectedAt ?? recorded.metadata.recordedAt,
         level: event.type === 'SlaBreachEscalated' ? event.data.level : null,
         recipients: JSON.stringify(data.recipients),
         policyVersion: data.policyVersion,

@@ -86,6 +86,12 @@ export const nextEntry = (entry: QueueEntry | undefined, event: TicketEvent): Qu
       return { ...entry, breachedAt: event.data.breachedAt };
     case 'SlaBreachEscalated':
       return { ...entry, escalatedAt: event.data.escalatedAt };
+    case 'SlaAtRiskRetracted':
+      return { ...entry, atRiskAt: null };
+    case 'SlaBreachRetracted':
+      return { ...entry, breachedAt: null };
+    case 'SlaEscalationRetracted':
+      return { ...entry, escalatedAt: null };
     case 'TicketCustomerFlaggedExcessive':
     case 'ProfessionalServicesOffered':
     case 'ProfessionalServicesBilled':

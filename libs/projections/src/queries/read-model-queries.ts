@@ -1,3 +1,4 @@
+import { CalendarError } from '@app/calendar';
 import type { Instant } from '@app/clock';
 import { suggestFlag, type FlagSuggestion } from '@app/domain';
 import type { PolicyLookup, SupportCalendar } from '@app/policy';
@@ -35,6 +36,10 @@ export interface OpenQueueItem {
   readonly atRiskAt: Instant | null;
   readonly breachedAt: Instant | null;
   readonly escalatedAt: Instant | null;
+  /** Breached, then given a deadline that lies after the breach (an extension or a relaxation). */
+  readonly isDeadlineExtendedAfterBreach: boolean;
+  /** Set when this ticket's time left cannot be computed; the rest of the list is unaffected. */
+  readonly problem: { readonly code: string; readonly detail: string } | null;
 }
 
 export interface OpenQueueFilter {
@@ -79,7 +84,10 @@ export interface BreachLogItem {
   readonly plan: string;
   readonly subject: string;
   readonly deadline: Instant;
+  /** When the outcome fell due: the deadline for a breach, the escalation delay after it for an escalation. */
   readonly occurredAt: Instant;
+  /** When the engine recorded it; later than `occurredAt` after downtime or a late import. */
+  readonly detectedAt: Instant;
   readonly level: number | null;
   readonly recipients: readonly string[];
   readonly policyVersion: string;
@@ -178,7 +186,12 @@ export class ReadModelQueries {
     filter: { readonly kind?: string | undefined; readonly ticketId?: string | undefined },
     page: PageRequest,
   ): Page<BreachLogItem> {
-    const where = [...(filter.kind ? ['kind = @kind'] : []), ...(filter.ticketId ? ['ticket_id = @ticketId'] : [])];
+    // A breach or escalation that late evidence retracted did not happen: the log lists only those that did.
+    const where = [
+      'retracted_at IS NULL',
+      ...(filter.kind ? ['kind = @kind'] : []),
+      ...(filter.ticketId ? ['ticket_id = @ticketId'] : []),
+    ];
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const params = { ...filter, ...page };
     const { total } = this.db.prepare(`SELECT count(*) AS total FROM breach_log ${clause}`).get(params) as {
@@ -201,6 +214,7 @@ export class ReadModelQueries {
         subject: row.subject,
         deadline: row.deadline,
         occurredAt: row.occurred_at,
+        detectedAt: row.detected_at,
         level: row.level,
         recipients: JSON.parse(row.recipients) as string[],
         policyVersion: row.policy_version,
@@ -225,6 +239,7 @@ export class ReadModelQueries {
     const calendar = this.policies.byVersion(entry.clock.policyVersion)?.calendar;
     const { clock } = entry;
     const deadline = clock.status === 'Running' ? clock.deadline : null;
+    const left = minutesLeft(entry, calendar, now);
     return {
       ticketId: entry.ticketId,
       customerId: entry.customerId,
@@ -236,12 +251,15 @@ export class ReadModelQueries {
       status,
       receivedAt: entry.receivedAt,
       deadline,
-      businessMinutesLeft: minutesLeft(entry, calendar, now),
+      businessMinutesLeft: typeof left === 'number' ? left : null,
       isCalendarOpen: calendar?.isOpen(now) ?? false,
       policyVersion: clock.policyVersion,
       atRiskAt: entry.atRiskAt,
       breachedAt: entry.breachedAt,
       escalatedAt: entry.escalatedAt,
+      isDeadlineExtendedAfterBreach:
+        entry.breachedAt !== null && deadline !== null && Date.parse(deadline) > Date.parse(entry.breachedAt),
+      problem: left !== null && typeof left === 'object' ? left : null,
     };
   }
 
@@ -300,16 +318,27 @@ interface BreachLogRow {
   readonly subject: string;
   readonly deadline: string;
   readonly occurred_at: string;
+  readonly detected_at: string;
   readonly level: number | null;
   readonly recipients: string;
   readonly policy_version: string;
 }
 
-const minutesLeft = (entry: QueueEntry, calendar: SupportCalendar | undefined, now: Instant): number | null => {
+/** The support minutes left at `now`, or the problem that keeps them from being computed for this one ticket. */
+const minutesLeft = (
+  entry: QueueEntry,
+  calendar: SupportCalendar | undefined,
+  now: Instant,
+): number | null | OpenQueueItem['problem'] => {
   const { clock } = entry;
   if (clock.status === 'Paused') return round(clock.allowanceMinutes - clock.elapsedMinutes);
   if (clock.status !== 'Running' || !calendar) return null;
-  return Date.parse(now) <= Date.parse(clock.deadline)
-    ? round(calendar.supportMinutesBetween(now, clock.deadline))
-    : -round(calendar.supportMinutesBetween(clock.deadline, now));
+  try {
+    return Date.parse(now) <= Date.parse(clock.deadline)
+      ? round(calendar.supportMinutesBetween(now, clock.deadline))
+      : -round(calendar.supportMinutesBetween(clock.deadline, now));
+  } catch (error) {
+    if (error instanceof CalendarError) return { code: error.code, detail: error.message };
+    throw error;
+  }
 };

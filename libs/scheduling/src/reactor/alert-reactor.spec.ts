@@ -12,7 +12,7 @@ const OPENED_AT = '2026-11-30T15:00:00.000Z';
 const source = fixedPolicies(bookOf(roundTheClockPolicy({ allowanceMinutes: 60, escalationDelayMinutes: 0 })));
 
 describe('AlertReactor', () => {
-  it('publishes one alert per at-risk, breach and escalation event, with the event id as alert id', async () => {
+  it('publishes one alert per at-risk, breach and escalation event, with the event id as alert id, dated when due and when detected', async () => {
     const store = new InMemoryEventStore();
     const clock = new FixedClock(OPENED_AT);
     await openTicket(store, await source.current(), 't1', OPENED_AT);
@@ -20,10 +20,12 @@ describe('AlertReactor', () => {
     for await (const event of store.readStream('ticket-t1'))
       timers.push(...timersOfTicket(foldTicket([event]), await source.current()));
     const handler = new FiredTimerHandler(store, source, clock);
-    clock.set('2026-11-30T16:00:00.000Z');
-    for (const kind of ['at-risk', 'breach', 'escalation']) {
-      await handler.handle(timers.find((timer) => timer.payload.kind === kind) as Timer);
-    }
+    const fire = (kind: string) => handler.handle(timers.find((timer) => timer.payload.kind === kind) as Timer);
+    clock.set('2026-11-30T15:50:00.000Z');
+    await fire('at-risk');
+    clock.set('2026-11-30T16:00:00.250Z');
+    await fire('breach');
+    await fire('escalation');
     const published: Alert[] = [];
     const sink: AlertSink = { publish: async (alert) => void published.push(alert) };
     const reactor = new AlertReactor(sink);
@@ -40,7 +42,8 @@ describe('AlertReactor', () => {
         ...common,
         alertId: handled[0]?.id,
         kind: 'at-risk',
-        occurredAt: '2026-11-30T16:00:00.000Z',
+        occurredAt: '2026-11-30T15:45:00.000Z',
+        detectedAt: '2026-11-30T15:50:00.000Z',
         recipients: ['lead'],
       },
       {
@@ -48,6 +51,7 @@ describe('AlertReactor', () => {
         alertId: handled[1]?.id,
         kind: 'breach',
         occurredAt: '2026-11-30T16:00:00.000Z',
+        detectedAt: '2026-11-30T16:00:00.250Z',
         recipients: ['ops', 'lead'],
       },
       {
@@ -55,6 +59,7 @@ describe('AlertReactor', () => {
         alertId: handled[2]?.id,
         kind: 'escalation',
         occurredAt: '2026-11-30T16:00:00.000Z',
+        detectedAt: '2026-11-30T16:00:00.250Z',
         recipients: ['manager'],
       },
     ]);

@@ -1,28 +1,48 @@
 import type { Alert, AlertKind, AlertSink } from '@app/alerts';
-import { assertNever, type SlaAtRisk, type SlaBreached, type SlaBreachEscalated } from '@app/domain';
+import {
+  assertNever,
+  type SlaAtRisk,
+  type SlaAtRiskRetracted,
+  type SlaBreached,
+  type SlaBreachEscalated,
+  type SlaBreachRetracted,
+  type SlaEscalationRetracted,
+} from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Reactor } from './reactor-runner';
 
-type AlertEvent = SlaAtRisk | SlaBreached | SlaBreachEscalated;
+type AlertEvent =
+  SlaAtRisk | SlaBreached | SlaBreachEscalated | SlaAtRiskRetracted | SlaBreachRetracted | SlaEscalationRetracted;
 
 const KIND_OF: Readonly<Record<AlertEvent['type'], AlertKind>> = {
   SlaAtRisk: 'at-risk',
   SlaBreached: 'breach',
   SlaBreachEscalated: 'escalation',
+  SlaAtRiskRetracted: 'at-risk-retracted',
+  SlaBreachRetracted: 'breach-retracted',
+  SlaEscalationRetracted: 'escalation-retracted',
 };
 
 const ALERT_EVENT_TYPES = Object.keys(KIND_OF) as AlertEvent['type'][];
 
-const occurredAt = (event: AlertEvent): string => {
+/** When the outcome fell due, when it was detected, and the deadline it concerns. */
+const timesOf = (event: RecordedEvent & AlertEvent): Pick<Alert, 'deadline' | 'occurredAt' | 'detectedAt'> => {
+  const detectedAt = event.metadata.recordedAt;
   switch (event.type) {
     case 'SlaAtRisk':
-      return event.data.atRiskAt;
+      return { deadline: event.data.deadline, occurredAt: event.data.atRiskAt, detectedAt };
     case 'SlaBreached':
-      return event.data.breachedAt;
+      return { deadline: event.data.deadline, occurredAt: event.data.breachedAt, detectedAt };
     case 'SlaBreachEscalated':
-      return event.data.escalatedAt;
+      return { deadline: event.data.deadline, occurredAt: event.data.escalatedAt, detectedAt };
+    case 'SlaAtRiskRetracted':
+      return { deadline: event.data.atRiskAt, occurredAt: event.data.atRiskAt, detectedAt };
+    case 'SlaBreachRetracted':
+      return { deadline: event.data.deadline, occurredAt: event.data.breachedAt, detectedAt };
+    case 'SlaEscalationRetracted':
+      return { deadline: event.data.escalatedAt, occurredAt: event.data.escalatedAt, detectedAt };
     default:
-      return assertNever(event, '');
+      return assertNever(event, { deadline: '', occurredAt: '', detectedAt });
   }
 };
 
@@ -32,12 +52,14 @@ export const alertOf = (event: RecordedEvent & AlertEvent): Alert => ({
   kind: KIND_OF[event.type],
   ticketId: event.data.ticketId,
   clockId: event.data.clockId,
-  deadline: event.data.deadline,
-  occurredAt: occurredAt(event),
+  ...timesOf(event),
   recipients: event.data.recipients,
 });
 
-/** Turns at-risk, breach and escalation events into alerts (POLICY §7); the sinks queue and deliver them. */
+/**
+ * Turns at-risk, breach and escalation events, and their retractions, into alerts (POLICY §7); the sinks queue and
+ * deliver them.
+ */
 export class AlertReactor implements Reactor {
   readonly name = 'alerts';
   readonly filter = { eventTypes: ALERT_EVENT_TYPES };

@@ -1,5 +1,6 @@
 import type { Clock } from '@app/clock';
 import {
+  assertNever,
   type CustomerEvent,
   customerStanding,
   customerStream,
@@ -23,7 +24,29 @@ export type StandingAspect = 'flag' | 'training';
 interface Standing {
   readonly isFlagged: boolean;
   readonly isTrainingRequired: boolean;
+  readonly flaggedAt?: string;
+  readonly trainingRequiredAt?: string;
 }
+
+/**
+ * POLICY §4: when the standing a command carries began: the flag or the training requirement in force, or the
+ * clearing or completion that caused it; the ticket counts it from its own receipt when it began before.
+ */
+const standingSince = (command: StandingCommand, standing: Standing, cause: RecordedEvent): string | undefined => {
+  const data = cause.data as { clearedAt?: string; completedAt?: string };
+  switch (command) {
+    case 'RelaxSla':
+      return standing.flaggedAt;
+    case 'PauseSlaClockForTraining':
+      return standing.trainingRequiredAt;
+    case 'EndSlaRelaxation':
+      return cause.type === 'CustomerFlagCleared' ? data.clearedAt : undefined;
+    case 'ResumeSlaClock':
+      return cause.type === 'CustomerTrainingCompleted' ? data.completedAt : undefined;
+    default:
+      return assertNever(command, undefined);
+  }
+};
 
 /** Open tickets of a customer to bring in line with the customer's standing. */
 export interface StandingFollowUp {
@@ -157,7 +180,7 @@ export class CustomerStandingReactor implements Reactor {
     if (!followUp || followUp.ticketIds.length === 0) return;
     const standing = await this.standingOf(followUp.customerId);
     for (const ticketId of followUp.ticketIds) {
-      for (const aspect of followUp.aspects) await this.send(ticketId, commandFor(aspect, standing), event);
+      for (const aspect of followUp.aspects) await this.send(ticketId, commandFor(aspect, standing), standing, event);
     }
   }
 
@@ -168,7 +191,12 @@ export class CustomerStandingReactor implements Reactor {
     return customerStanding(state) ?? NOT_FLAGGED_OR_IN_TRAINING;
   }
 
-  private async send(ticketId: string, command: StandingCommand, cause: RecordedEvent): Promise<void> {
+  private async send(
+    ticketId: string,
+    command: StandingCommand,
+    standing: Standing,
+    cause: RecordedEvent,
+  ): Promise<void> {
     const metadata = {
       commandId: `${cause.id}:${ticketId}:${command}`,
       correlationId: cause.metadata.correlationId,
@@ -176,7 +204,8 @@ export class CustomerStandingReactor implements Reactor {
       actor: cause.metadata.actor,
       now: this.clock.now(),
     };
-    const ticketCommand = { type: command, data: { ticketId }, metadata } as TicketCommand;
+    const occurredAt = standingSince(command, standing, cause) ?? metadata.now;
+    const ticketCommand = { type: command, data: { ticketId, occurredAt }, metadata } as TicketCommand;
     const result = await handleCommand(
       this.store,
       ticketStream(ticketId),
