@@ -121,6 +121,7 @@ describe('tickets over HTTP (POLICY §1 to §6)', () => {
   });
 
   it('records responses: the first one meets or misses the deadline, later ones are not first', async () => {
+    engine.clock?.set('2026-12-01T15:00:00.000Z');
     const customerId = await customer('premium');
     const { json: ticket } = await open({ customerId, channel: 'email', receivedAt: '2026-11-30T10:00:00-05:00' });
     const first = await engine.call('POST', `/tickets/${String(ticket.id)}/responses`, {

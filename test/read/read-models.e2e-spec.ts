@@ -97,8 +97,10 @@ describe('read models through the API', () => {
 
     expect(await queueItem(late, 'breached')).toMatchObject({
       deadline: '2026-11-30T17:00:00.000Z',
-      breachedAt: NOW,
+      breachedAt: '2026-11-30T17:00:00.000Z',
       businessMinutesLeft: -240,
+      isDeadlineExtendedAfterBreach: false,
+      problem: null,
     });
     const log = await waitFor('the escalation in the breach log', async () => {
       const answer = await engine.call('GET', '/breaches', { as: 'ops' });
@@ -109,6 +111,13 @@ describe('read models through the API', () => {
       expect.arrayContaining([
         ['breach', late, acme, 'Acme', 'premium'],
         ['escalation', late, acme, 'Acme', 'premium'],
+      ]),
+    );
+    // dated when they fell due (12:00 and 13:00 Toronto), detected when the engine noticed them
+    expect(log.map((entry) => [entry.kind, entry.occurredAt, entry.detectedAt])).toEqual(
+      expect.arrayContaining([
+        ['breach', '2026-11-30T17:00:00.000Z', NOW],
+        ['escalation', '2026-11-30T18:00:00.000Z', NOW],
       ]),
     );
     const escalations = await engine.call('GET', '/breaches?kind=escalation', { as: 'lead' });
