@@ -14,6 +14,7 @@ import { type TicketView, ticketView } from '../tickets/ticket.view';
 export interface TicketStateAsOf {
   readonly ticketId: string;
   readonly asOf: string | null;
+  readonly knownAt: string | null;
   readonly eventsApplied: number;
   readonly lastPosition: number | null;
   /** The ticket as `GET /tickets/:id` showed it at that instant; `null` before it was received. */
@@ -39,18 +40,32 @@ export class AuditController {
 
   @Get(':id/state')
   @Allow(...READERS)
-  @ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 instant; omit for now.' })
-  @ApiOkResponse({ description: 'The ticket folded from the events recorded up to asOf, with the deadline explained.' })
+  @ApiQuery({
+    name: 'asOf',
+    required: false,
+    description: 'ISO-8601 instant on the occurrence axis: every fact that occurred by then, even if recorded later.',
+  })
+  @ApiQuery({
+    name: 'knownAt',
+    required: false,
+    description:
+      'ISO-8601 instant: only the facts recorded by then (asOf=T&knownAt=T is what the engine believed at T).',
+  })
+  @ApiOkResponse({
+    description: 'The ticket as it stood at asOf, from what was known at knownAt, with the deadline explained.',
+  })
   async state(
     @Param('id', new IdPipe('ticket')) id: string,
     @Query('asOf', new OptionalInstantPipe('asOf')) asOf: string | undefined,
+    @Query('knownAt', new OptionalInstantPipe('knownAt')) knownAt: string | undefined,
   ): Promise<TicketStateAsOf> {
     const events = await this.eventsOf(id);
     const book = await this.policies.current();
-    const replay = replayTicket(id, events, asOf, book);
+    const replay = replayTicket(id, events, asOf, book, knownAt);
     return {
       ticketId: id,
       asOf: replay.asOf,
+      knownAt: replay.knownAt,
       eventsApplied: replay.eventsApplied,
       lastPosition: replay.lastPosition,
       ticket: replay.state.status === 'NotOpened' ? null : ticketView(replay.state, id, book),

@@ -7,7 +7,7 @@ import type { PolicyLookup } from '@app/policy';
 import { type HistoryEntry, historyEntry, replayTicket, type TicketAsOf } from '@app/projections';
 import { loadPolicyFiles, PublishedPolicies } from '@app/projections/policy-book';
 
-const USAGE = 'usage: cli replay <ticket id> [--as-of <ISO-8601 instant>] [--json]';
+const USAGE = 'usage: cli replay <ticket id> [--as-of <ISO-8601 instant>] [--known-at <ISO-8601 instant>] [--json]';
 
 const local = (instant: string | null, zone: string): string =>
   instant
@@ -26,7 +26,9 @@ const describeEvent = (entry: HistoryEntry): string => {
 export const renderTimeline = (replay: TicketAsOf, history: readonly HistoryEntry[], zone: string): string => {
   const { state, explanation } = replay;
   const lines = [
-    `Ticket ${replay.ticketId} as of ${replay.asOf ? local(replay.asOf, zone) : 'now'} (${replay.eventsApplied} of ${history.length} events)`,
+    `Ticket ${replay.ticketId} as of ${replay.asOf ? local(replay.asOf, zone) : 'now'}${
+      replay.knownAt ? `, as known at ${local(replay.knownAt, zone)}` : ''
+    } (${replay.eventsApplied} of ${history.length} events)`,
   ];
   if (state.status === 'NotOpened') return [...lines, '  not received yet at that instant'].join('\n');
   lines.push(
@@ -34,17 +36,19 @@ export const renderTimeline = (replay: TicketAsOf, history: readonly HistoryEntr
     '',
     'Timeline',
   );
-  const shownUntil = replay.lastPosition ?? -1;
+  const shown = new Set(replay.appliedEventIds);
   const steps = new Map((explanation?.steps ?? []).map((step) => [step.eventId, step]));
   for (const entry of history) {
-    if (entry.position > shownUntil) break;
+    if (!shown.has(entry.eventId)) continue;
     const step = steps.get(entry.eventId);
     const deadline = step
       ? ` → ${step.status.toLowerCase()}${step.deadline ? `, due ${local(step.deadline, zone)}` : ''}`
       : '';
     const what = step?.cause ?? describeEvent(entry);
+    const late =
+      entry.occurredAt && entry.occurredAt !== entry.recordedAt ? ` (recorded ${local(entry.recordedAt, zone)})` : '';
     lines.push(
-      `  ${local(entry.recordedAt, zone)}  ${entry.type.padEnd(30)} ${`${entry.actor.role} ${entry.actor.id}`.padEnd(18)} ${what}${deadline}`,
+      `  ${local(entry.occurredAt ?? entry.recordedAt, zone)}  ${entry.type.padEnd(30)} ${`${entry.actor.role} ${entry.actor.id}`.padEnd(18)} ${what}${deadline}${late}`,
     );
   }
   if (explanation) {
@@ -75,19 +79,29 @@ const parse = (args: readonly string[]) => {
   try {
     const { values, positionals } = parseArgs({
       args: [...args],
-      options: { 'as-of': { type: 'string' }, json: { type: 'boolean', default: false } },
+      options: {
+        'as-of': { type: 'string' },
+        'known-at': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
       allowPositionals: true,
     });
     const [ticketId, ...extra] = positionals;
-    const asOf = values['as-of'];
-    if (!ticketId || extra.length || (asOf !== undefined && Number.isNaN(Date.parse(asOf)))) return undefined;
-    return { ticketId, asOf: asOf === undefined ? undefined : new Date(asOf).toISOString(), isJson: values.json };
+    const instants = [values['as-of'], values['known-at']];
+    if (!ticketId || extra.length || instants.some((at) => at !== undefined && Number.isNaN(Date.parse(at)))) {
+      return undefined;
+    }
+    const [asOf, knownAt] = instants.map((at) => (at === undefined ? undefined : new Date(at).toISOString()));
+    return { ticketId, asOf, knownAt, isJson: values.json };
   } catch {
     return undefined;
   }
 };
 
-/** `cli replay <ticket> [--as-of <instant>] [--json]`: the ticket's timeline and state as of an instant. */
+/**
+ * `cli replay <ticket> [--as-of <instant>] [--known-at <instant>] [--json]`: the ticket as it stood at an occurrence
+ * instant, optionally from what had been recorded by another, with its timeline.
+ */
 export const replayCommand = {
   summary: 'show a ticket as it stood at an instant, with its timeline and why its deadline is what it is',
   run: async (args: readonly string[]): Promise<number> => {
@@ -106,7 +120,7 @@ export const replayCommand = {
         return 1;
       }
       const policies: PolicyLookup = await new PublishedPolicies(loadPolicyFiles(config.POLICIES_DIR), store).current();
-      const replay = replayTicket(parsed.ticketId, events, parsed.asOf, policies);
+      const replay = replayTicket(parsed.ticketId, events, parsed.asOf, policies, parsed.knownAt);
       const history = events.map(historyEntry);
       if (parsed.isJson) {
         process.stdout.write(`${JSON.stringify({ ...replay, history }, null, 2)}\n`);

@@ -21,6 +21,8 @@ export interface HistoryEntry {
   readonly revision: number;
   readonly eventId: string;
   readonly type: string;
+  /** When the fact occurred (a ticket event), and when the engine recorded it. */
+  readonly occurredAt: Instant | null;
   readonly recordedAt: Instant;
   readonly actor: Actor;
   readonly correlationId: string;
@@ -83,6 +85,8 @@ export interface TicketAsOf {
   /** Only the facts recorded by then; `null`: every recorded fact. */
   readonly knownAt: Instant | null;
   readonly eventsApplied: number;
+  /** The ids of the events folded, in the order they were recorded. */
+  readonly appliedEventIds: readonly string[];
   readonly lastPosition: number | null;
   readonly state: TicketState;
   readonly explanation: DeadlineExplanation | null;
@@ -91,11 +95,13 @@ export interface TicketAsOf {
 export const historyEntry = (event: RecordedEvent): HistoryEntry => {
   const data = event.data as { policyVersion?: unknown; sla?: { policyVersion?: unknown } } | null;
   const policyVersion = data?.policyVersion ?? data?.sla?.policyVersion;
+  const ticketEvent = asTicketEvent(event);
   return {
     position: event.position,
     revision: event.revision,
     eventId: event.id,
     type: event.type,
+    occurredAt: ticketEvent ? occurredAt(ticketEvent) : null,
     recordedAt: event.metadata.recordedAt,
     actor: event.metadata.actor,
     correlationId: event.metadata.correlationId,
@@ -218,7 +224,7 @@ export const replayTicket = (
   const occurredBy = asOf === undefined ? Infinity : Date.parse(asOf);
   const recordedBy = knownAt === undefined ? Infinity : Date.parse(knownAt);
   let state: TicketState = initialTicketState;
-  let applied = 0;
+  const applied: string[] = [];
   let lastPosition: number | null = null;
   const steps: { recorded: RecordedEvent; event: TicketEvent; sla: SlaClockSnapshot }[] = [];
   for (const recorded of events) {
@@ -226,7 +232,7 @@ export const replayTicket = (
     const event = asTicketEvent(recorded);
     if (!event || !isBy(occurredAt(event), occurredBy)) continue;
     state = evolveTicket(state, event);
-    applied++;
+    applied.push(recorded.id);
     lastPosition = recorded.position;
     const sla = slaOf(event);
     if (sla) steps.push({ recorded, event, sla });
@@ -258,7 +264,8 @@ export const replayTicket = (
     ticketId,
     asOf: asOf ?? null,
     knownAt: knownAt ?? null,
-    eventsApplied: applied,
+    eventsApplied: applied.length,
+    appliedEventIds: applied,
     lastPosition,
     state,
     explanation,
