@@ -1,17 +1,8 @@
 import { type Answer, type Engine, startEngine } from '../api/support/engine';
+import { waitFor } from '../support/wait-for';
 
 /** Monday 2026-11-30, 16:00 in Toronto. */
 const NOW = '2026-11-30T21:00:00.000Z';
-
-const waitFor = async <T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
-  const start = performance.now();
-  for (;;) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 interface QueueItem {
   readonly ticketId: string;
