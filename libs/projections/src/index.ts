@@ -18,6 +18,8 @@ export {
   type QueueStatus,
 } from './open-queue/open-queue.projection';
 export { reportsProjection } from './reports/reports.projection';
+export { REPORT_COLUMNS, toCsv } from './reports/report-csv';
+export { isRangeOrdered, REPORT_FILTER_SHAPE } from './reports/report-filter';
 export { clockOutcome, periodInstantOf, type ClockOutcome, type ReportClock } from './reports/clock-outcome';
 export { localInstant, PERIODS, periodOf, type Period, type PeriodSpan } from './reports/periods';
 export {

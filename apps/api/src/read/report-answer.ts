@@ -1,15 +1,8 @@
 import type { Request, Response } from 'express';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '@app/projections';
 import { ProblemException } from '../http/problem';
 
 export const CSV = 'text/csv';
-
-const cell = (value: unknown): string => {
-  if (value === null || value === undefined) return '';
-  if (Array.isArray(value)) return value.map(cell).join('; ');
-  if (typeof value === 'object') return Object.values(value).map(cell).join(' ');
-  return String(value);
-};
 
 /**
  * A report as the caller accepts it: JSON by default, RFC 4180 CSV (header row, CRLF) for `Accept: text/csv`, the
@@ -31,8 +24,5 @@ export const answerReport = <Row extends object>(
   if (accepted === 'application/json') return { items: rows };
   response.type(`${CSV}; charset=utf-8; header=present`);
   response.attachment(`${name}.csv`);
-  return stringify(
-    rows.map((row) => columns.map((column) => cell(row[column]))),
-    { header: true, columns: [...columns], record_delimiter: 'windows' },
-  );
+  return toCsv(columns, rows);
 };

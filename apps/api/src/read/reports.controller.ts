@@ -1,15 +1,13 @@
 import { applyDecorators, Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import { CLOCK, type Clock, type Instant } from '@app/clock';
 import { CHANNELS, PLANS } from '@app/policy';
 import {
-  type AgentReportRow,
-  type BreachRow,
-  type ComplianceRow,
-  type CustomerReportRow,
   PERIODS,
+  REPORT_COLUMNS,
+  REPORT_FILTER_SHAPE,
+  isRangeOrdered,
   READ_MODEL_DB,
   type ReadModelDb,
   type ReportFilter,
@@ -21,17 +19,6 @@ import { ProblemException } from '../http/problem';
 import { PolicyBookService } from '../policies/policy-book.service';
 import { answerReport, CSV } from './report-answer';
 import { parseQuery } from './read-query';
-
-const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
-const reportQuery = {
-  from: instant.optional(),
-  to: instant.optional(),
-  period: z.enum(PERIODS).default('month'),
-  plan: z.enum(PLANS).optional(),
-  customerId: z.string().min(1).max(100).optional(),
-  agent: z.string().min(1).max(100).optional(),
-  channel: z.enum(CHANNELS).optional(),
-};
 
 export const PERIOD_RULE =
   'A first-response clock is applicable unless out of scope, waived or suspended. It is placed in the period of its ' +
@@ -53,65 +40,6 @@ const reportDocs = (summary: string) =>
     ApiOkResponse({ description: `${summary} JSON by default; RFC 4180 CSV with a header row for Accept: text/csv.` }),
   );
 
-const COMPLIANCE_COLUMNS: readonly (keyof ComplianceRow & string)[] = [
-  'plan',
-  'period',
-  'periodStart',
-  'periodStartLocal',
-  'periodEnd',
-  'periodEndLocal',
-  'zone',
-  'applicable',
-  'met',
-  'missed',
-  'open',
-  'rate',
-  'medianSupportMinutes',
-  'p90SupportMinutes',
-  'medianCalendarMinutes',
-  'p90CalendarMinutes',
-];
-const BREACH_COLUMNS: readonly (keyof BreachRow & string)[] = [
-  'alertId',
-  'kind',
-  'ticketId',
-  'customerId',
-  'customerName',
-  'plan',
-  'channel',
-  'subject',
-  'period',
-  'deadline',
-  'deadlineLocal',
-  'occurredAt',
-  'occurredAtLocal',
-  'zone',
-  'level',
-  'respondedBy',
-  'policyVersion',
-];
-const CUSTOMER_COLUMNS: readonly (keyof CustomerReportRow & string)[] = [
-  'customerId',
-  'name',
-  'plan',
-  'licences',
-  'tickets',
-  'met',
-  'missed',
-  'open',
-  'ticketsPerLicence',
-  'usageWindowDays',
-  'billed',
-];
-const AGENT_COLUMNS: readonly (keyof AgentReportRow & string)[] = [
-  'agent',
-  'responses',
-  'met',
-  'missed',
-  'medianSupportMinutes',
-  'medianCalendarMinutes',
-];
-
 /** Reports for a support lead, over a range of instants, as JSON or CSV; every role may read them. */
 @ApiTags('reports')
 @Controller('reports')
@@ -126,7 +54,7 @@ export class ReportsController {
   @Allow(...READERS)
   @reportDocs(`First-response compliance per plan and period. ${PERIOD_RULE}`)
   compliance(@Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    return this.report(query, request, response, 'compliance', COMPLIANCE_COLUMNS, (queries, filter, now) =>
+    return this.report(query, request, response, 'compliance', REPORT_COLUMNS.compliance, (queries, filter, now) =>
       queries.compliance(filter, now),
     );
   }
@@ -138,7 +66,7 @@ export class ReportsController {
       'and in the calendar zone, and who gave the first response.',
   )
   breaches(@Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    return this.report(query, request, response, 'breaches', BREACH_COLUMNS, (queries, filter, now) =>
+    return this.report(query, request, response, 'breaches', REPORT_COLUMNS.breaches, (queries, filter, now) =>
       queries.breaches(filter, now),
     );
   }
@@ -150,7 +78,7 @@ export class ReportsController {
       'tickets per licence over the policy window before `to` (or now), professional services billed in the range.',
   )
   customers(@Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    return this.report(query, request, response, 'customers', CUSTOMER_COLUMNS, (queries, filter, now) =>
+    return this.report(query, request, response, 'customers', REPORT_COLUMNS.customers, (queries, filter, now) =>
       queries.customers(filter, now),
     );
   }
@@ -162,7 +90,7 @@ export class ReportsController {
       'compliance report) with the median support and calendar minutes to them.',
   )
   agents(@Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    return this.report(query, request, response, 'agents', AGENT_COLUMNS, (queries, filter, now) =>
+    return this.report(query, request, response, 'agents', REPORT_COLUMNS.agents, (queries, filter, now) =>
       queries.agents(filter, now),
     );
   }
@@ -183,8 +111,8 @@ export class ReportsController {
 }
 
 const parseReportQuery = (query: unknown): ReportFilter => {
-  const filter = parseQuery(reportQuery, query);
-  if (filter.from && filter.to && Date.parse(filter.from) >= Date.parse(filter.to)) {
+  const filter = parseQuery(REPORT_FILTER_SHAPE, query);
+  if (!isRangeOrdered(filter)) {
     throw ProblemException.of(400, 'invalid-request', 'from must be before to.', {
       errors: [{ path: 'from', reason: 'must be before to' }],
     });
