@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseConfig } from '@app/config';
 import { createApp } from '../apps/api/src/create-app';
 import { TEST_REDIS_URL, requireRedis } from './support/redis';
+import { waitFor } from './support/wait-for';
 
 const UNREACHABLE_REDIS = 'redis://127.0.0.1:1';
 const ADMIN_KEY = 'admin-key-0123456789abcdef';
@@ -26,16 +27,6 @@ const EMPTY_LOG_FOLLOWED = {
   checkpoint: null,
   events: 0,
   seconds: 0,
-};
-
-const waitFor = async <T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
-  const start = performance.now();
-  for (;;) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 };
 
 describe('GET /health over HTTP', () => {

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEventStore } from '@app/event-store';
-import { openReadModelDb, READ_MODELS, type TicketAsOf } from '@app/projections';
+import { parse } from 'csv-parse/sync';
+import { openReadModelDb, READ_MODELS, REPORT_COLUMNS, type TicketAsOf } from '@app/projections';
 import { Scenario } from '@app/projections/test-support/scenario';
 import { supportDay } from '@app/projections/test-support/support-day';
 import { runApp } from '../support/process';
@@ -58,6 +59,67 @@ describe('the auditor commands of the CLI', () => {
     expect(stdout).toContain('allowance 1260 support minutes = base 1260, relaxation none, extensions 0; 130 counted');
   });
 
+  it('lists its commands with --help and the options of one with help <command>', async () => {
+    const overview = await run(['--help']);
+    expect(overview.code).toBe(0);
+    for (const command of ['check-config', 'reconcile-timers', 'rebuild-projections', 'replay', 'report']) {
+      expect(overview.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    }
+    const report = await run(['help', 'report']);
+    expect(report.code).toBe(0);
+    expect(report.stdout).toMatch(/^usage: cli report /);
+    expect(report.stdout).toMatch(/^ {2}--from <instant> +ISO-8601/m);
+    expect((await run(['replay', '--help'])).stdout).toMatch(/^ {2}--as-of <instant> /m);
+    expect((await run(['help', 'nothing'])).code).toBe(2);
+    expect((await run([])).code).toBe(2);
+  });
+
+  // acme-late missed after 330 minutes, acme-quick met after 60; acme-open, due on 1 December, is after `to`
+  const WEEK_49 = ['report', '--period', 'week', '--to', '2026-11-30T23:00:00Z'];
+
+  it('writes the compliance report as a table for people, rates in percent and durations', async () => {
+    const { code, stdout } = await run(WEEK_49);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Periods of America/Toronto');
+    expect(stdout).toMatch(/premium +│ 2026-W49 +│ 2 +│ 1 +│ 1 +│ 0 +│ 50\.0 % +│ 60 \/ 330 +│ 1h 0m \/ 5h 30m/);
+  });
+
+  it('writes the same report as CSV and as JSON at full precision', async () => {
+    const csv = await run([...WEEK_49, '--csv']);
+    expect(csv.code).toBe(0);
+    expect(parse(csv.stdout, { to_line: 1 })).toEqual([[...REPORT_COLUMNS.compliance]]);
+    const json = await run([...WEEK_49, '--json']);
+    const rows = JSON.parse(json.stdout) as Record<string, unknown>[];
+    expect(rows).toEqual([
+      expect.objectContaining({
+        plan: 'premium',
+        period: '2026-W49',
+        met: 1,
+        missed: 1,
+        rate: 0.5,
+        p90CalendarMinutes: 330,
+      }),
+    ]);
+    expect(parse(csv.stdout, { columns: true })).toEqual(
+      rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, String(value)]))),
+    );
+    expect((await run(['report', '--period', 'year'])).code).toBe(2);
+    expect((await run(['report', '--from', '2026-12-01T00:00:00Z', '--to', '2026-11-01T00:00:00Z'])).code).toBe(2);
+  });
+
+  it('check-config refuses a broken policy folder as the start does, naming the file', async () => {
+    const policies = join(dir, 'broken-policies');
+    mkdirSync(policies);
+    writeFileSync(join(policies, 'broken.json'), JSON.stringify({ version: 'broken' }));
+    const broken = runApp('cli', { ...env, POLICIES_DIR: policies }, ['check-config']);
+    expect((await broken.exited).code).toBe(1);
+    expect(broken.stderr()).toContain(join(policies, 'broken.json'));
+
+    const valid = await run(['check-config']);
+    expect(valid.code).toBe(0);
+    expect(JSON.parse(valid.stdout)).toMatchObject({ policyVersions: [{ version: '2017-11-23' }] });
+  });
+
   it('refuses bad arguments and names an unknown ticket', async () => {
     expect((await run(['replay'])).code).toBe(2);
     expect((await run(['replay', 'acme-late', '--as-of', 'yesterday'])).code).toBe(2);
@@ -70,7 +132,9 @@ describe('the auditor commands of the CLI', () => {
     expect(code).toBe(0);
     expect(stderr).toMatch(/\[#{30}\] 100% (\d+)\/\1 events/);
     expect(stdout).toMatch(
-      new RegExp(`^rebuilt ${READ_MODELS.length} read models from \\d+ events in \\d+\\.\\d\\d s: \\d+ events/s\n$`),
+      new RegExp(
+        `^rebuilt ${READ_MODELS.length} read models from \\d+ events in (\\d+ ms|\\d+\\.\\d s): \\d+ events/s\n$`,
+      ),
     );
     const db = openReadModelDb(env.READ_MODELS_PATH as string);
     const queue = db.prepare('SELECT ticket_id FROM open_queue ORDER BY ticket_id').all();

@@ -1,17 +1,8 @@
 import { type Answer, type Engine, startEngine } from '../api/support/engine';
+import { waitFor } from '../support/wait-for';
 
 /** Monday 2026-11-30, 16:00 in Toronto. */
 const NOW = '2026-11-30T21:00:00.000Z';
-
-const waitFor = async <T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
-  const start = performance.now();
-  for (;;) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 interface QueueItem {
   readonly ticketId: string;
@@ -140,11 +131,20 @@ describe('read models through the API', () => {
         {
           plan: 'premium',
           period: '2026-W49',
+          periodStart: '2026-11-30T05:00:00.000Z',
+          periodEnd: '2026-12-07T05:00:00.000Z',
+          periodStartLocal: '2026-11-30T00:00:00.000-05:00',
+          periodEndLocal: '2026-12-07T00:00:00.000-05:00',
+          zone: 'America/Toronto',
+          applicable: 2,
           met: 1,
           missed: 1,
+          open: 0,
           rate: 0.5,
-          medianBusinessMinutes: 60,
-          p90BusinessMinutes: 420,
+          medianSupportMinutes: 60,
+          p90SupportMinutes: 420,
+          medianCalendarMinutes: 60,
+          p90CalendarMinutes: 420,
         },
       ],
     });

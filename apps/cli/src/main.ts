@@ -1,44 +1,63 @@
 import 'reflect-metadata';
-import { configOrExit } from '@app/config';
+import { type CliCommand, USAGE_ERROR } from './command';
+import { checkConfigCommand } from './commands/check-config.command';
 import { rebuildProjectionsCommand } from './commands/rebuild-projections.command';
 import { reconcileTimersCommand } from './commands/reconcile-timers.command';
 import { replayCommand } from './commands/replay.command';
+import { reportCommand } from './commands/report.command';
 
-type Command = (args: readonly string[]) => Promise<number>;
-
-const commands: Readonly<Record<string, { readonly summary: string; readonly run: Command }>> = {
-  'check-config': {
-    summary: 'validate the environment and print the effective configuration as JSON',
-    run: async () => {
-      const config = configOrExit();
-      const shown = {
-        ...config,
-        API_KEYS: config.API_KEYS?.map(({ name, role }) => ({ name, role, key: '(hidden)' })),
-        ALERT_WEBHOOK_SECRET: config.ALERT_WEBHOOK_SECRET && '(hidden)',
-      };
-      process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
-      return 0;
-    },
-  },
+const commands: Readonly<Record<string, CliCommand>> = {
+  'check-config': checkConfigCommand,
   'reconcile-timers': reconcileTimersCommand,
   'rebuild-projections': rebuildProjectionsCommand,
   replay: replayCommand,
+  report: reportCommand,
 };
 
-const usage = (): string =>
+const overview = (): string =>
   [
     'usage: cli <command> [options]',
     '',
     'commands:',
     ...Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(22)}${summary}`),
+    '',
+    'cli help <command> (or cli <command> --help) shows its options.',
+    'Configuration comes from the environment, as for the engine (README, Configuration).',
   ].join('\n');
+
+const helpOf = (command: CliCommand): string =>
+  [
+    `usage: ${command.usage}`,
+    '',
+    command.summary,
+    ...(command.options.length
+      ? ['', 'options:', ...command.options.map(([flag, what]) => `  ${flag.padEnd(28)}${what}`)]
+      : []),
+  ].join('\n');
+
+const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h' || arg === 'help';
 
 const main = async (): Promise<number> => {
   const [name, ...args] = process.argv.slice(2);
-  const command = name ? commands[name] : undefined;
+  if (name === undefined || isHelp(name)) {
+    const [topic] = args;
+    const command = topic === undefined ? undefined : commands[topic];
+    if (topic !== undefined && !command) {
+      process.stderr.write(`unknown command: ${topic}\n\n${overview()}\n`);
+      return USAGE_ERROR;
+    }
+    const text = command ? helpOf(command) : overview();
+    (name === undefined ? process.stderr : process.stdout).write(`${text}\n`);
+    return name === undefined ? USAGE_ERROR : 0;
+  }
+  const command = commands[name];
   if (!command) {
-    process.stderr.write(`${name ? `unknown command: ${name}\n\n` : ''}${usage()}\n`);
-    return 2;
+    process.stderr.write(`unknown command: ${name}\n\n${overview()}\n`);
+    return USAGE_ERROR;
+  }
+  if (args.some((arg) => arg === '--help' || arg === '-h')) {
+    process.stdout.write(`${helpOf(command)}\n`);
+    return 0;
   }
   return command.run(args);
 };

@@ -17,14 +17,25 @@ export {
   type QueueEntry,
   type QueueStatus,
 } from './open-queue/open-queue.projection';
-export { complianceProjection, isoWeekOf } from './compliance/compliance.projection';
+export { reportsProjection } from './reports/reports.projection';
+export { REPORT_COLUMNS, toCsv } from './reports/report-csv';
+export { isRangeOrdered, REPORT_FILTER_SHAPE } from './reports/report-filter';
+export { clockOutcome, periodInstantOf, type ClockOutcome, type ReportClock } from './reports/clock-outcome';
+export { localInstant, PERIODS, periodOf, type Period, type PeriodSpan } from './reports/periods';
+export {
+  ReportQueries,
+  type AgentReportRow,
+  type BreachRow,
+  type ComplianceRow,
+  type CustomerReportRow,
+  type ReportFilter,
+} from './reports/report-queries';
 export { customersProjection } from './customers/customers.projection';
 export { breachLogProjection } from './breach-log/breach-log.projection';
 export { ticketDirectoryProjection } from './ticket-directory/ticket-directory.projection';
 export {
   ReadModelQueries,
   type BreachLogItem,
-  type ComplianceFigures,
   type CustomerItem,
   type OpenQueueFilter,
   type OpenQueueItem,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { FixedClock } from '@app/clock';
 import { InMemoryEventStore } from '@app/event-store';
 import { ReadModelQueries } from './queries/read-model-queries';
+import { ReportQueries } from './reports/report-queries';
 import { READ_MODELS } from './read-models';
 import { ProjectionRunner } from './runner/projection-runner';
 import { openReadModelDb, type ReadModelDb } from './runner/read-model-db';
@@ -52,12 +53,13 @@ describe('read models over a day of support', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const caughtUp = async (): Promise<ReadModelQueries> => {
+  const caughtUpDb = async (): Promise<ReadModelDb> => {
     await supportDay(scenario);
     const db = open('read-models.db');
     await runnerOn(db).catchUp();
-    return new ReadModelQueries(db, scenario.policies);
+    return db;
   };
+  const caughtUp = async (): Promise<ReadModelQueries> => new ReadModelQueries(await caughtUpDb(), scenario.policies);
 
   it('lists the tickets awaiting a first response, priority-handled first, then by deadline', async () => {
     const queries = await caughtUp();
@@ -96,19 +98,27 @@ describe('read models over a day of support', () => {
     expect(ids({}, { limit: 1, offset: 1 })).toEqual(['bolt-slow']);
   });
 
-  it('counts first responses met and missed per plan and period, with median and p90 business minutes', async () => {
-    const queries = await caughtUp();
-    const figures = {
+  it('counts first-response clocks met, missed and open per plan and period, with median and p90 minutes', async () => {
+    const reports = new ReportQueries(await caughtUpDb(), scenario.policies);
+    const answered = {
       plan: 'premium',
       met: 1,
       missed: 1,
       rate: 0.5,
-      medianBusinessMinutes: 60,
-      p90BusinessMinutes: 330,
+      medianSupportMinutes: 60,
+      p90SupportMinutes: 330,
+      medianCalendarMinutes: 60,
+      p90CalendarMinutes: 330,
     };
-    expect(queries.compliance('week')).toEqual([{ ...figures, period: '2026-W49' }]);
-    expect(queries.compliance('month', 'premium')).toEqual([{ ...figures, period: '2026-11' }]);
-    expect(queries.compliance('month', 'standard')).toEqual([]);
+    // acme-open is due on Tuesday 1 December: in the week of the others, not in their month
+    expect(reports.compliance({ period: 'week' }, clock.now())).toEqual([
+      expect.objectContaining({ ...answered, period: '2026-W49', applicable: 3, open: 1 }),
+    ]);
+    expect(reports.compliance({ period: 'month', plan: 'premium' }, clock.now())).toEqual([
+      expect.objectContaining({ ...answered, period: '2026-11', applicable: 2, open: 0 }),
+      expect.objectContaining({ period: '2026-12', applicable: 1, met: 0, missed: 0, open: 1, rate: null }),
+    ]);
+    expect(reports.compliance({ period: 'month', plan: 'standard' }, clock.now())).toEqual([]);
   });
 
   it('shows each customer with standing, usage against the flag suggestion and billed professional services', async () => {

@@ -1,7 +1,7 @@
 import { breachLogProjection } from './breach-log/breach-log.projection';
-import { complianceProjection } from './compliance/compliance.projection';
 import { customersProjection } from './customers/customers.projection';
 import { openQueueProjection } from './open-queue/open-queue.projection';
+import { reportsProjection } from './reports/reports.projection';
 import type { Projection } from './runner/projection';
 import { ticketDirectoryProjection } from './ticket-directory/ticket-directory.projection';
 
@@ -9,7 +9,7 @@ import { ticketDirectoryProjection } from './ticket-directory/ticket-directory.p
 export const READ_MODELS: readonly Projection[] = [
   ticketDirectoryProjection,
   openQueueProjection,
-  complianceProjection,
+  reportsProjection,
   customersProjection,
   breachLogProjection,
 ];

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import type { Policy, PolicyBook } from '@app/policy';
-import { loadPolicyFiles, type PolicyEntry, PublishedPolicies } from '@app/projections/policy-book';
+import { openPublishedPolicies, type PolicyEntry, type PublishedPolicies } from '@app/projections/policy-book';
 
 /**
  * The policy book of the API, as `PublishedPolicies`: the files of `POLICIES_DIR` are read when the module starts, so
@@ -18,8 +18,7 @@ export class PolicyBookService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.policies = new PublishedPolicies(loadPolicyFiles(this.config.POLICIES_DIR), this.store);
-    await this.policies.current();
+    this.policies = await openPublishedPolicies(this.config.POLICIES_DIR, this.store);
   }
 
   get filePolicies(): readonly Policy[] {

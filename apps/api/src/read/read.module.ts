@@ -9,12 +9,20 @@ import { ALERT_DELIVERIES, openAlertDeliveries } from './delivery-status';
 import { LiveController, LiveFeed } from './live.controller';
 import { ProjectionsHealthController } from './projections-health.controller';
 import { ReadController } from './read.controller';
+import { ReportsController } from './reports.controller';
 
 /** The read side: read models and their queries, the live stream, the audit endpoints and the dashboard page. */
 @Module({
   imports: [ProjectionsModule.forRoot(), PoliciesModule],
   exports: [ProjectionsModule],
-  controllers: [ReadController, AuditController, LiveController, ProjectionsHealthController, DashboardController],
+  controllers: [
+    ReadController,
+    ReportsController,
+    AuditController,
+    LiveController,
+    ProjectionsHealthController,
+    DashboardController,
+  ],
   providers: [
     LiveFeed,
     { provide: ALERT_DELIVERIES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openAlertDeliveries(config) },

@@ -3,6 +3,8 @@ import { SystemClock } from '@app/clock';
 import { configOrExit } from '@app/config';
 import { openEventStore } from '@app/event-store';
 import { forgetReadModels, openReadModelDb, ProjectionRunner, READ_MODELS, readModelsPathOf } from '@app/projections';
+import type { CliCommand } from '../command';
+import { formatElapsed } from '../format';
 
 const BAR_WIDTH = 30;
 
@@ -17,9 +19,11 @@ const bar = (done: number, total: number): string => {
  * Other tables of the file (reactor checkpoints) are kept. An API process using the file sees the new tables once
  * restarted.
  */
-export const rebuildProjectionsCommand = {
+export const rebuildProjectionsCommand: CliCommand = {
   summary: 'rebuild every read model from the start of the log, with a progress bar and the events per second',
-  run: async (): Promise<number> => {
+  usage: 'cli rebuild-projections',
+  options: [],
+  run: async () => {
     const config = configOrExit();
     const store = await openEventStore(config.EVENT_STORE_URL);
     const db = openReadModelDb(readModelsPathOf(config));
@@ -37,11 +41,11 @@ export const rebuildProjectionsCommand = {
         else if (tenth !== shownTenth) process.stderr.write(`${bar(events, total)}\n`);
         shownTenth = tenth;
       });
-      const seconds = (performance.now() - started) / 1000;
+      const elapsedMs = performance.now() - started;
       if (isTty) process.stderr.write('\n');
-      const perSecond = Math.round(applied / Math.max(seconds, 1e-6));
+      const perSecond = Math.round(applied / Math.max(elapsedMs / 1000, 1e-6));
       process.stdout.write(
-        `rebuilt ${READ_MODELS.length} read models from ${applied} events in ${seconds.toFixed(2)} s: ${perSecond} events/s\n`,
+        `rebuilt ${READ_MODELS.length} read models from ${applied} events in ${formatElapsed(elapsedMs)}: ${perSecond} events/s\n`,
       );
       return 0;
     } finally {

@@ -1,24 +1,27 @@
 import { SystemClock } from '@app/clock';
 import { configOrExit } from '@app/config';
 import { openEventStore } from '@app/event-store';
-import { loadPolicyFiles, PublishedPolicies } from '@app/projections/policy-book';
+import { openPublishedPolicies } from '@app/projections/policy-book';
 import { BullTimerScheduler } from '@app/scheduling';
 import { reconcileWithLog, TIMER_QUEUE } from '@app/scheduling/reactor';
+import { type CliCommand, USAGE_ERROR } from '../command';
 
 /** `cli reconcile-timers`: makes the BullMQ timers match what the log implies and prints the counts as JSON. */
-export const reconcileTimersCommand = {
+export const reconcileTimersCommand: CliCommand = {
   summary: 'add the timers the log implies and Redis lacks, remove the orphans; print the counts as JSON',
-  run: async (): Promise<number> => {
+  usage: 'cli reconcile-timers',
+  options: [],
+  run: async () => {
     const config = configOrExit();
     if (!config.REDIS_URL) {
       process.stderr.write(
         'REDIS_URL is unset: timers live in the engine process, which schedules them again from the log at each start.\n',
       );
-      return 2;
+      return USAGE_ERROR;
     }
     const store = await openEventStore(config.EVENT_STORE_URL);
     try {
-      const policies = new PublishedPolicies(loadPolicyFiles(config.POLICIES_DIR), store);
+      const policies = await openPublishedPolicies(config.POLICIES_DIR, store);
       const scheduler = await BullTimerScheduler.open(
         {
           redisUrl: config.REDIS_URL,

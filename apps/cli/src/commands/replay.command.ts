@@ -5,9 +5,9 @@ import { ticketStream } from '@app/domain';
 import { openEventStore, type RecordedEvent } from '@app/event-store';
 import type { PolicyLookup } from '@app/policy';
 import { type HistoryEntry, historyEntry, replayTicket, type TicketAsOf } from '@app/projections';
-import { loadPolicyFiles, PublishedPolicies } from '@app/projections/policy-book';
-
-const USAGE = 'usage: cli replay <ticket id> [--as-of <ISO-8601 instant>] [--known-at <ISO-8601 instant>] [--json]';
+import { openPublishedPolicies } from '@app/projections/policy-book';
+import { type CliCommand, USAGE_ERROR } from '../command';
+import { formatDuration, formatMinutes } from '../format';
 
 const local = (instant: string | null, zone: string): string =>
   instant
@@ -63,12 +63,14 @@ export const renderTimeline = (replay: TicketAsOf, history: readonly HistoryEntr
       'First-response deadline',
       `  ${explanation.status}${explanation.deadline ? ` · due ${local(explanation.deadline, zone)} (${explanation.deadline})` : ''}`,
       `  policy ${explanation.policyVersion} · calendar ${explanation.calendar.id} (${explanation.calendar.timeZone ?? 'unknown zone'})`,
-      `  allowance ${allowance.effectiveMinutes} support minutes = base ${allowance.baseMinutes}, relaxation ${relaxation}, extensions ${allowance.extensionMinutes}; ${explanation.elapsedMinutes} counted`,
+      `  allowance ${formatMinutes(allowance.effectiveMinutes)} support minutes = base ${formatMinutes(allowance.baseMinutes)}, relaxation ${relaxation}, extensions ${formatMinutes(allowance.extensionMinutes)}; ${formatMinutes(explanation.elapsedMinutes)} counted (${formatDuration(explanation.elapsedMinutes)})`,
     );
     if (explanation.supportIntervals.length) {
       lines.push('  support time still to consume:');
       for (const interval of explanation.supportIntervals) {
-        lines.push(`    ${local(interval.start, zone)} → ${local(interval.end, zone)}  ${interval.minutes} min`);
+        lines.push(
+          `    ${local(interval.start, zone)} → ${local(interval.end, zone)}  ${formatDuration(interval.minutes)}`,
+        );
       }
     }
   }
@@ -102,13 +104,19 @@ const parse = (args: readonly string[]) => {
  * `cli replay <ticket> [--as-of <instant>] [--known-at <instant>] [--json]`: the ticket as it stood at an occurrence
  * instant, optionally from what had been recorded by another, with its timeline.
  */
-export const replayCommand = {
+export const replayCommand: CliCommand = {
   summary: 'show a ticket as it stood at an instant, with its timeline and why its deadline is what it is',
-  run: async (args: readonly string[]): Promise<number> => {
+  usage: 'cli replay <ticket id> [--as-of <instant>] [--known-at <instant>] [--json]',
+  options: [
+    ['--as-of <instant>', 'ISO-8601 instant (default now): every fact that occurred by then, even if recorded later'],
+    ['--known-at <instant>', 'ISO-8601 instant: only the facts recorded by then (what the engine believed then)'],
+    ['--json', "the state endpoint's data with the full history, numbers at full precision"],
+  ],
+  run: async (args) => {
     const parsed = parse(args);
     if (!parsed) {
-      process.stderr.write(`${USAGE}\n`);
-      return 2;
+      process.stderr.write(`usage: ${replayCommand.usage}\n`);
+      return USAGE_ERROR;
     }
     const config = configOrExit();
     const store = await openEventStore(config.EVENT_STORE_URL);
@@ -119,7 +127,7 @@ export const replayCommand = {
         process.stderr.write(`There is no ticket ${parsed.ticketId}.\n`);
         return 1;
       }
-      const policies: PolicyLookup = await new PublishedPolicies(loadPolicyFiles(config.POLICIES_DIR), store).current();
+      const policies: PolicyLookup = await (await openPublishedPolicies(config.POLICIES_DIR, store)).current();
       const replay = replayTicket(parsed.ticketId, events, parsed.asOf, policies, parsed.knownAt);
       const history = events.map(historyEntry);
       if (parsed.isJson) {

@@ -2,6 +2,7 @@ export {
   fixedPolicies,
   loadPolicyBook,
   loadPolicyFiles,
+  openPublishedPolicies,
   PolicyFileRejected,
   policyBookOf,
   policyOfEvent,

@@ -131,3 +131,13 @@ export class PublishedPolicies implements PolicySource {
 
 /** A fixed book, for tests and one-off commands. */
 export const fixedPolicies = (book: PolicyLookup): PolicySource => ({ current: async () => book });
+
+/**
+ * The policy book as every process starts it: each file of `dir` validated, then the versions published in the log.
+ * A bad file or a conflict throws {@link PolicyFileRejected}, naming it.
+ */
+export const openPublishedPolicies = async (dir: string, store: EventStore): Promise<PublishedPolicies> => {
+  const policies = new PublishedPolicies(loadPolicyFiles(dir), store);
+  await policies.current();
+  return policies;
+};

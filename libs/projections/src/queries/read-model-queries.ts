@@ -48,17 +48,6 @@ export interface OpenQueueFilter {
   readonly customerId?: string | undefined;
 }
 
-export interface ComplianceFigures {
-  readonly plan: string;
-  readonly period: string;
-  readonly met: number;
-  readonly missed: number;
-  /** `met / (met + missed)`. */
-  readonly rate: number;
-  readonly medianBusinessMinutes: number;
-  readonly p90BusinessMinutes: number;
-}
-
 export interface CustomerItem {
   readonly customerId: string;
   readonly name: string;
@@ -93,10 +82,6 @@ export interface BreachLogItem {
   readonly policyVersion: string;
 }
 
-/** `p` in [0, 1] over sorted values, nearest rank. */
-const percentile = (sorted: readonly number[], p: number): number =>
-  sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
-
 const round = (minutes: number): number => Math.round(minutes * 100) / 100;
 
 /** Answers the dashboards' questions from the read models; what depends on the time of asking is computed here. */
@@ -126,34 +111,6 @@ export class ReadModelQueries {
       .all(params) as { entry: string; status: QueueStatus; name: string | null }[];
     const items = rows.map((row) => this.queueItem(JSON.parse(row.entry) as QueueEntry, row.status, row.name, now));
     return { items, total, ...page };
-  }
-
-  compliance(period: 'week' | 'month', plan?: string): ComplianceFigures[] {
-    const rows = this.db
-      .prepare(
-        `SELECT plan, ${period} AS period, is_met, business_minutes FROM compliance_responses
-         ${plan ? 'WHERE plan = @plan' : ''} ORDER BY plan, period, business_minutes`,
-      )
-      .all({ plan }) as { plan: string; period: string; is_met: number; business_minutes: number }[];
-    const groups = new Map<string, typeof rows>();
-    for (const row of rows) {
-      const key = `${row.plan}\u0000${row.period}`;
-      groups.set(key, [...(groups.get(key) ?? []), row]);
-    }
-    return [...groups.values()].map((group) => {
-      const minutes = group.map((row) => row.business_minutes);
-      const met = group.filter((row) => row.is_met === 1).length;
-      const first = group[0] as (typeof rows)[number];
-      return {
-        plan: first.plan,
-        period: first.period,
-        met,
-        missed: group.length - met,
-        rate: round(met / group.length),
-        medianBusinessMinutes: round(percentile(minutes, 0.5)),
-        p90BusinessMinutes: round(percentile(minutes, 0.9)),
-      };
-    });
   }
 
   customers(
@@ -203,25 +160,7 @@ export class ReadModelQueries {
          ${clause} ORDER BY occurred_at DESC, position DESC LIMIT @limit OFFSET @offset`,
       )
       .all(params) as BreachLogRow[];
-    return {
-      items: rows.map((row) => ({
-        alertId: row.alert_id,
-        kind: row.kind,
-        ticketId: row.ticket_id,
-        customerId: row.customer_id,
-        customerName: row.customer_name,
-        plan: row.plan,
-        subject: row.subject,
-        deadline: row.deadline,
-        occurredAt: row.occurred_at,
-        detectedAt: row.detected_at,
-        level: row.level,
-        recipients: JSON.parse(row.recipients) as string[],
-        policyVersion: row.policy_version,
-      })),
-      total,
-      ...page,
-    };
+    return { items: rows.map(breachLogItemOf), total, ...page };
   }
 
   /** The queue entry of one ticket, or `undefined` once it has left the queue. */
@@ -308,7 +247,7 @@ interface CustomerRow {
   readonly training_completed_at: string | null;
 }
 
-interface BreachLogRow {
+export interface BreachLogRow {
   readonly alert_id: string;
   readonly kind: 'breach' | 'escalation';
   readonly ticket_id: string;
@@ -342,3 +281,19 @@ const minutesLeft = (
     throw error;
   }
 };
+
+export const breachLogItemOf = (row: BreachLogRow): BreachLogItem => ({
+  alertId: row.alert_id,
+  kind: row.kind,
+  ticketId: row.ticket_id,
+  customerId: row.customer_id,
+  customerName: row.customer_name,
+  plan: row.plan,
+  subject: row.subject,
+  deadline: row.deadline,
+  occurredAt: row.occurred_at,
+  detectedAt: row.detected_at,
+  level: row.level,
+  recipients: JSON.parse(row.recipients) as string[],
+  policyVersion: row.policy_version,
+});

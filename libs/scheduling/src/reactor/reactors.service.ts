@@ -10,7 +10,7 @@ import { ALERT_SINK, type AlertSink } from '@app/alerts';
 import { CLOCK, type Clock } from '@app/clock';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import { loadPolicyFiles, PublishedPolicies } from '@app/projections/policy-book';
+import { openPublishedPolicies } from '@app/projections/policy-book';
 import type { BullJobWorker } from '../jobs/bull-jobs';
 import { BullTimerScheduler, startBullTimerWorker } from '../timers/bull-timer-scheduler';
 import { InProcessTimerScheduler } from '../timers/in-process-timer-scheduler';
@@ -55,8 +55,7 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     const { config, store, clock } = this;
-    const policies = new PublishedPolicies(loadPolicyFiles(config.POLICIES_DIR), store);
-    await policies.current();
+    const policies = await openPublishedPolicies(config.POLICIES_DIR, store);
     // A log kept in memory starts empty at every start: a checkpoint kept on disk would skip its first events.
     const checkpoints =
       config.EVENT_STORE_URL === 'memory:'

@@ -1,0 +1,83 @@
+import { stringify } from 'csv-stringify/sync';
+import type { AgentReportRow, BreachRow, ComplianceRow, CustomerReportRow } from './report-queries';
+
+const COMPLIANCE_COLUMNS: readonly (keyof ComplianceRow & string)[] = [
+  'plan',
+  'period',
+  'periodStart',
+  'periodStartLocal',
+  'periodEnd',
+  'periodEndLocal',
+  'zone',
+  'applicable',
+  'met',
+  'missed',
+  'open',
+  'rate',
+  'medianSupportMinutes',
+  'p90SupportMinutes',
+  'medianCalendarMinutes',
+  'p90CalendarMinutes',
+];
+const BREACH_COLUMNS: readonly (keyof BreachRow & string)[] = [
+  'alertId',
+  'kind',
+  'ticketId',
+  'customerId',
+  'customerName',
+  'plan',
+  'channel',
+  'subject',
+  'period',
+  'deadline',
+  'deadlineLocal',
+  'occurredAt',
+  'occurredAtLocal',
+  'zone',
+  'level',
+  'respondedBy',
+  'policyVersion',
+];
+const CUSTOMER_COLUMNS: readonly (keyof CustomerReportRow & string)[] = [
+  'customerId',
+  'name',
+  'plan',
+  'licences',
+  'tickets',
+  'met',
+  'missed',
+  'open',
+  'ticketsPerLicence',
+  'usageWindowDays',
+  'billed',
+];
+const AGENT_COLUMNS: readonly (keyof AgentReportRow & string)[] = [
+  'agent',
+  'responses',
+  'met',
+  'missed',
+  'medianSupportMinutes',
+  'medianCalendarMinutes',
+];
+
+/** The columns of each report, in the order of its CSV and of its JSON fields. */
+export const REPORT_COLUMNS = {
+  compliance: COMPLIANCE_COLUMNS,
+  breaches: BREACH_COLUMNS,
+  customers: CUSTOMER_COLUMNS,
+  agents: AGENT_COLUMNS,
+} as const;
+
+const cell = (value: unknown): string => {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map(cell).join('; ');
+  if (typeof value === 'object') return Object.values(value).map(cell).join(' ');
+  return String(value);
+};
+
+/** RFC 4180 CSV: a header row of `columns`, CRLF line ends; empty for `null`, lists joined by `; `. */
+export const toCsv = <Row extends object>(columns: readonly (keyof Row & string)[], rows: readonly Row[]): string =>
+  stringify(
+    rows.map((row) => columns.map((column) => cell(row[column]))),
+    { header: true, columns: [...columns], record_delimiter: 'windows' },
+  );
