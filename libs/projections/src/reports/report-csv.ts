@@ -33,6 +33,7 @@ const BREACH_COLUMNS: readonly (keyof BreachRow & string)[] = [
   'deadlineLocal',
   'occurredAt',
   'occurredAtLocal',
+  'detectedAt',
   'zone',
   'level',
   'respondedBy',
