@@ -1,6 +1,7 @@
 import type { Alert, AlertSink } from '@app/alerts';
 import { FixedClock } from '@app/clock';
-import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
+import { ticketDecider } from '@app/domain';
+import { handleCommand, InMemoryEventStore, type RecordedEvent } from '@app/event-store';
 import { fixedPolicies } from '@app/projections/policy-book';
 import type { Timer } from '../timers/timer';
 import { AlertReactor } from './alert-reactor';
@@ -62,6 +63,40 @@ describe('AlertReactor', () => {
         detectedAt: '2026-11-30T16:00:00.250Z',
         recipients: ['manager'],
       },
+    ]);
+    await store.close();
+  });
+});
+
+describe('AlertReactor, when late evidence retracts a breach', () => {
+  it('sends a breach-retracted alert to the breach recipients, dated at the breach it retracts', async () => {
+    const store = new InMemoryEventStore();
+    const clock = new FixedClock(OPENED_AT);
+    await openTicket(store, await source.current(), 't1', OPENED_AT);
+    const timers: Timer[] = [];
+    for await (const event of store.readStream('ticket-t1'))
+      timers.push(...timersOfTicket(foldTicket([event]), await source.current()));
+    clock.set('2026-11-30T16:00:00.250Z');
+    await new FiredTimerHandler(store, source, clock).handle(timers.find((t) => t.payload.kind === 'breach') as Timer);
+    const policies = await source.current();
+    const response = {
+      type: 'RecordResponse',
+      data: { ticketId: 't1', respondedAt: '2026-11-30T15:30:00.000Z' },
+      metadata: {
+        now: '2026-11-30T16:05:00.000Z',
+        commandId: 'late-reply',
+        correlationId: 'k',
+        actor: { id: 'a', role: 'agent' },
+      },
+    } as const;
+    await handleCommand(store, 'ticket-t1', ticketDecider(response, { policies }), response.metadata);
+    const published: Alert[] = [];
+    const reactor = new AlertReactor({ publish: async (alert) => void published.push(alert) });
+    for await (const event of store.readAll({ filter: reactor.filter })) await reactor.handle(event);
+
+    expect(published.map((alert) => [alert.kind, alert.occurredAt, alert.recipients])).toEqual([
+      ['breach', '2026-11-30T16:00:00.000Z', ['ops', 'lead']],
+      ['breach-retracted', '2026-11-30T16:00:00.000Z', ['ops', 'lead']],
     ]);
     await store.close();
   });
