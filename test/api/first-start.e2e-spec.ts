@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningProcess, runApp } from '../support/process';
+import { type RunningProcess, initialAdminKey, runApp } from '../support/process';
 
 describe('the first embedded start without keys', () => {
   let dataDir: string;
@@ -37,10 +37,13 @@ describe('the first embedded start without keys', () => {
     await running.exited;
   };
 
-  it('creates an admin key, prints it once and stores only its hash', async () => {
+  it('creates an admin key, leaves it in an owner-only file named in the log, never in the log, and stores only its hash', async () => {
     const first = await start();
-    const key = /^\s+(sla_\S+)$/m.exec(first.engine.stdout())?.[1] ?? '';
-    expect(key).not.toBe('');
+    const { key, file, mode } = await initialAdminKey(first.engine);
+    expect(key).toMatch(/^sla_/);
+    expect(file).toBe(join(dataDir, 'keys', 'initial-admin-key'));
+    expect(mode).toBe(0o600);
+    expect(first.engine.stdout() + first.engine.stderr()).not.toContain(key);
     const answer = await fetch(`${first.url}/api-keys`, { headers: { authorization: `Bearer ${key}` } });
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual([
@@ -51,7 +54,7 @@ describe('the first embedded start without keys', () => {
     await stop(first.engine);
 
     const second = await start();
-    expect(second.engine.stdout()).not.toMatch(/sla_/);
+    expect(second.engine.stdout()).not.toMatch(/Admin API key created/);
     const again = await fetch(`${second.url}/api-keys`, { headers: { authorization: `Bearer ${key}` } });
     expect(again.status).toBe(200);
   });

@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -53,4 +54,11 @@ export const runApp = (
       check();
     });
   return { child, stdout: () => stdout, stderr: () => stderr, exited, waitForLine };
+};
+
+/** The first admin key and the file it was left in, found through the path the engine logged. */
+export const initialAdminKey = async (engine: RunningProcess): Promise<{ key: string; file: string; mode: number }> => {
+  const line = JSON.parse(await engine.waitForLine(/Admin API key created/)) as { msg: string };
+  const file = / it is in (\S+), readable/.exec(line.msg)?.[1] ?? '';
+  return { key: readFileSync(file, 'utf8').trim(), file, mode: statSync(file).mode & 0o777 };
 };

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { configOrExit } from '@app/config';
+import { configOrExit, shownValue } from '@app/config';
 import { rebuildProjectionsCommand } from './commands/rebuild-projections.command';
 import { reconcileTimersCommand } from './commands/reconcile-timers.command';
 import { replayCommand } from './commands/replay.command';
@@ -13,8 +13,10 @@ const commands: Readonly<Record<string, { readonly summary: string; readonly run
       const config = configOrExit();
       const shown = {
         ...config,
+        EVENT_STORE_URL: shownValue('EVENT_STORE_URL', config.EVENT_STORE_URL),
+        REDIS_URL: shownValue('REDIS_URL', config.REDIS_URL),
         API_KEYS: config.API_KEYS?.map(({ name, role }) => ({ name, role, key: '(hidden)' })),
-        ALERT_WEBHOOK_SECRET: config.ALERT_WEBHOOK_SECRET && '(hidden)',
+        ALERT_WEBHOOK_SECRET: shownValue('ALERT_WEBHOOK_SECRET', config.ALERT_WEBHOOK_SECRET),
       };
       process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       return 0;

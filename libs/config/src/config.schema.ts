@@ -80,6 +80,10 @@ export const configSchema = z
       `name:role:key entries separated by commas; role one of ${ROLES.join(', ')}; key at least 16 characters`,
     ).optional(),
     RATE_LIMIT_PER_MINUTE: positiveInteger.default(600),
+    METRICS_PUBLIC: z
+      .enum(['true', 'false'], { message: 'accepted: true, false' })
+      .transform((value) => value === 'true')
+      .default(false),
     ALERT_WEBHOOKS: listOf(
       alertWebhook,
       `role=url entries separated by commas; role one of ${ALERT_ROLES.join(', ')}`,

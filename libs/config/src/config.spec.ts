@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, configSchema, parseConfig } from '@app/config';
+import { ConfigError, configSchema, parseConfig, shownValue } from '@app/config';
 
 const refusal = (env: Record<string, string>): ConfigError => {
   try {
@@ -25,6 +25,7 @@ describe('configuration', () => {
       READ_MODELS_PATH: './data/read-models.db',
       API_KEYS_FILE: './data/api-keys.json',
       RATE_LIMIT_PER_MINUTE: 600,
+      METRICS_PUBLIC: false,
       logPretty: false,
     });
   });
@@ -48,15 +49,33 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud'],
     ['LOG_FORMAT', 'xml'],
     ['SHUTDOWN_TIMEOUT_MS', '0'],
-    ['API_KEYS', 'alice:wizard:0123456789abcdef'],
-    ['API_KEYS', 'alice:agent:short'],
     ['ALERT_WEBHOOKS', 'ops=ftp://example.test'],
     ['RATE_LIMIT_PER_MINUTE', '-5'],
+    ['METRICS_PUBLIC', 'yes'],
   ])('refuses %s=%s with one line naming the variable, its value and what is accepted', (variable, value) => {
     const error = refusal({ [variable]: value });
     expect(error.problems).toEqual([{ variable, value, problem: expect.stringContaining('accepted') }]);
     expect(error.lines()).toHaveLength(1);
     expect(error.lines()[0]).toContain(`${variable}="${value}"`);
+  });
+
+  it.each([
+    ['API_KEYS', 'alice:wizard:0123456789abcdef', '0123456789abcdef'],
+    ['API_KEYS', 'alice:agent:short', 'short'],
+    ['ALERT_WEBHOOK_SECRET', 'too-short', 'too-short'],
+    ['REDIS_URL', 'redis//:a-redis-password@host', 'a-redis-password'],
+  ])('refuses %s=%s with one line naming the variable, never showing the secret', (variable, value, secret) => {
+    const error = refusal({ [variable]: value });
+    expect(error.problems).toEqual([{ variable, value, problem: expect.stringContaining('accepted') }]);
+    expect(error.lines()).toHaveLength(1);
+    expect(error.lines()[0]).toContain(`${variable}=`);
+    expect(error.lines()[0]).not.toContain(secret);
+  });
+
+  it('masks the password of a URL it shows', () => {
+    expect(shownValue('REDIS_URL', 'redis://:pw-0123@redis:6379')).toBe('redis://:(hidden)@redis:6379');
+    expect(shownValue('EVENT_STORE_URL', 'esdb://admin:changeit@esdb:2113')).toBe('esdb://admin:(hidden)@esdb:2113');
+    expect(shownValue('REDIS_URL', 'redis://redis:6379')).toBe('redis://redis:6379');
   });
 
   it('parses API keys listed as name:role:key', () => {

@@ -3,13 +3,10 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ProblemException } from '../http/problem';
 import { ApiKeysService } from './api-keys.service';
+import { bearerKey } from './bearer-key';
 import { type Actor, ALLOWED_ROLES, type Role } from './roles';
 
 export type AuthenticatedRequest = Request & { actor?: Actor };
-
-/** The key in `Authorization: Bearer <key>`, or undefined when the header is absent or not a bearer key. */
-export const bearerKey = (request: Request): string | undefined =>
-  /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {

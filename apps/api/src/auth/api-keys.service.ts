@@ -1,13 +1,15 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { Clock, Instant } from '@app/clock';
 import { CLOCK } from '@app/clock';
 import { ProblemException } from '../http/problem';
-import { type Actor, ROLES, type Role } from './roles';
+import type { Request } from 'express';
+import { bearerKey } from './bearer-key';
+import { type Actor, OPERATORS, ROLES, type Role } from './roles';
 
 const storedKeySchema = z.strictObject({
   name: z.string().regex(/^[\w.-]{1,64}$/),
@@ -28,6 +30,9 @@ const hashOf = (key: string): string => createHash('sha256').update(key).digest(
 
 /** 256 random bits: a SHA-256 of such a key cannot be reversed by guessing, so no slow hash is needed. */
 const newKey = (): string => `sla_${randomBytes(32).toString('base64url')}`;
+
+/** Beside `API_KEYS_FILE`: where the first admin key is left when no terminal is attached. */
+export const INITIAL_ADMIN_KEY_FILE = 'initial-admin-key';
 
 const isEmbedded = (url: string): boolean => url.startsWith('sqlite:') || url === 'memory:';
 
@@ -52,10 +57,19 @@ export class ApiKeysService implements OnModuleInit {
     if (!isEmbedded(this.config.EVENT_STORE_URL)) {
       throw new Error(`no API key configured: set API_KEYS or provide ${this.config.API_KEYS_FILE}`);
     }
-    const key = this.create('admin', 'admin');
-    process.stdout.write(
-      `\nAdmin API key (shown once; only its SHA-256 is stored in ${this.config.API_KEYS_FILE}):\n\n  ${key}\n\n`,
-    );
+    this.handOver(this.create('admin', 'admin'));
+  }
+
+  /** The first admin key never enters the structured log: it is shown on the terminal, or left in an owner-only file. */
+  private handOver(key: string): void {
+    if (process.stdout.isTTY) {
+      process.stdout.write(`\nAdmin API key (shown once; only its SHA-256 is stored):\n\n  ${key}\n\n`);
+      return;
+    }
+    const file = join(dirname(this.config.API_KEYS_FILE), INITIAL_ADMIN_KEY_FILE);
+    writeFileSync(file, `${key}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    this.logger.log(`Admin API key created: it is in ${file}, readable only by this user; delete the file once read`);
   }
 
   /** The actor a bearer key belongs to, or undefined for an unknown key. */
@@ -65,6 +79,13 @@ export class ApiKeysService implements OnModuleInit {
     if (!this.byHash.has(hash) && this.fileVersion() !== this.loadedVersion) this.reload();
     const found = this.byHash.get(hash);
     return found && { id: found.name, role: found.role };
+  }
+
+  /** Whether the request carries the key of an operator (`ops`, `admin`); an unknown or absent key is not one. */
+  isOperator(request: Request): boolean {
+    const key = bearerKey(request);
+    const role = key === undefined ? undefined : this.identify(key)?.role;
+    return role !== undefined && OPERATORS.includes(role);
   }
 
   list(): KeySummary[] {

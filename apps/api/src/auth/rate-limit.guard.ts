@@ -9,7 +9,7 @@ import {
 } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { ApiKeysService } from './api-keys.service';
-import { bearerKey } from './api-key.guard';
+import { bearerKey } from './bearer-key';
 
 /**
  * Counts requests per API key across every endpoint; requests without a known key count against their address,
