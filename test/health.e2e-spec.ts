@@ -143,7 +143,11 @@ describe('GET /health over HTTP', () => {
       dependencies: { eventStore: { status: 'up' }, redis: { status: 'down' } },
       projections: { status: 'up' },
     };
-    for (const headers of [{}, { authorization: `Bearer ${AGENT_KEY}` }, { authorization: 'Bearer not-a-key-at-all' }]) {
+    for (const headers of [
+      {},
+      { authorization: `Bearer ${AGENT_KEY}` },
+      { authorization: 'Bearer not-a-key-at-all' },
+    ]) {
       const response = await fetch(`${url}/health`, { headers });
       expect([response.status, await response.json()]).toEqual([503, summary]);
     }

@@ -40,12 +40,12 @@ describe('HTTP answers, hardened', () => {
       await page.goto(engine.url);
       await page.waitForSelector('#key-form:not([hidden])');
       expect(refused).toEqual([]);
-      await page.evaluate(() => {
-        const script = document.createElement('script');
-        script.textContent = 'document.body.dataset.injected = "yes"';
-        document.body.append(script);
-      });
-      expect(await page.evaluate(() => document.body.dataset.injected)).toBeUndefined();
+      await page.evaluate(
+        `const script = document.createElement('script');
+         script.textContent = 'document.body.dataset.injected = "yes"';
+         document.body.append(script);`,
+      );
+      expect(await page.evaluate('document.body.dataset.injected')).toBeUndefined();
       expect(refused.length).toBeGreaterThan(0);
     } finally {
       await browser.close();

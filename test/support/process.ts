@@ -18,8 +18,12 @@ export const runApp = (
   app: 'api' | 'worker' | 'cli',
   env: Record<string, string>,
   args: string[] = [],
-): RunningProcess => {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join('apps', app, 'src', 'main.ts'), ...args], {
+): RunningProcess =>
+  runCommand(process.execPath, ['-r', '@swc-node/register', join('apps', app, 'src', 'main.ts'), ...args], env);
+
+/** Runs a command from the repository's root with only PATH, JSON logs and `env` in its environment. */
+export const runCommand = (command: string, args: readonly string[], env: Record<string, string>): RunningProcess => {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', ...env },
   });

@@ -30,7 +30,9 @@ export interface HealthSummary {
 
 export const summaryOf = ({ status, dependencies, projections }: HealthReport): HealthSummary => ({
   status,
-  dependencies: Object.fromEntries(Object.entries(dependencies).map(([name, state]) => [name, { status: state.status }])),
+  dependencies: Object.fromEntries(
+    Object.entries(dependencies).map(([name, state]) => [name, { status: state.status }]),
+  ),
   projections: { status: projections.status },
 });
 
