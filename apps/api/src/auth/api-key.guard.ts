@@ -15,7 +15,7 @@ export class ApiKeyGuard implements CanActivate {
     private readonly reflector: Reflector,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = bearerKey(request);
     if (key === undefined) {
@@ -25,7 +25,7 @@ export class ApiKeyGuard implements CanActivate {
         .setHeader('WWW-Authenticate', 'Bearer');
       throw ProblemException.of(401, 'missing-api-key', 'This request needs an API key: Authorization: Bearer <key>.');
     }
-    const actor = this.keys.identify(key);
+    const actor = await this.keys.identify(key);
     if (!actor) throw ProblemException.of(401, 'invalid-api-key', 'This API key is not known.');
     const allowed = this.reflector.get<readonly Role[]>(ALLOWED_ROLES, context.getHandler()) ?? [];
     if (!allowed.includes(actor.role)) {

@@ -10,7 +10,7 @@ export class MetricsGuard implements CanActivate {
     private readonly keys: ApiKeyGuard,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     return this.config.METRICS_PUBLIC || this.keys.canActivate(context);
   }
 }

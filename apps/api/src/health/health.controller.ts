@@ -15,6 +15,6 @@ export class HealthController {
   async check(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<HealthReport | HealthSummary> {
     const report = await this.health.report();
     res.status(report.status === 'up' ? 200 : 503);
-    return this.keys.isOperator(req) ? report : summaryOf(report);
+    return (await this.keys.isOperator(req)) ? report : summaryOf(report);
   }
 }

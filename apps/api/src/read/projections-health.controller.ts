@@ -31,7 +31,7 @@ export class ProjectionsHealthController {
   ): Promise<ProjectionLag | { readonly state: RunnerState }> {
     const lag = await this.runner.lag();
     res.status(lag.state === 'failed' ? 503 : 200);
-    return this.keys.isOperator(req) ? lag : { state: lag.state };
+    return (await this.keys.isOperator(req)) ? lag : { state: lag.state };
   }
 
   @Get('metrics')
