@@ -16,6 +16,10 @@ const commands: Readonly<Record<string, { readonly summary: string; readonly run
         EVENT_STORE_URL: shownValue('EVENT_STORE_URL', config.EVENT_STORE_URL),
         REDIS_URL: shownValue('REDIS_URL', config.REDIS_URL),
         API_KEYS: config.API_KEYS?.map(({ name, role }) => ({ name, role, key: '(hidden)' })),
+        ALERT_WEBHOOKS: config.ALERT_WEBHOOKS?.map(({ secret, ...target }) => ({
+          ...target,
+          ...(secret ? { secret: '(hidden)' } : {}),
+        })),
         ALERT_WEBHOOK_SECRET: shownValue('ALERT_WEBHOOK_SECRET', config.ALERT_WEBHOOK_SECRET),
       };
       process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);

@@ -98,9 +98,20 @@ describe('configuration', () => {
       {
         variable: 'ALERT_WEBHOOK_SECRET',
         value: undefined,
-        problem: expect.stringContaining('required when ALERT_WEBHOOKS is set'),
+        problem: expect.stringContaining('required when a webhook of ALERT_WEBHOOKS has none of its own'),
       },
     ]);
+  });
+
+  it('gives a webhook its own signing secret, which then needs no shared one, and never shows it', () => {
+    const webhooks = 'ops=http://127.0.0.1:9000/ops secret=ops-own-secret-0123456789,lead=http://127.0.0.1:9000/lead';
+    expect(parseConfig({ ALERT_WEBHOOKS: webhooks.split(',')[0] ?? '' }, false).ALERT_WEBHOOKS).toEqual([
+      { role: 'ops', url: 'http://127.0.0.1:9000/ops', secret: 'ops-own-secret-0123456789' },
+    ]);
+    const refused = refusal({ ALERT_WEBHOOKS: webhooks });
+    expect(refused.problems.map(({ variable }) => variable)).toEqual(['ALERT_WEBHOOK_SECRET']);
+    const badSecret = refusal({ ALERT_WEBHOOKS: 'ops=http://x.test/ops secret=short-0123 extra' });
+    expect(badSecret.lines()[0]).not.toContain('short-0123');
   });
 
   it('lists every bad variable, one line each', () => {

@@ -27,7 +27,7 @@ const SECRET_VARIABLES: ReadonlySet<string> = new Set(['API_KEYS', 'ALERT_WEBHOO
 export const shownValue = (variable: string, value: string | undefined): string | undefined => {
   if (value === undefined || value === '') return value;
   if (SECRET_VARIABLES.has(variable)) return '(hidden)';
-  return value.replace(/(\/\/[^:/@]*):[^@]*@/, '$1:(hidden)@');
+  return value.replace(/ secret=\S+/g, ' secret=(hidden)').replace(/(\/\/[^:/@]*):[^@]*@/, '$1:(hidden)@');
 };
 
 const describeProblem = ({ variable, value, problem }: ConfigProblem): string =>
