@@ -82,6 +82,7 @@ export const configSchema = z
       `name:role:key entries separated by commas; role one of ${ROLES.join(', ')}; key at least 16 characters`,
     ).optional(),
     RATE_LIMIT_PER_MINUTE: positiveInteger.default(600),
+    IDEMPOTENCY_TTL_MS: positiveInteger.default(86_400_000),
     METRICS_PUBLIC: z
       .enum(['true', 'false'], { message: 'accepted: true, false' })
       .transform((value) => value === 'true')

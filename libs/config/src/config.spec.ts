@@ -26,6 +26,7 @@ describe('configuration', () => {
       API_KEYS_FILE: './data/api-keys.json',
       RATE_LIMIT_PER_MINUTE: 600,
       METRICS_PUBLIC: false,
+      IDEMPOTENCY_TTL_MS: 86_400_000,
       logPretty: false,
     });
   });
