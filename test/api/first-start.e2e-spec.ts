@@ -106,7 +106,12 @@ describe('the first embedded start without keys', () => {
       writeKeyFile(content);
       engine = launch();
       expect((await engine.exited).code).toBe(1);
-      expect(engine.stderr() + engine.stdout()).toContain(`API_KEYS_FILE ${join(dataDir, 'keys', 'api-keys.json')}`);
+      const lines = engine.stderr().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+        level: 60,
+        msg: expect.stringContaining(`API_KEYS_FILE ${join(dataDir, 'keys', 'api-keys.json')}`),
+      });
     });
   });
 });

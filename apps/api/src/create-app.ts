@@ -37,4 +37,4 @@ export const configureApp = (app: INestApplication): INestApplication => {
 };
 
 export const createApp = async (config: AppConfig): Promise<INestApplication> =>
-  configureApp(await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true }));
+  configureApp(await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false }));
