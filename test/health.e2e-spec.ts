@@ -11,6 +11,9 @@ import { waitFor } from './support/wait-for';
 
 const UNREACHABLE_REDIS = 'redis://127.0.0.1:1';
 const ADMIN_KEY = 'admin-key-0123456789abcdef';
+const OPS_KEY = 'ops-key-0123456789abcdef';
+const AGENT_KEY = 'agent-key-0123456789abcdef';
+const asOperator = { headers: { authorization: `Bearer ${OPS_KEY}` } };
 
 interface ProjectionsBody {
   readonly status: string;
@@ -52,6 +55,7 @@ describe('GET /health over HTTP', () => {
         EVENT_STORE_URL: `sqlite:${join(dataDir, 'events.db')}`,
         API_KEYS_FILE: join(dataDir, 'api-keys.json'),
         READ_MODELS_PATH: join(dataDir, 'read-models.db'),
+        API_KEYS: `admin1:admin:${ADMIN_KEY},ops1:ops:${OPS_KEY},agent1:agent:${AGENT_KEY}`,
         ...env,
       },
       false,
@@ -65,7 +69,7 @@ describe('GET /health over HTTP', () => {
   it('reports 200 with every dependency up when the store and Redis answer', async () => {
     await requireRedis();
     const url = await start({ REDIS_URL: TEST_REDIS_URL });
-    const response = await fetch(`${url}/health`);
+    const response = await fetch(`${url}/health`, asOperator);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: 'up',
@@ -77,7 +81,7 @@ describe('GET /health over HTTP', () => {
 
   it('reports 503 naming Redis when Redis does not answer', async () => {
     const url = await start({ REDIS_URL: UNREACHABLE_REDIS });
-    const response = await fetch(`${url}/health`);
+    const response = await fetch(`${url}/health`, asOperator);
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
       status: 'down',
@@ -87,9 +91,9 @@ describe('GET /health over HTTP', () => {
   });
 
   it('reports the read models catching up with what was appended, and 0 events behind once they have', async () => {
-    const url = await start({ API_KEYS: `admin1:admin:${ADMIN_KEY}` });
+    const url = await start({});
     const projections = async (): Promise<ProjectionsBody> => {
-      const response = await fetch(`${url}/health`);
+      const response = await fetch(`${url}/health`, asOperator);
       expect(response.status).toBe(200);
       return ((await response.json()) as { projections: ProjectionsBody }).projections;
     };
@@ -121,6 +125,25 @@ describe('GET /health over HTTP', () => {
       events: 0,
       seconds: 0,
     });
+  });
+
+  it('tells anyone only the status of each component, and keeps error texts and log positions for operators', async () => {
+    const url = await start({ REDIS_URL: UNREACHABLE_REDIS });
+    const summary = {
+      status: 'down',
+      dependencies: { eventStore: { status: 'up' }, redis: { status: 'down' } },
+      projections: { status: 'up' },
+    };
+    for (const headers of [
+      {},
+      { authorization: `Bearer ${AGENT_KEY}` },
+      { authorization: 'Bearer not-a-key-at-all' },
+    ]) {
+      const response = await fetch(`${url}/health`, { headers });
+      expect([response.status, await response.json()]).toEqual([503, summary]);
+    }
+    const forAdmin = await fetch(`${url}/health`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(await forAdmin.json()).toMatchObject({ dependencies: { redis: { error: expect.any(String) } } });
   });
 
   it('reports in-process timers when REDIS_URL is unset', async () => {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { ENDPOINTS } from './support/endpoints';
 import { KEYS, type Engine, startEngine } from './support/engine';
 
@@ -43,45 +43,64 @@ describe('access to the API: keys, roles, rate limits and problem details', () =
     expect(answer.json).toMatchObject({ code: 'role-not-allowed', role: 'agent', allowedRoles: ['admin'] });
   });
 
-  it('lets an admin create a key that works at once and is stored only as a hash', async () => {
-    const { call, url, dataDir } = await started();
+  it('lets an admin create a key that works at once, recorded as an event holding only its hash', async () => {
+    const { call, url, eventsFile } = await started();
     const created = await call('POST', '/api-keys', { as: 'admin', body: { name: 'carol', role: 'admin' } });
     expect(created.status).toBe(201);
     const key = String(created.json.key);
     expect(key).toMatch(/^sla_[\w-]{43}$/);
-    const stored = readFileSync(join(dataDir, 'api-keys.json'), 'utf8');
-    expect(stored).not.toContain(key);
-    expect(JSON.parse(stored)).toEqual({
-      keys: [
-        {
-          name: 'carol',
-          role: 'admin',
-          sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
-          createdAt: expect.any(String),
-        },
-      ],
+    expect(created.json).toMatchObject({ id: expect.any(String), name: 'carol', role: 'admin', source: 'issued' });
+    const log = new Database(eventsFile, { readonly: true });
+    const stored = log.prepare("SELECT type, data FROM events WHERE stream = 'apikeys-registry'").all() as {
+      type: string;
+      data: string;
+    }[];
+    log.close();
+    expect(stored.map(({ type }) => type)).toEqual(['ApiKeyIssued']);
+    expect(JSON.stringify(stored)).not.toContain(key);
+    expect(JSON.parse(stored[0]?.data ?? '{}')).toMatchObject({
+      name: 'carol',
+      role: 'admin',
+      sha256: createHash('sha256').update(key).digest('hex'),
     });
     const listed = await fetch(`${url}/api-keys`, { headers: { authorization: `Bearer ${key}` } });
     expect(listed.status).toBe(200);
-    expect(((await listed.json()) as { name: string }[]).map((k) => k.name)).toContain('carol');
+    expect(JSON.stringify(await listed.json())).not.toMatch(/sla_|sha256/);
     const again = await call('POST', '/api-keys', { as: 'admin', body: { name: 'carol', role: 'agent' } });
     expect(again.status).toBe(409);
     expect(again.json.code).toBe('api-key-name-taken');
   });
 
-  it('accepts a key that another process added to the key file, without a restart', async () => {
-    const first = await started();
-    const second = await startEngine({ env: { API_KEYS_FILE: join(first.dataDir, 'api-keys.json') } });
-    try {
-      const created = await second.call('POST', '/api-keys', { as: 'admin', body: { name: 'erin', role: 'auditor' } });
-      const answer = await fetch(`${first.url}/api-keys`, {
-        headers: { authorization: `Bearer ${String(created.json.key)}` },
-      });
-      expect(answer.status).toBe(403);
-      expect(((await answer.json()) as { role: string }).role).toBe('auditor');
-    } finally {
-      await second.close();
+  it('revokes a key, refused at once; rotates one, the old secret valid for the stated grace period only', async () => {
+    const { call, url } = await started();
+    const asKey = (key: unknown) => ({ headers: { authorization: `Bearer ${String(key)}` } });
+    const alice = await call('POST', '/api-keys', { as: 'admin', body: { name: 'alice', role: 'agent' } });
+    const rotated = await call('POST', `/api-keys/${String(alice.json.id)}/rotate`, {
+      as: 'admin',
+      body: { graceMinutes: 0 },
+    });
+    expect(rotated.status).toBe(201);
+    expect(rotated.json).toMatchObject({ id: alice.json.id, name: 'alice', previousKeyValidUntil: expect.any(String) });
+    expect((await fetch(`${url}/policies`, asKey(rotated.json.key))).status).toBe(200);
+    expect((await fetch(`${url}/policies`, asKey(alice.json.key))).status).toBe(401);
+
+    const withGrace = await call('POST', `/api-keys/${String(alice.json.id)}/rotate`, { as: 'admin', body: {} });
+    expect(
+      Date.parse(String(withGrace.json.previousKeyValidUntil)) - Date.parse(String(withGrace.json.createdAt)),
+    ).toBeGreaterThan(59 * 60_000);
+    expect((await fetch(`${url}/policies`, asKey(rotated.json.key))).status).toBe(200);
+
+    const revoked = await call('POST', `/api-keys/${String(alice.json.id)}/revoke`, { as: 'admin', body: {} });
+    expect(revoked.status).toBe(200);
+    expect(revoked.json.revokedAt).toEqual(expect.any(String));
+    for (const key of [rotated.json.key, withGrace.json.key]) {
+      expect((await fetch(`${url}/policies`, asKey(key))).status).toBe(401);
     }
+    const unknown = await call('POST', '/api-keys/6f1b3c52-9d0e-4a8e-9a57-3f3f5cde2b11/revoke', {
+      as: 'admin',
+      body: {},
+    });
+    expect([unknown.status, unknown.json.code]).toEqual([404, 'api-key-not-found']);
   });
 
   it('refuses unknown fields, wrong types, malformed JSON and other media types with 4xx problems', async () => {

@@ -110,7 +110,9 @@ const requestFor = (endpoint: Endpoint, fixture: Fixture): fc.Arbitrary<FuzzRequ
         { weight: 3, arbitrary: fc.constant(fixture) },
         {
           weight: 1,
-          arbitrary: fc.tuple(garbageId, garbageId).map(([customerId, ticketId]) => ({ customerId, ticketId })),
+          arbitrary: fc
+            .tuple(garbageId, garbageId, garbageId)
+            .map(([customerId, ticketId, keyId]) => ({ customerId, ticketId, keyId })),
         },
       ),
       method: fc.oneof(
@@ -131,7 +133,11 @@ const requestFor = (endpoint: Endpoint, fixture: Fixture): fc.Arbitrary<FuzzRequ
       ),
     })
     .map(({ ids, method, authorization: auth, idempotencyKey, payload, query }) => {
-      const safeIds = { customerId: encodeURIComponent(ids.customerId), ticketId: encodeURIComponent(ids.ticketId) };
+      const safeIds = {
+        customerId: encodeURIComponent(ids.customerId),
+        ticketId: encodeURIComponent(ids.ticketId),
+        keyId: encodeURIComponent(ids.keyId),
+      };
       const headers: Record<string, string> = { authorization: auth };
       if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey.replace(/[^\x20-\x7e]/g, '?');
       if (payload.contentType) headers['content-type'] = payload.contentType;

@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { type Engine, startEngine } from './support/engine';
 
@@ -97,5 +99,45 @@ describe('Idempotency-Key on commands', () => {
     });
     expect(invalidKey.status).toBe(400);
     expect(invalidKey.json.code).toBe('invalid-idempotency-key');
+  });
+
+  describe('after IDEMPOTENCY_TTL_MS', () => {
+    let short: Engine;
+
+    beforeEach(async () => {
+      short = await startEngine({ now: '2026-11-30T15:00:00.000Z', env: { IDEMPOTENCY_TTL_MS: '60000' } });
+    });
+
+    afterEach(() => short.close());
+
+    const open = (key: string, subject: string) =>
+      short.call('POST', '/customers', {
+        as: 'admin',
+        body: { name: subject, licences: 25, plan: 'premium' },
+        headers: { 'idempotency-key': key },
+      });
+    const keptAnswers = (): number => {
+      const db = new Database(join(short.dataDir, 'idempotency.db'), { readonly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM idempotent_answers').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+
+    it('replays within the time to live, then answers afresh and prunes the expired answers', async () => {
+      const first = await open('k-1', 'Acme');
+      await open('k-2', 'Globex');
+      short.clock?.advance(59_999);
+      expect((await open('k-1', 'Acme')).headers.get('idempotent-replayed')).toBe('true');
+      expect(keptAnswers()).toBe(2);
+
+      short.clock?.advance(1);
+      const later = await open('k-1', 'Acme');
+      expect(later.status).toBe(201);
+      expect(later.headers.get('idempotent-replayed')).toBeNull();
+      expect(later.json.id).toBe(first.json.id);
+      expect(keptAnswers()).toBe(1);
+    });
   });
 });

@@ -113,7 +113,34 @@ describe('audit through the API', () => {
           data: expect.objectContaining({ extensionMinutes: 30, reason: 'Customer on a trade show' }),
         }),
       ],
+      next: null,
     });
+  });
+
+  it('pages the history: limit events after a revision, and next while more follow', async () => {
+    const { ticketId } = await setUp();
+    for (const by of ['a', 'b', 'c']) {
+      await engine.call('POST', `/tickets/${ticketId}/responses`, { as: 'agent', body: { by } });
+    }
+    const all = await engine.call('GET', `/tickets/${ticketId}/history`, { as: 'auditor' });
+    const revisions = (all.json.events as { revision: number }[]).map(({ revision }) => revision);
+    expect(revisions.length).toBeGreaterThanOrEqual(4);
+
+    const pages: number[][] = [];
+    let after: unknown = undefined;
+    do {
+      const query = after === undefined ? '?limit=2' : `?limit=2&after=${String(after)}`;
+      const page = await engine.call('GET', `/tickets/${ticketId}/history${query}`, { as: 'auditor' });
+      pages.push((page.json.events as { revision: number }[]).map(({ revision }) => revision));
+      after = page.json.next ?? undefined;
+    } while (after !== undefined);
+    expect(pages.flat()).toEqual(revisions);
+    expect(pages.every((page) => page.length <= 2)).toBe(true);
+
+    for (const query of ['?limit=0', '?limit=501', '?after=-1', '?limit=x']) {
+      const refused = await engine.call('GET', `/tickets/${ticketId}/history${query}`, { as: 'auditor' });
+      expect([query, refused.status, refused.json.code]).toEqual([query, 400, 'invalid-request']);
+    }
   });
 
   it('explains the deadline as of an instant: policy version, calendar, allowance, support time and its causes', async () => {

@@ -73,7 +73,7 @@ describe('the breach log with webhook deliveries', () => {
     const worker = await startWebhookDeliveryWorker({
       redisUrl: TEST_REDIS_URL,
       queueName: ALERT_DELIVERY_QUEUE,
-      secret: SECRET,
+      secretOf: () => SECRET,
       clock: new FixedClock('2026-11-30T21:30:00.000Z'),
       onError: () => undefined,
     });

@@ -181,10 +181,10 @@ describe('read models through the API', () => {
     const acme = await registerCustomer('Acme', 'premium');
     await openTicket(acme, '2026-11-30T20:00:00.000Z');
     await waitFor('no lag', async () => {
-      const answer = await engine.call('GET', '/health/projections');
+      const answer = await engine.call('GET', '/health/projections', { as: 'ops' });
       return answer.json.events === 0 && answer.json.state === 'live' ? answer : undefined;
     });
-    const metrics = await engine.call('GET', '/metrics');
+    const metrics = await engine.call('GET', '/metrics', { as: 'ops' });
     expect(metrics.body).toMatch(/^sla_projection_lag_events 0$/m);
     expect(metrics.body).toMatch(/^sla_projection_lag_seconds 0$/m);
   });

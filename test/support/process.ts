@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -17,8 +18,12 @@ export const runApp = (
   app: 'api' | 'worker' | 'cli',
   env: Record<string, string>,
   args: string[] = [],
-): RunningProcess => {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join('apps', app, 'src', 'main.ts'), ...args], {
+): RunningProcess =>
+  runCommand(process.execPath, ['-r', '@swc-node/register', join('apps', app, 'src', 'main.ts'), ...args], env);
+
+/** Runs a command from the repository's root with only PATH, JSON logs and `env` in its environment. */
+export const runCommand = (command: string, args: readonly string[], env: Record<string, string>): RunningProcess => {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', ...env },
   });
@@ -53,4 +58,11 @@ export const runApp = (
       check();
     });
   return { child, stdout: () => stdout, stderr: () => stderr, exited, waitForLine };
+};
+
+/** The first admin key and the file it was left in, found through the path the engine logged. */
+export const initialAdminKey = async (engine: RunningProcess): Promise<{ key: string; file: string; mode: number }> => {
+  const line = JSON.parse(await engine.waitForLine(/Admin API key created/)) as { msg: string };
+  const file = / it is in (\S+), readable/.exec(line.msg)?.[1] ?? '';
+  return { key: readFileSync(file, 'utf8').trim(), file, mode: statSync(file).mode & 0o777 };
 };

@@ -1,4 +1,4 @@
-import { verifyWebhookSignature } from '@app/alerts';
+import { verifyWebhookSignature, webhookIdempotencyKey } from '@app/alerts';
 import { openTicket } from '@app/scheduling/reactor/reactor.fixtures';
 import { Receiver } from '../timers/support';
 import { countByTicket, report, TimersEngine, waitFor, WEBHOOK_SECRET } from './engine';
@@ -47,7 +47,9 @@ describe('SLA timers on three worker processes, one of them killed', () => {
     const alerts = await engine.events(...ALERT_TYPES);
     // Each alert goes to the webhook of every role the policy version names for its kind.
     const expected = alerts.flatMap((alert) =>
-      (alert.data as { recipients: string[] }).recipients.map((role) => `/${role} ${alert.id}`),
+      (alert.data as { recipients: ('ops' | 'lead' | 'manager')[] }).recipients.map(
+        (role) => `/${role} ${webhookIdempotencyKey(alert.id, { role, url: receiver!.url(`/${role}`) })}`,
+      ),
     );
     const delivered = (): Set<string> =>
       new Set(receiver!.requests.map((request) => `${request.path} ${String(request.headers['idempotency-key'])}`));
@@ -67,13 +69,16 @@ describe('SLA timers on three worker processes, one of them killed', () => {
     expect(Math.max(...atRiskCounts.values())).toBe(1);
     const now = clock.now();
     for (const request of receiver.requests) {
+      const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
       const signed = {
         body: request.body,
         timestamp: request.headers['x-timestamp'] as string | undefined,
         signature: request.headers['x-signature'] as string | undefined,
+        idempotencyKey,
       };
-      expect(verifyWebhookSignature(WEBHOOK_SECRET, signed, now)).toEqual({ isValid: true });
-      expect(JSON.parse(request.body)).toMatchObject({ alertId: request.headers['idempotency-key'] });
+      const receiverOf = { role: request.path.slice(1), url: receiver!.url(request.path) };
+      expect(verifyWebhookSignature(WEBHOOK_SECRET, signed, receiverOf, now)).toEqual({ isValid: true });
+      expect(idempotencyKey?.startsWith(`${(JSON.parse(request.body) as { alertId: string }).alertId}__`)).toBe(true);
     }
     report('crash', {
       workers: 3,

@@ -6,6 +6,7 @@ import {
   startWebhookDeliveryWorker,
   TIMESTAMP_HEADER,
   verifyWebhookSignature,
+  webhookIdempotencyKey,
   WebhookAlertSink,
   type WebhookTarget,
 } from '@app/alerts';
@@ -40,7 +41,11 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
     throw error;
   };
 
-  const open = async (targets: readonly WebhookTarget[], attempts: number) => {
+  const open = async (
+    targets: readonly WebhookTarget[],
+    attempts: number,
+    secretOf: (target: WebhookTarget) => string = () => SECRET,
+  ) => {
     sink = await WebhookAlertSink.open({
       redisUrl: REDIS_URL,
       queueName,
@@ -51,7 +56,7 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
     worker = await startWebhookDeliveryWorker({
       redisUrl: REDIS_URL,
       queueName,
-      secret: SECRET,
+      secretOf,
       clock,
       timeoutMs: 2_000,
       onError: throwError,
@@ -82,7 +87,8 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
     expect(receiver.requests.map((r) => r.status)).toEqual([500, 500, 200]);
     const delivered = receiver.requests[2];
     expect(JSON.parse(delivered?.body ?? '')).toEqual(alert);
-    expect(header(delivered, IDEMPOTENCY_KEY_HEADER)).toBe(alert.alertId);
+    const target = { role: 'ops', url: receiver.url('/ops') } as const;
+    expect(header(delivered, IDEMPOTENCY_KEY_HEADER)).toBe(webhookIdempotencyKey(alert.alertId, target));
     expect(header(delivered, 'content-type')).toBe('application/json');
     const verification = verifyWebhookSignature(
       SECRET,
@@ -90,7 +96,9 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
         body: delivered?.body ?? '',
         timestamp: header(delivered, TIMESTAMP_HEADER),
         signature: header(delivered, SIGNATURE_HEADER),
+        idempotencyKey: header(delivered, IDEMPOTENCY_KEY_HEADER),
       },
+      target,
       clock.now(),
     );
     expect(verification).toEqual({ isValid: true });
@@ -149,13 +157,44 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
     await waitFor('the queue to drain', async () => (await sink.countPending()) === 0);
 
     const byPath = receiver.requests.map((r) => `${r.path} ${header(r, IDEMPOTENCY_KEY_HEADER) ?? ''}`).sort();
+    const keyAt = (alertId: string, role: 'ops' | 'lead' | 'manager', path: string): string =>
+      `${path} ${webhookIdempotencyKey(alertId, { role, url: receiver.url(path) })}`;
     expect(byPath).toEqual(
       [
-        `/lead ${breach.alertId}`,
-        `/manager ${escalation.alertId}`,
-        `/ops-1 ${breach.alertId}`,
-        `/ops-2 ${breach.alertId}`,
+        keyAt(breach.alertId, 'lead', '/lead'),
+        keyAt(escalation.alertId, 'manager', '/manager'),
+        keyAt(breach.alertId, 'ops', '/ops-1'),
+        keyAt(breach.alertId, 'ops', '/ops-2'),
       ].sort(),
     );
+    expect(new Set(byPath.map((line) => line.split(' ')[1])).size).toBe(4);
+  });
+
+  it('signs each delivery for its own target with that target secret: a copy replayed to another target fails', async () => {
+    receiver = await Receiver.start(() => 200);
+    const ops: WebhookTarget = { role: 'ops', url: receiver.url('/ops') };
+    const manager: WebhookTarget = { role: 'manager', url: receiver.url('/manager') };
+    const secrets = new Map([
+      [ops.url, 'ops-own-secret-0123456789'],
+      [manager.url, 'manager-own-secret-0123456789'],
+    ]);
+    await open([ops, manager], 1, (target) => secrets.get(target.url) ?? '');
+    await sink.publish(anAlert('breach', ['ops', 'manager']));
+    await waitFor('two deliveries', () => receiver.requests.length === 2);
+
+    const signedOf = (request: Received | undefined) => ({
+      body: request?.body ?? '',
+      timestamp: header(request, TIMESTAMP_HEADER),
+      signature: header(request, SIGNATURE_HEADER),
+      idempotencyKey: header(request, IDEMPOTENCY_KEY_HEADER),
+    });
+    const toOps = signedOf(receiver.requests.find((request) => request.path === '/ops'));
+    const now = clock.now();
+    expect(verifyWebhookSignature(secrets.get(ops.url) ?? '', toOps, ops, now)).toEqual({ isValid: true });
+    expect(verifyWebhookSignature(secrets.get(manager.url) ?? '', toOps, manager, now)).toEqual({
+      isValid: false,
+      reason: 'bad-signature',
+    });
+    expect(verifyWebhookSignature(SECRET, toOps, ops, now)).toEqual({ isValid: false, reason: 'bad-signature' });
   });
 });

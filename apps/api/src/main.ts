@@ -2,11 +2,10 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
-import { closeOnSignals, configOrExit } from '@app/config';
+import { type AppConfig, closeOnSignals, configOrExit, exitOnStartFailure } from '@app/config';
 import { createApp } from './create-app';
 
-const bootstrap = async (): Promise<void> => {
-  const config = configOrExit();
+const bootstrap = async (config: AppConfig): Promise<void> => {
   const app = await createApp(config);
   const logger = app.get(Logger);
   closeOnSignals(app, config.SHUTDOWN_TIMEOUT_MS, logger);
@@ -16,7 +15,5 @@ const bootstrap = async (): Promise<void> => {
   logger.log(`serving on http://${shownHost}:${port}`, 'Bootstrap');
 };
 
-bootstrap().catch((error: unknown) => {
-  process.stderr.write(`failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+const config = configOrExit();
+bootstrap(config).catch(exitOnStartFailure(config));

@@ -1,18 +1,17 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { closeOnSignals, configOrExit } from '@app/config';
+import { type AppConfig, closeOnSignals, configOrExit, exitOnStartFailure } from '@app/config';
 import { WorkerModule } from './worker.module';
 
-const bootstrap = async (): Promise<void> => {
-  const config = configOrExit();
+const bootstrap = async (config: AppConfig): Promise<void> => {
   if (!config.REDIS_URL) {
-    process.stderr.write(
-      'The worker process needs REDIS_URL: in embedded mode `npm start` runs the workers in process.\n',
-    );
-    process.exit(1);
+    throw new Error('REDIS_URL is not set: the worker process needs it; in embedded mode `npm start` runs the workers');
   }
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   const logger = app.get(Logger);
   app.useLogger(logger);
   closeOnSignals(app, config.SHUTDOWN_TIMEOUT_MS, logger);
@@ -20,7 +19,5 @@ const bootstrap = async (): Promise<void> => {
   logger.log('worker started', 'Bootstrap');
 };
 
-bootstrap().catch((error: unknown) => {
-  process.stderr.write(`failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+const config = configOrExit();
+bootstrap(config).catch(exitOnStartFailure(config));

@@ -11,7 +11,12 @@ import type { BullJobWorker, RetryPolicy } from '@app/scheduling';
 import { AlertDispatcher, type AlertSink } from './alert';
 import { LiveAlertStream } from './live/live-alert-stream';
 import { LogAlertSink } from './log/log-alert-sink';
-import { startWebhookDeliveryWorker, WebhookAlertSink, type WebhookTarget } from './webhook/webhook-alert-sink';
+import {
+  type ConfiguredWebhookTarget,
+  startWebhookDeliveryWorker,
+  WebhookAlertSink,
+  type WebhookTarget,
+} from './webhook/webhook-alert-sink';
 
 export interface AlertsModuleOptions {
   readonly clock: Clock;
@@ -19,8 +24,8 @@ export interface AlertsModuleOptions {
   readonly redisUrl?: string;
   /** Default `alert-deliveries`. */
   readonly queueName?: string;
-  readonly webhooks?: readonly WebhookTarget[];
-  /** Required with `webhooks`. */
+  readonly webhooks?: readonly ConfiguredWebhookTarget[];
+  /** The signing secret of the webhooks that have none of their own; required when one has none. */
   readonly webhookSecret?: string;
   /** Default {@link DEFAULT_WEBHOOK_RETRY}: 8 attempts, exponential from 2 s. */
   readonly retry?: RetryPolicy;
@@ -51,10 +56,16 @@ const DEFAULT_QUEUE = 'alert-deliveries';
 
 const hasWebhooks = (options: AlertsModuleOptions): boolean => (options.webhooks?.length ?? 0) > 0;
 
+const secretOf = ({ webhooks = [], webhookSecret }: AlertsModuleOptions, target: WebhookTarget): string | undefined =>
+  webhooks.find(({ role, url }) => role === target.role && url === target.url)?.secret ?? webhookSecret;
+
+const isEverySigned = (options: AlertsModuleOptions): boolean =>
+  (options.webhooks ?? []).every((target) => secretOf(options, target) !== undefined);
+
 const openWebhooks = async (options: AlertsModuleOptions, logger: Logger): Promise<WebhookAlertSink | undefined> => {
   if (!hasWebhooks(options)) return undefined;
   if (options.redisUrl === undefined) throw new AlertsMisconfigured('alert webhooks need a Redis URL');
-  if (!options.webhookSecret) throw new AlertsMisconfigured('alert webhooks need a signing secret');
+  if (!isEverySigned(options)) throw new AlertsMisconfigured('alert webhooks need a signing secret');
   return WebhookAlertSink.open({
     redisUrl: options.redisUrl,
     queueName: options.queueName ?? DEFAULT_QUEUE,
@@ -65,13 +76,13 @@ const openWebhooks = async (options: AlertsModuleOptions, logger: Logger): Promi
 };
 
 const startDelivery = async (options: AlertsModuleOptions, logger: Logger): Promise<BullJobWorker | undefined> => {
-  if (!options.deliver || !hasWebhooks(options) || options.redisUrl === undefined || !options.webhookSecret) {
+  if (!options.deliver || !hasWebhooks(options) || options.redisUrl === undefined || !isEverySigned(options)) {
     return undefined;
   }
   return startWebhookDeliveryWorker({
     redisUrl: options.redisUrl,
     queueName: options.queueName ?? DEFAULT_QUEUE,
-    secret: options.webhookSecret,
+    secretOf: (target) => secretOf(options, target) ?? '',
     clock: options.clock,
     onError: (error) => logger.error(`alert delivery worker: ${error.message}`),
   });

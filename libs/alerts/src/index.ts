@@ -9,7 +9,7 @@ export {
   unixSeconds,
   verifyWebhookSignature,
 } from './webhook/webhook-signature';
-export type { SignedRequest, Verification } from './webhook/webhook-signature';
+export type { SignedParts, SignedRequest, Verification, WebhookReceiver } from './webhook/webhook-signature';
 export {
   DEFAULT_WEBHOOK_RETRY,
   InvalidAlertId,
@@ -18,8 +18,10 @@ export {
   WebhookAlertSink,
   WebhookRefused,
   WebhookRejected,
+  webhookIdempotencyKey,
 } from './webhook/webhook-alert-sink';
 export type {
+  ConfiguredWebhookTarget,
   FailedDelivery,
   WebhookAlertSinkOptions,
   WebhookDeliveryWorkerOptions,

@@ -7,6 +7,21 @@ import { APP_CONFIG, type AppConfig } from './config';
 const REQUEST_ID_HEADER = 'x-request-id';
 const ACCEPTABLE_REQUEST_ID = /^[\w.-]{1,128}$/;
 
+/** Secrets that may reach a log line: request credentials, cookies and anything named a secret. */
+const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'secret',
+  '*.secret',
+  '*.*.secret',
+  'ALERT_WEBHOOK_SECRET',
+  '*.ALERT_WEBHOOK_SECRET',
+  '*.API_KEYS',
+];
+
 const requestId = (req: IncomingMessage, res: ServerResponse): string => {
   const offered = req.headers[REQUEST_ID_HEADER];
   const id = typeof offered === 'string' && ACCEPTABLE_REQUEST_ID.test(offered) ? offered : randomUUID();
@@ -26,6 +41,7 @@ export class AppConfigModule {
           pinoHttp: {
             level: config.LOG_LEVEL,
             genReqId: requestId,
+            redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
             customLogLevel: (_req, res, error) =>
               error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
             ...(config.logPretty ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),

@@ -66,13 +66,15 @@ const listedApiKey = (entry: string): ListedApiKey | undefined => {
 export interface AlertWebhook {
   readonly role: AlertRole;
   readonly url: string;
+  /** Its own signing secret, instead of `ALERT_WEBHOOK_SECRET`. */
+  readonly secret?: string;
 }
 
 const alertWebhook = (entry: string): AlertWebhook | undefined => {
-  const separator = entry.indexOf('=');
-  const role = ALERT_ROLES.find((candidate) => candidate === entry.slice(0, separator));
-  const url = entry.slice(separator + 1);
-  return role && /^https?:\/\/\S+$/.test(url) ? { role, url } : undefined;
+  const match = /^(\w+)=(https?:\/\/\S+?)(?: secret=(\S{16,}))?$/.exec(entry);
+  const role = ALERT_ROLES.find((candidate) => candidate === match?.[1]);
+  if (!role || !match?.[2]) return undefined;
+  return match[3] ? { role, url: match[2], secret: match[3] } : { role, url: match[2] };
 };
 
 /** Every environment variable the engine reads, with its default. README's configuration table mirrors it. */
@@ -95,15 +97,21 @@ export const configSchema = z
     RATE_LIMIT_PER_MINUTE: positiveInteger.default(600),
     CLOCK_SKEW_TOLERANCE_MS: wholeNumber.default(120_000),
     BACKDATING_LIMIT: duration.default(7 * DURATION_UNITS_MS.d),
+    IDEMPOTENCY_TTL_MS: positiveInteger.default(86_400_000),
+    METRICS_PUBLIC: z
+      .enum(['true', 'false'], { message: 'accepted: true, false' })
+      .transform((value) => value === 'true')
+      .default(false),
     ALERT_WEBHOOKS: listOf(
       alertWebhook,
-      `role=url entries separated by commas; role one of ${ALERT_ROLES.join(', ')}`,
+      `role=url entries separated by commas, each optionally followed by " secret=<its own signing secret, at least 16 characters>"; role one of ${ALERT_ROLES.join(', ')}`,
     ).optional(),
     ALERT_WEBHOOK_SECRET: z.string().min(16, { message: 'accepted: a secret of at least 16 characters' }).optional(),
   })
-  .refine((config) => !config.ALERT_WEBHOOKS || config.ALERT_WEBHOOK_SECRET, {
+  .refine((config) => config.ALERT_WEBHOOK_SECRET || (config.ALERT_WEBHOOKS ?? []).every(({ secret }) => secret), {
     path: ['ALERT_WEBHOOK_SECRET'],
-    message: 'accepted: a secret of at least 16 characters; required when ALERT_WEBHOOKS is set',
+    message:
+      'accepted: a secret of at least 16 characters; required when a webhook of ALERT_WEBHOOKS has none of its own',
   });
 
 export type ConfigInput = z.input<typeof configSchema>;

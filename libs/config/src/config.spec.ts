@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, configSchema, parseConfig } from '@app/config';
+import { ConfigError, configSchema, parseConfig, shownValue } from '@app/config';
 
 const refusal = (env: Record<string, string>): ConfigError => {
   try {
@@ -27,6 +27,8 @@ describe('configuration', () => {
       RATE_LIMIT_PER_MINUTE: 600,
       CLOCK_SKEW_TOLERANCE_MS: 120_000,
       BACKDATING_LIMIT: 604_800_000,
+      METRICS_PUBLIC: false,
+      IDEMPOTENCY_TTL_MS: 86_400_000,
       logPretty: false,
     });
   });
@@ -55,17 +57,35 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud'],
     ['LOG_FORMAT', 'xml'],
     ['SHUTDOWN_TIMEOUT_MS', '0'],
-    ['API_KEYS', 'alice:wizard:0123456789abcdef'],
-    ['API_KEYS', 'alice:agent:short'],
     ['ALERT_WEBHOOKS', 'ops=ftp://example.test'],
     ['RATE_LIMIT_PER_MINUTE', '-5'],
     ['CLOCK_SKEW_TOLERANCE_MS', '2m'],
     ['BACKDATING_LIMIT', 'a week'],
+    ['METRICS_PUBLIC', 'yes'],
   ])('refuses %s=%s with one line naming the variable, its value and what is accepted', (variable, value) => {
     const error = refusal({ [variable]: value });
     expect(error.problems).toEqual([{ variable, value, problem: expect.stringContaining('accepted') }]);
     expect(error.lines()).toHaveLength(1);
     expect(error.lines()[0]).toContain(`${variable}="${value}"`);
+  });
+
+  it.each([
+    ['API_KEYS', 'alice:wizard:0123456789abcdef', '0123456789abcdef'],
+    ['API_KEYS', 'alice:agent:short', 'short'],
+    ['ALERT_WEBHOOK_SECRET', 'too-short', 'too-short'],
+    ['REDIS_URL', 'redis//:a-redis-password@host', 'a-redis-password'],
+  ])('refuses %s=%s with one line naming the variable, never showing the secret', (variable, value, secret) => {
+    const error = refusal({ [variable]: value });
+    expect(error.problems).toEqual([{ variable, value, problem: expect.stringContaining('accepted') }]);
+    expect(error.lines()).toHaveLength(1);
+    expect(error.lines()[0]).toContain(`${variable}=`);
+    expect(error.lines()[0]).not.toContain(secret);
+  });
+
+  it('masks the password of a URL it shows', () => {
+    expect(shownValue('REDIS_URL', 'redis://:pw-0123@redis:6379')).toBe('redis://:(hidden)@redis:6379');
+    expect(shownValue('EVENT_STORE_URL', 'esdb://admin:changeit@esdb:2113')).toBe('esdb://admin:(hidden)@esdb:2113');
+    expect(shownValue('REDIS_URL', 'redis://redis:6379')).toBe('redis://redis:6379');
   });
 
   it('parses API keys listed as name:role:key', () => {
@@ -88,9 +108,20 @@ describe('configuration', () => {
       {
         variable: 'ALERT_WEBHOOK_SECRET',
         value: undefined,
-        problem: expect.stringContaining('required when ALERT_WEBHOOKS is set'),
+        problem: expect.stringContaining('required when a webhook of ALERT_WEBHOOKS has none of its own'),
       },
     ]);
+  });
+
+  it('gives a webhook its own signing secret, which then needs no shared one, and never shows it', () => {
+    const webhooks = 'ops=http://127.0.0.1:9000/ops secret=ops-own-secret-0123456789,lead=http://127.0.0.1:9000/lead';
+    expect(parseConfig({ ALERT_WEBHOOKS: webhooks.split(',')[0] ?? '' }, false).ALERT_WEBHOOKS).toEqual([
+      { role: 'ops', url: 'http://127.0.0.1:9000/ops', secret: 'ops-own-secret-0123456789' },
+    ]);
+    const refused = refusal({ ALERT_WEBHOOKS: webhooks });
+    expect(refused.problems.map(({ variable }) => variable)).toEqual(['ALERT_WEBHOOK_SECRET']);
+    const badSecret = refusal({ ALERT_WEBHOOKS: 'ops=http://x.test/ops secret=short-0123 extra' });
+    expect(badSecret.lines()[0]).not.toContain('short-0123');
   });
 
   it('lists every bad variable, one line each', () => {

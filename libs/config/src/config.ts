@@ -21,8 +21,17 @@ export class ConfigError extends Error {
   }
 }
 
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['API_KEYS', 'ALERT_WEBHOOK_SECRET']);
+
+/** A value as it may be shown in a log line: secrets hidden, the password of a URL masked. */
+export const shownValue = (variable: string, value: string | undefined): string | undefined => {
+  if (value === undefined || value === '') return value;
+  if (SECRET_VARIABLES.has(variable)) return '(hidden)';
+  return value.replace(/ secret=\S+/g, ' secret=(hidden)').replace(/(\/\/[^:/@]*):[^@]*@/, '$1:(hidden)@');
+};
+
 const describeProblem = ({ variable, value, problem }: ConfigProblem): string =>
-  `Invalid configuration: ${variable}=${JSON.stringify(value ?? '')}: ${problem}`;
+  `Invalid configuration: ${variable}=${JSON.stringify(shownValue(variable, value) ?? '')}: ${problem}`;
 
 /** The DI token under which the {@link AppConfig} is provided. */
 export const APP_CONFIG = Symbol('AppConfig');

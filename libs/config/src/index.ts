@@ -1,7 +1,7 @@
-export { APP_CONFIG, ConfigError, parseConfig, readConfigFromEnvironment } from './config';
+export { APP_CONFIG, ConfigError, parseConfig, readConfigFromEnvironment, shownValue } from './config';
 export type { AppConfig, ConfigProblem } from './config';
 export { configSchema } from './config.schema';
 export type { AlertWebhook, ListedApiKey } from './config.schema';
 export { AppConfigModule } from './app-config.module';
 export { closeOnSignals } from './shutdown';
-export { configOrExit } from './start';
+export { configOrExit, exitOnStartFailure } from './start';

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { type AppConfig, ConfigError, readConfigFromEnvironment } from './config';
 
 /** Reads the configuration, or prints one line per bad variable and ends the process before anything starts. */
@@ -10,3 +11,16 @@ export const configOrExit = (): AppConfig => {
     process.exit(1);
   }
 };
+
+/**
+ * Ends a start that failed with one line naming what failed, in the configured log format (a JSON line at `fatal`,
+ * or plain text when logs are pretty), on stderr; status 1.
+ */
+export const exitOnStartFailure =
+  (config: AppConfig) =>
+  (error: unknown): never => {
+    const message = `failed to start: ${(error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ')}`;
+    if (config.logPretty) process.stderr.write(`${message}\n`);
+    else pino({ level: 'fatal', base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true })).fatal(message);
+    process.exit(1);
+  };

@@ -4,3 +4,4 @@ export * from './stream-names';
 export * from './policy-version-published';
 export * from './customer';
 export * from './ticket';
+export * from './api-key';

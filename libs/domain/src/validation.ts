@@ -2,12 +2,23 @@ import { InvalidCommand } from './domain-error';
 
 const MAX_TEXT_LENGTH = 2000;
 
-export const checkText = (field: string, value: unknown, max = MAX_TEXT_LENGTH): InvalidCommand | null =>
-  typeof value !== 'string' || value.trim().length === 0
-    ? new InvalidCommand(field, 'must be a non-empty text')
-    : value.length > max
-      ? new InvalidCommand(field, `must be at most ${max} characters`)
-      : null;
+// Control characters other than tab and newline: NUL, escapes, carriage returns and the C1 range.
+// eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+// A surrogate half without its pair is no character at all (u flag: paired halves read as one code point).
+const LONE_SURROGATE = /\p{Surrogate}/u;
+// Blank to a reader: white space and the invisible format characters (zero-width space, joiners, BOM, soft hyphen).
+const BLANK = /^[\s\u00AD\u180E\u200B-\u200D\u2060\uFEFF]*$/u;
+
+export const checkText = (field: string, value: unknown, max = MAX_TEXT_LENGTH): InvalidCommand | null => {
+  if (typeof value !== 'string' || BLANK.test(value)) return new InvalidCommand(field, 'must be a non-empty text');
+  if (value.length > max) return new InvalidCommand(field, `must be at most ${max} characters`);
+  if (CONTROL_CHARACTER.test(value)) {
+    return new InvalidCommand(field, 'must hold no control character other than tab and newline');
+  }
+  if (LONE_SURROGATE.test(value)) return new InvalidCommand(field, 'must be valid Unicode text');
+  return null;
+};
 
 export const checkOptionalText = (field: string, value: unknown): InvalidCommand | null =>
   value === undefined ? null : checkText(field, value);

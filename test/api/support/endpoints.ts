@@ -17,6 +17,7 @@ export const LATER_VERSION = {
 export interface Fixture {
   readonly customerId: string;
   readonly ticketId: string;
+  readonly keyId: string;
 }
 
 export interface Endpoint {
@@ -179,6 +180,20 @@ export const ENDPOINTS: readonly Endpoint[] = [
     body: () => ({ name: `key-${++keyNames}`, role: 'agent' }),
   },
   { method: 'GET', route: '/api-keys', roles: ADMINS, path: () => '/api-keys' },
+  {
+    method: 'POST',
+    route: '/api-keys/{id}/rotate',
+    roles: ADMINS,
+    path: (f) => `/api-keys/${f.keyId}/rotate`,
+    body: () => ({ graceMinutes: 5 }),
+  },
+  {
+    method: 'POST',
+    route: '/api-keys/{id}/revoke',
+    roles: ADMINS,
+    path: (f) => `/api-keys/${f.keyId}/revoke`,
+    body: () => ({}),
+  },
 ];
 
 /** A premium customer with one open ticket, optionally marked out of scope. */
@@ -196,5 +211,9 @@ export const createFixture = async (engine: Engine, isOutOfScope = false): Promi
   if (isOutOfScope) {
     await engine.call('POST', `/tickets/${ticketId}/out-of-scope`, { as: 'agent', body: { category: 'beyond-plan' } });
   }
-  return { customerId, ticketId };
+  const key = await engine.call('POST', '/api-keys', {
+    as: 'admin',
+    body: { name: `fixture-${++keyNames}`, role: 'agent' },
+  });
+  return { customerId, ticketId, keyId: String(key.json.id) };
 };

@@ -5,12 +5,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Logger } from 'nestjs-pino';
 import { CLOCK, FixedClock } from '@app/clock';
 import { parseConfig } from '@app/config';
 import { AppModule } from '../../../apps/api/src/app.module';
-import { createApp } from '../../../apps/api/src/create-app';
-import { setUpOpenApi } from '../../../apps/api/src/http/openapi';
+import { configureApp, createApp } from '../../../apps/api/src/create-app';
 
 export const ROLES = ['agent', 'lead', 'ops', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -106,8 +104,5 @@ const createAppOn = async (clock: FixedClock, config: ReturnType<typeof parseCon
     .overrideProvider(CLOCK)
     .useValue(clock)
     .compile();
-  const app = moduleRef.createNestApplication({ bufferLogs: true });
-  app.useLogger(app.get(Logger));
-  setUpOpenApi(app);
-  return app;
+  return configureApp(moduleRef.createNestApplication({ bufferLogs: true }));
 };

@@ -3,13 +3,10 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ProblemException } from '../http/problem';
 import { ApiKeysService } from './api-keys.service';
+import { bearerKey } from './bearer-key';
 import { type Actor, ALLOWED_ROLES, type Role } from './roles';
 
 export type AuthenticatedRequest = Request & { actor?: Actor };
-
-/** The key in `Authorization: Bearer <key>`, or undefined when the header is absent or not a bearer key. */
-export const bearerKey = (request: Request): string | undefined =>
-  /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -18,7 +15,7 @@ export class ApiKeyGuard implements CanActivate {
     private readonly reflector: Reflector,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = bearerKey(request);
     if (key === undefined) {
@@ -28,7 +25,7 @@ export class ApiKeyGuard implements CanActivate {
         .setHeader('WWW-Authenticate', 'Bearer');
       throw ProblemException.of(401, 'missing-api-key', 'This request needs an API key: Authorization: Bearer <key>.');
     }
-    const actor = this.keys.identify(key);
+    const actor = await this.keys.identify(key);
     if (!actor) throw ProblemException.of(401, 'invalid-api-key', 'This API key is not known.');
     const allowed = this.reflector.get<readonly Role[]>(ALLOWED_ROLES, context.getHandler()) ?? [];
     if (!allowed.includes(actor.role)) {

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { ApiKeysService } from './api-keys.service';
-import { bearerKey } from './api-key.guard';
+import { bearerKey } from './bearer-key';
 
 /**
  * Counts requests per API key across every endpoint; requests without a known key count against their address,
@@ -28,7 +28,7 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
     const key = bearerKey(request as unknown as Request);
-    const actor = key === undefined ? undefined : this.keys.identify(key);
+    const actor = key === undefined ? undefined : await this.keys.identify(key);
     return actor ? `key:${actor.id}` : `address:${String(request.ip)}`;
   }
 

@@ -6,6 +6,8 @@ export const READERS: readonly Role[] = ROLES;
 export const TICKET_WRITERS: readonly Role[] = ['agent', 'lead', 'admin'];
 export const CUSTOMER_CARERS: readonly Role[] = ['agent', 'lead', 'admin'];
 export const ADMINS: readonly Role[] = ['admin'];
+/** Who sees health details (errors, log positions) and reads `/metrics`. */
+export const OPERATORS: readonly Role[] = ['ops', 'admin'];
 
 /** The authenticated caller, recorded as the actor of every event it causes. */
 export interface Actor {

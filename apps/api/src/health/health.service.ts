@@ -21,6 +21,21 @@ export interface HealthReport {
   readonly projections: ProjectionsState;
 }
 
+/** What anyone may see: the status of the whole and of each component, no error text, no log position. */
+export interface HealthSummary {
+  readonly status: 'up' | 'down';
+  readonly dependencies: Readonly<Record<string, { readonly status: DependencyState['status'] }>>;
+  readonly projections: { readonly status: 'up' | 'down' };
+}
+
+export const summaryOf = ({ status, dependencies, projections }: HealthReport): HealthSummary => ({
+  status,
+  dependencies: Object.fromEntries(
+    Object.entries(dependencies).map(([name, state]) => [name, { status: state.status }]),
+  ),
+  projections: { status: projections.status },
+});
+
 // A lagging read side still answers, only late: that is for the lag figures to tell, not for the status.
 const NOT_FOLLOWING: ReadonlySet<RunnerState> = new Set(['failed', 'stopped']);
 

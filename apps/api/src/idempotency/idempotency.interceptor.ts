@@ -49,7 +49,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const fingerprint = fingerprintOf(request);
     return from(
       this.oneAtATime(`${actor}\n${key}`, async () => {
-        const stored = this.store.find(actor, key);
+        const stored = this.store.find(actor, key, this.clock.now());
         if (stored) {
           if (stored.fingerprint !== fingerprint) {
             throw ProblemException.of(

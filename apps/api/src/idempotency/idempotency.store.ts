@@ -1,7 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import Database from 'better-sqlite3';
+import { DateTime } from 'luxon';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Instant } from '@app/clock';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 
 /** The status is not kept: each endpoint answers success with one status only. */
@@ -25,10 +27,13 @@ const fileFor = (config: AppConfig): string => {
 @Injectable()
 export class IdempotencyStore implements OnApplicationShutdown {
   private readonly db: Database.Database;
-  private readonly select: Database.Statement<[string, string], { fingerprint: string; body: string }>;
+  private readonly select: Database.Statement<[string, string, string], { fingerprint: string; body: string }>;
   private readonly insert: Database.Statement<[string, string, string, string, string]>;
+  private readonly prune: Database.Statement<[string]>;
+  private readonly ttlMs: number;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.ttlMs = config.IDEMPOTENCY_TTL_MS;
     const file = fileFor(config);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
@@ -41,22 +46,34 @@ export class IdempotencyStore implements OnApplicationShutdown {
       body TEXT NOT NULL,
       recorded_at TEXT NOT NULL,
       PRIMARY KEY (actor, idempotency_key)
-    )`);
-    this.select = this.db.prepare(
-      'SELECT fingerprint, body FROM idempotent_answers WHERE actor = ? AND idempotency_key = ?',
     );
+    CREATE INDEX IF NOT EXISTS idempotent_answers_by_age ON idempotent_answers (recorded_at)`);
+    this.select = this.db.prepare(
+      'SELECT fingerprint, body FROM idempotent_answers WHERE actor = ? AND idempotency_key = ? AND recorded_at > ?',
+    );
+    this.prune = this.db.prepare('DELETE FROM idempotent_answers WHERE recorded_at <= ?');
     this.insert = this.db.prepare(
       'INSERT OR IGNORE INTO idempotent_answers (actor, idempotency_key, fingerprint, body, recorded_at) VALUES (?, ?, ?, ?, ?)',
     );
   }
 
-  find(actor: string, key: string): StoredAnswer | undefined {
-    const row = this.select.get(actor, key);
+  /** The answer kept for this key, unless older than `IDEMPOTENCY_TTL_MS` at `now`. */
+  find(actor: string, key: string, now: Instant): StoredAnswer | undefined {
+    const row = this.select.get(actor, key, this.expiredBefore(now));
     return row && { fingerprint: row.fingerprint, body: JSON.parse(row.body) as unknown };
   }
 
-  save(actor: string, key: string, answer: StoredAnswer, recordedAt: string): void {
-    this.insert.run(actor, key, answer.fingerprint, JSON.stringify(answer.body ?? null), recordedAt);
+  /** Keeps the answer and drops every answer past `IDEMPOTENCY_TTL_MS`, so the file stays bounded. */
+  save(actor: string, key: string, answer: StoredAnswer, recordedAt: Instant): void {
+    this.db.transaction(() => {
+      this.prune.run(this.expiredBefore(recordedAt));
+      this.insert.run(actor, key, answer.fingerprint, JSON.stringify(answer.body ?? null), recordedAt);
+    })();
+  }
+
+  /** Answers recorded at or before this instant have expired. */
+  private expiredBefore(now: Instant): string {
+    return DateTime.fromISO(now, { zone: 'utc' }).minus({ milliseconds: this.ttlMs }).toISO() ?? now;
   }
 
   onApplicationShutdown(): void {

@@ -7,9 +7,13 @@ import { Allow } from '../auth/allow.decorator';
 import { READERS } from '../auth/roles';
 import { IdPipe } from '../http/id.pipe';
 import { OptionalInstantPipe } from '../http/instant.pipe';
+import { WholeNumberPipe } from '../http/whole-number.pipe';
 import { ProblemException } from '../http/problem';
 import { PolicyBookService } from '../policies/policy-book.service';
 import { type TicketView, ticketView } from '../tickets/ticket.view';
+
+/** A page of history stays well under a megabyte however many responses a ticket has. */
+const MAX_PAGE = 500;
 
 export interface TicketStateAsOf {
   readonly ticketId: string;
@@ -33,9 +37,37 @@ export class AuditController {
 
   @Get(':id/history')
   @Allow(...READERS)
-  @ApiOkResponse({ description: 'Every event of the ticket with who, when, policy version and cause.' })
-  async history(@Param('id', new IdPipe('ticket')) id: string): Promise<{ ticketId: string; events: HistoryEntry[] }> {
-    return { ticketId: id, events: (await this.eventsOf(id)).map(historyEntry) };
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    description: `Events per page, 1 to ${MAX_PAGE}; ${MAX_PAGE} by default.`,
+  })
+  @ApiQuery({
+    name: 'after',
+    required: false,
+    description: 'The revision the page starts after: `next` of the page before.',
+  })
+  @ApiOkResponse({
+    description:
+      'The events of the ticket in order with who, when, policy version and cause; `next` while more follow.',
+  })
+  async history(
+    @Param('id', new IdPipe('ticket')) id: string,
+    @Query('limit', new WholeNumberPipe('limit', 1, MAX_PAGE)) limit: number | undefined,
+    @Query('after', new WholeNumberPipe('after', 0, Number.MAX_SAFE_INTEGER)) after: number | undefined,
+  ): Promise<{ ticketId: string; events: HistoryEntry[]; next: number | null }> {
+    const pageSize = limit ?? MAX_PAGE;
+    const fromRevision = after === undefined ? 0 : after + 1;
+    const events: RecordedEvent[] = [];
+    for await (const event of this.store.readStream(ticketStream(id), { fromRevision, maxCount: pageSize + 1 })) {
+      events.push(event);
+    }
+    if (events.length === 0 && !(await this.exists(id))) {
+      throw ProblemException.of(404, 'ticket-not-found', `There is no ticket ${id}.`);
+    }
+    const page = events.slice(0, pageSize);
+    const isMore = events.length > pageSize;
+    return { ticketId: id, events: page.map(historyEntry), next: isMore ? (page.at(-1)?.revision ?? null) : null };
   }
 
   @Get(':id/state')
@@ -71,6 +103,11 @@ export class AuditController {
       ticket: replay.state.status === 'NotOpened' ? null : ticketView(replay.state, id, book),
       explanation: replay.explanation,
     };
+  }
+
+  private async exists(id: string): Promise<boolean> {
+    for await (const _event of this.store.readStream(ticketStream(id), { maxCount: 1 })) return true;
+    return false;
   }
 
   private async eventsOf(id: string): Promise<RecordedEvent[]> {

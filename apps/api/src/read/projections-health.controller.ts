@@ -1,7 +1,11 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { type ProjectionLag, ProjectionRunner } from '@app/projections';
+import { Controller, Get, Header, Req, Res, SetMetadata, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { type ProjectionLag, ProjectionRunner, type RunnerState } from '@app/projections';
+import { ApiKeysService } from '../auth/api-keys.service';
+import { MetricsGuard } from '../auth/metrics.guard';
+import { RateLimitGuard } from '../auth/rate-limit.guard';
+import { ALLOWED_ROLES, OPERATORS } from '../auth/roles';
 
 const gauge = (name: string, help: string, value: number): string =>
   `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${value}\n`;
@@ -10,17 +14,31 @@ const gauge = (name: string, help: string, value: number): string =>
 @ApiTags('health')
 @Controller()
 export class ProjectionsHealthController {
-  constructor(private readonly runner: ProjectionRunner) {}
+  constructor(
+    private readonly runner: ProjectionRunner,
+    private readonly keys: ApiKeysService,
+  ) {}
 
   @Get('health/projections')
-  @ApiOkResponse({ description: 'Lag of the read models in events and seconds; 503 when the runner has failed.' })
-  async health(@Res({ passthrough: true }) res: Response): Promise<ProjectionLag> {
+  @ApiOkResponse({
+    description:
+      'The runner state; with an ops or admin key also the lag in events and seconds and the checkpoint. ' +
+      '503 when the runner has failed.',
+  })
+  async health(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ProjectionLag | { readonly state: RunnerState }> {
     const lag = await this.runner.lag();
     res.status(lag.state === 'failed' ? 503 : 200);
-    return lag;
+    return (await this.keys.isOperator(req)) ? lag : { state: lag.state };
   }
 
   @Get('metrics')
+  @SetMetadata(ALLOWED_ROLES, OPERATORS)
+  @UseGuards(RateLimitGuard, MetricsGuard)
+  @ApiBearerAuth()
+  @ApiOkResponse({ description: 'Prometheus gauges; an ops or admin key unless METRICS_PUBLIC is true.' })
   @Header('Content-Type', 'text/plain; version=0.0.4')
   async metrics(): Promise<string> {
     const lag = await this.runner.lag();

@@ -1,4 +1,4 @@
-import { configOrExit } from '@app/config';
+import { configOrExit, shownValue } from '@app/config';
 import { openEventStore } from '@app/event-store';
 import { openPublishedPolicies, PolicyFileRejected } from '@app/projections/policy-book';
 import type { CliCommand } from '../command';
@@ -18,8 +18,14 @@ export const checkConfigCommand: CliCommand = {
       const book = await (await openPublishedPolicies(config.POLICIES_DIR, store)).current();
       const shown = {
         ...config,
+        EVENT_STORE_URL: shownValue('EVENT_STORE_URL', config.EVENT_STORE_URL),
+        REDIS_URL: shownValue('REDIS_URL', config.REDIS_URL),
         API_KEYS: config.API_KEYS?.map(({ name, role }) => ({ name, role, key: '(hidden)' })),
-        ALERT_WEBHOOK_SECRET: config.ALERT_WEBHOOK_SECRET && '(hidden)',
+        ALERT_WEBHOOKS: config.ALERT_WEBHOOKS?.map(({ secret, ...target }) => ({
+          ...target,
+          ...(secret ? { secret: '(hidden)' } : {}),
+        })),
+        ALERT_WEBHOOK_SECRET: shownValue('ALERT_WEBHOOK_SECRET', config.ALERT_WEBHOOK_SECRET),
         policyVersions: book.versions().map(({ version, effectiveFrom }) => ({ version, effectiveFrom })),
       };
       process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);

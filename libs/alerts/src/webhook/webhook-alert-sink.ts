@@ -25,6 +25,11 @@ export interface WebhookTarget {
   readonly url: string;
 }
 
+/** A target as configured: with its own signing secret, or none to use the shared one. */
+export interface ConfiguredWebhookTarget extends WebhookTarget {
+  readonly secret?: string;
+}
+
 /** Eight tries over about four minutes (2 s, 4 s, 8 s, …), then the failed set. */
 export const DEFAULT_WEBHOOK_RETRY: RetryPolicy = { attempts: 8, backoffMs: 2_000 };
 
@@ -67,13 +72,14 @@ export class InvalidAlertId extends Error {
 
 const isRetryable = (status: number): boolean => status >= 500 || status === 408 || status === 429;
 
-const deliveryId = (alert: Alert, target: WebhookTarget): string => {
-  if (alert.alertId.length === 0 || alert.alertId.includes(':')) throw new InvalidAlertId(alert.alertId);
+/** The id of the delivery of an alert to a target, sent as its Idempotency-Key: one per alert and target. */
+export const webhookIdempotencyKey = (alertId: string, target: WebhookTarget): string => {
+  if (alertId.length === 0 || alertId.includes(':')) throw new InvalidAlertId(alertId);
   const urlHash = createHash('sha256').update(target.url).digest('hex').slice(0, 12);
-  return `${alert.alertId}__${target.role}__${urlHash}`;
+  return `${alertId}__${target.role}__${urlHash}`;
 };
 
-/** Posts one alert to one target, signed; resolves on a 2xx answer, throws otherwise. */
+/** Posts one alert to one target, signed for that target; resolves on a 2xx answer, throws otherwise. */
 export const postAlert = async (
   target: WebhookTarget,
   alert: Alert,
@@ -83,13 +89,14 @@ export const postAlert = async (
 ): Promise<void> => {
   const body = JSON.stringify(alert);
   const timestamp = unixSeconds(clock.now());
+  const idempotencyKey = webhookIdempotencyKey(alert.alertId, target);
   const response = await fetch(target.url, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/json',
       [TIMESTAMP_HEADER]: timestamp,
-      [SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
-      [IDEMPOTENCY_KEY_HEADER]: alert.alertId,
+      [SIGNATURE_HEADER]: signWebhook(secret, { timestamp, role: target.role, url: target.url, idempotencyKey, body }),
+      [IDEMPOTENCY_KEY_HEADER]: idempotencyKey,
     },
     body,
     signal: AbortSignal.timeout(timeoutMs),
@@ -136,7 +143,7 @@ export class WebhookAlertSink implements AlertSink {
     const targets = this.targets.filter((target) => alert.recipients.includes(target.role));
     await this.queue.addMany(
       targets.map((target) => ({
-        id: deliveryId(alert, target),
+        id: webhookIdempotencyKey(alert.alertId, target),
         name: alert.kind,
         data: { target: { role: target.role, url: target.url }, alert },
         delayMs: 0,
@@ -172,7 +179,8 @@ export class WebhookAlertSink implements AlertSink {
 }
 
 export interface WebhookDeliveryWorkerOptions extends QueueLocation {
-  readonly secret: string;
+  /** The signing secret of a target: its own, or the shared one. */
+  readonly secretOf: (target: WebhookTarget) => string;
   readonly clock: Clock;
   /** Per request; default 10 000. */
   readonly timeoutMs?: number;
@@ -185,5 +193,6 @@ export const startWebhookDeliveryWorker = (options: WebhookDeliveryWorkerOptions
   BullJobWorker.start({
     ...options,
     schema: deliverySchema,
-    handle: ({ target, alert }) => postAlert(target, alert, options.secret, options.clock, options.timeoutMs ?? 10_000),
+    handle: ({ target, alert }) =>
+      postAlert(target, alert, options.secretOf(target), options.clock, options.timeoutMs ?? 10_000),
   });
