@@ -2,7 +2,7 @@ import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import type { AppConfig } from '@app/config';
+import { type AppConfig, START_OPTIONS } from '@app/config';
 import { AppModule } from './app.module';
 import { setUpOpenApi } from './http/openapi';
 
@@ -31,10 +31,11 @@ const securityHeaders = helmet({
 /** What every api application gets however it is created: the structured logger, security headers, OpenAPI. */
 export const configureApp = (app: INestApplication): INestApplication => {
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   app.use(securityHeaders);
   setUpOpenApi(app);
   return app;
 };
 
 export const createApp = async (config: AppConfig): Promise<INestApplication> =>
-  configureApp(await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false }));
+  configureApp(await NestFactory.create(AppModule.forRoot(config), START_OPTIONS));

@@ -4,4 +4,4 @@ export { configSchema } from './config.schema';
 export type { AlertWebhook, ListedApiKey } from './config.schema';
 export { AppConfigModule } from './app-config.module';
 export { closeOnSignals } from './shutdown';
-export { configOrExit, exitOnStartFailure } from './start';
+export { configOrExit, exitOnStartFailure, START_OPTIONS } from './start';

@@ -24,3 +24,10 @@ export const exitOnStartFailure =
     else pino({ level: 'fatal', base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true })).fatal(message);
     process.exit(1);
   };
+
+/**
+ * How the apps create their Nest application. Nest's own report of a failed start is a coloured multi-line stack:
+ * its buffered logs are flushed to the structured logger only once the application exists (`app.flushLogs()` after
+ * `useLogger`), and a failed start is told in one line by `exitOnStartFailure`.
+ */
+export const START_OPTIONS = { bufferLogs: true, autoFlushLogs: false, abortOnError: false } as const;

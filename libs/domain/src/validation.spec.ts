@@ -1,5 +1,5 @@
 import { InvalidCommand } from './domain-error';
-import { checkText } from './validation';
+import { checkLine, checkText } from './validation';
 
 describe('checkText', () => {
   it.each([
@@ -22,4 +22,16 @@ describe('checkText', () => {
     expect(checkText('name', value)).toBeInstanceOf(InvalidCommand);
     expect(checkText('name', value)).toMatchObject({ field: 'name' });
   });
+});
+
+describe('checkLine, for names, subjects and categories', () => {
+  it('accepts a one-line text', () => expect(checkLine('subject', 'Import fails on large files')).toBeNull());
+
+  it.each([
+    ['a newline', 'Import fails\non large files'],
+    ['a tab', 'Import\tfails'],
+    ['what checkText refuses', 'Acme\u0000Corp'],
+  ])('refuses %s, naming the field', (_what, value) =>
+    expect(checkLine('subject', value)).toMatchObject({ code: 'invalid-command', field: 'subject' }),
+  );
 });

@@ -2,7 +2,7 @@ import { InvalidCommand } from './domain-error';
 
 const MAX_TEXT_LENGTH = 2000;
 
-// Control characters other than tab and newline: NUL, escapes, carriage returns and the C1 range.
+// Control characters other than tab and newline (allowed in notes and reasons, refused by `checkLine`): NUL, escapes, carriage returns and the C1 range.
 // eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 // A surrogate half without its pair is no character at all (u flag: paired halves read as one code point).
@@ -22,6 +22,18 @@ export const checkText = (field: string, value: unknown, max = MAX_TEXT_LENGTH):
 
 export const checkOptionalText = (field: string, value: unknown): InvalidCommand | null =>
   value === undefined ? null : checkText(field, value);
+
+const LINE_BREAK_OR_TAB = /[\t\n]/;
+
+/** A one-line text (a name, a subject, a category): like {@link checkText}, and without tab or newline. */
+export const checkLine = (field: string, value: unknown, max = MAX_TEXT_LENGTH): InvalidCommand | null =>
+  checkText(field, value, max) ??
+  (LINE_BREAK_OR_TAB.test(value as string)
+    ? new InvalidCommand(field, 'must be one line, without tab or newline')
+    : null);
+
+export const checkOptionalLine = (field: string, value: unknown): InvalidCommand | null =>
+  value === undefined ? null : checkLine(field, value);
 
 export const checkOneOf = <T extends string>(
   field: string,

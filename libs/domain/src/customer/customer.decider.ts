@@ -1,6 +1,15 @@
 import { PLANS, type Plan, type Policy, type PolicyLookup, planTerms } from '@app/policy';
 import { assertNever, type DomainError, InvalidCommand, PolicyVersionUnknown, UnknownCommand } from '../domain-error';
-import { checkEnvelope, checkInstant, checkOneOf, checkOptionalText, checkText, firstProblem } from '../validation';
+import {
+  checkEnvelope,
+  checkInstant,
+  checkLine,
+  checkOneOf,
+  checkOptionalLine,
+  checkOptionalText,
+  checkText,
+  firstProblem,
+} from '../validation';
 import type {
   AssignPlan,
   ChangeLicences,
@@ -34,7 +43,7 @@ const requiredLicences = (policy: Policy, plan: Plan): number => planTerms(polic
 
 const registerCustomer = ({ data, metadata }: RegisterCustomer, state: CustomerState, policy: Policy): Decision => {
   const problem = firstProblem(
-    checkText('name', data.name, 200),
+    checkLine('name', data.name, 200),
     checkLicences(data.licences),
     checkOneOf('plan', data.plan, PLANS),
   );
@@ -123,7 +132,7 @@ const occurrence = ({ data, metadata }: { data: { occurredAt?: unknown }; metada
 
 const flagCustomer = (command: FlagCustomerForExcessiveRequests, state: Registered): Decision => {
   const { data, metadata } = command;
-  const problem = firstProblem(checkText('reason', data.reason), checkOptionalText('ticketId', data.ticketId));
+  const problem = firstProblem(checkText('reason', data.reason), checkOptionalLine('ticketId', data.ticketId));
   if (problem) return problem;
   const flaggedAt = occurrence(command);
   if (flaggedAt instanceof InvalidCommand) return flaggedAt;

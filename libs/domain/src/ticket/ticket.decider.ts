@@ -21,7 +21,16 @@ import {
   SupportTimeUncomputable,
   UnknownCommand,
 } from '../domain-error';
-import { checkEnvelope, checkInstant, checkOneOf, checkOptionalText, checkText, firstProblem } from '../validation';
+import {
+  checkEnvelope,
+  checkInstant,
+  checkLine,
+  checkOneOf,
+  checkOptionalLine,
+  checkOptionalText,
+  checkText,
+  firstProblem,
+} from '../validation';
 import {
   atRiskReachedAt,
   type ClockFact,
@@ -95,9 +104,9 @@ const isSameOpening = (state: OpenedTicket, data: OpenTicket['data']): boolean =
 
 const checkOpenTicket = (data: OpenTicket['data']): InvalidCommand | null =>
   firstProblem(
-    checkText('customerId', data.customerId, 200),
+    checkLine('customerId', data.customerId, 200),
     checkOneOf('channel', data.channel, CHANNELS),
-    checkText('subject', data.subject, 500),
+    checkLine('subject', data.subject, 500),
     data.service === undefined ? null : checkOneOf('service', data.service, SERVICES),
     data.receivedAt === undefined ? null : checkInstant('receivedAt', data.receivedAt),
     data.isPaidAssistance === undefined || typeof data.isPaidAssistance === 'boolean'
@@ -281,7 +290,7 @@ const recordResponse = (
   policy: Policy,
   policies: PolicyLookup,
 ): Decision => {
-  const problem = checkOptionalText('by', data.by);
+  const problem = checkOptionalLine('by', data.by);
   if (problem) return problem;
   const respondedAt = occurrence('respondedAt', data.respondedAt, metadata.now, state);
   if (respondedAt instanceof InvalidCommand) return respondedAt;
@@ -383,7 +392,7 @@ const resumeClock = (state: OpenedTicket, policies: PolicyLookup, at: Instant): 
 };
 
 const checkOutOfScopeCommand = ({ data }: MarkTicketOutOfScope): InvalidCommand | null =>
-  firstProblem(checkText('category', data.category, 100), checkOptionalText('note', data.note));
+  firstProblem(checkLine('category', data.category, 100), checkOptionalText('note', data.note));
 
 const checkBillable = (state: OpenedTicket, policy: Policy): DomainError | null => {
   if (state.outOfScope === null) return new BillingNotAllowed(state.ticketId);

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { EventStoreUnavailable } from '../port/event-store.errors';
 import type {
   AllFilter,
@@ -119,7 +119,9 @@ export class SqliteEventStore implements EventStore {
       mkdirSync(dirname(path), { recursive: true });
       return new SqliteEventStore(new Database(path, { timeout: options.busyTimeoutMs ?? 5_000 }), options);
     } catch (error) {
-      throw translate(error);
+      // better-sqlite3 names no file ("unable to open database file"): a start-up error must say which one.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new EventStoreUnavailable(`cannot open the event store file ${resolve(path)}: ${reason}`);
     }
   }
 

@@ -1,18 +1,28 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 export type ReadModelDb = Database.Database;
 
 const IN_MEMORY = ':memory:';
+
+/** better-sqlite3 names no file when it cannot open one: a start-up error must say which. */
+const openFile = (path: string): ReadModelDb => {
+  try {
+    if (path !== IN_MEMORY) mkdirSync(dirname(path), { recursive: true });
+    return new Database(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot open the read-model file ${resolve(path)} (READ_MODELS_PATH): ${reason}`);
+  }
+};
 
 /**
  * Opens (or creates) the read-model file. Read models are copies of the log, so a lost last transaction is
  * caught up again from the checkpoint: `synchronous=NORMAL` is enough.
  */
 export const openReadModelDb = (path: string): ReadModelDb => {
-  if (path !== IN_MEMORY) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  const db = openFile(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');

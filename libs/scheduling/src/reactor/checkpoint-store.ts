@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 /**
  * Where a reactor remembers the global position of the last event it has handled. A lost checkpoint costs a replay
@@ -45,8 +45,14 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   static open(path: string): SqliteCheckpointStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    return new SqliteCheckpointStore(new Database(path));
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      return new SqliteCheckpointStore(new Database(path));
+    } catch (error) {
+      // better-sqlite3 names no file when it cannot open one: a start-up error must say which.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`cannot open the reactor checkpoint file ${resolve(path)} (READ_MODELS_PATH): ${reason}`);
+    }
   }
 
   async load(reactor: string): Promise<number | undefined> {

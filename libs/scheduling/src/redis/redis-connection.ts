@@ -1,5 +1,8 @@
 import { once } from 'node:events';
+import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
+
+const logger = new Logger('Redis');
 
 /**
  * Workers block on Redis and must never give up a command (BullMQ requires `maxRetriesPerRequest: null`);
@@ -7,13 +10,34 @@ import { Redis } from 'ioredis';
  */
 export type RedisRole = 'worker' | 'queue';
 
-export const createRedisConnection = (url: string, role: RedisRole): Redis =>
-  new Redis(url, {
+export const createRedisConnection = (url: string, role: RedisRole): Redis => {
+  const redis = new Redis(url, {
     lazyConnect: false,
     maxRetriesPerRequest: role === 'worker' ? null : 1,
     enableOfflineQueue: role === 'worker',
     connectTimeout: 2_000,
   });
+  reportThroughLogger(redis, role);
+  return redis;
+};
+
+/**
+ * ioredis prints `[ioredis] Unhandled error event` on stderr, outside the log format, for an error nobody listens
+ * to. The connection reconnects by itself; the log says once when it was lost and once when it is back.
+ */
+const reportThroughLogger = (redis: Redis, role: RedisRole): void => {
+  let isDown = false;
+  redis.on('error', (error: Error) => {
+    if (isDown) return;
+    isDown = true;
+    logger.warn(`${role} connection to Redis lost (${error.message}); reconnecting`);
+  });
+  redis.on('ready', () => {
+    if (!isDown) return;
+    isDown = false;
+    logger.log(`${role} connection to Redis is back`);
+  });
+};
 
 /** Resolves when Redis answers PING within `timeoutMs`, rejects otherwise. */
 export const pingRedis = async (redis: Redis, timeoutMs: number): Promise<void> => {
