@@ -5,6 +5,7 @@ import { rebuildProjectionsCommand } from './commands/rebuild-projections.comman
 import { reconcileTimersCommand } from './commands/reconcile-timers.command';
 import { replayCommand } from './commands/replay.command';
 import { reportCommand } from './commands/report.command';
+import { workerHealthCommand } from './commands/worker-health.command';
 
 const commands: Readonly<Record<string, CliCommand>> = {
   'check-config': checkConfigCommand,
@@ -12,6 +13,7 @@ const commands: Readonly<Record<string, CliCommand>> = {
   'rebuild-projections': rebuildProjectionsCommand,
   replay: replayCommand,
   report: reportCommand,
+  'worker-health': workerHealthCommand,
 };
 
 const overview = (): string =>

@@ -12,6 +12,8 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { openPublishedPolicies } from '@app/projections/policy-book';
 import type { BullJobWorker } from '../jobs/bull-jobs';
+import { createRedisConnection, whenRedisReady } from '../redis/redis-connection';
+import { WorkerHeartbeat, workerIdOfThisProcess } from '../redis/worker-heartbeat';
 import { BullTimerScheduler, startBullTimerWorker } from '../timers/bull-timer-scheduler';
 import { InProcessTimerScheduler } from '../timers/in-process-timer-scheduler';
 import { InMemoryCheckpointStore, SqliteCheckpointStore } from './checkpoint-store';
@@ -85,6 +87,12 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
 
     if (redisUrl) {
       this.stopOnShutdown(await startBullTimerWorker({ redisUrl, queueName: TIMER_QUEUE, handler: handle, onError }));
+      const connection = createRedisConnection(redisUrl, 'queue');
+      await whenRedisReady(connection, 3_000);
+      const heartbeat = await WorkerHeartbeat.start(connection, workerIdOfThisProcess(), clock, onError);
+      // The heartbeat stops last among the users, once the runners and timer workers have; a key left behind expires.
+      this.users.push({ stop: () => heartbeat.stop().catch(onError) });
+      this.resources.push({ close: () => connection.quit().then(() => undefined) });
     }
 
     const onReactorError = (name: string) => (error: unknown) =>
