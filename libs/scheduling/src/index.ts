@@ -1,12 +1,7 @@
 export { createRedisConnection, pingRedis, whenRedisReady } from './redis/redis-connection';
 export type { RedisRole } from './redis/redis-connection';
 export { REDIS, RedisModule } from './redis/redis.module';
-export {
-  HEARTBEAT_TTL_MS,
-  liveWorkers,
-  WorkerHeartbeat,
-  workerIdOfThisProcess,
-} from './redis/worker-heartbeat';
+export { HEARTBEAT_TTL_MS, liveWorkers, WorkerHeartbeat, workerIdOfThisProcess } from './redis/worker-heartbeat';
 export type { WorkerBeat } from './redis/worker-heartbeat';
 export { BullJobQueue, BullJobWorker, MalformedJob, PermanentJobFailure, RedisUnavailable } from './jobs/bull-jobs';
 export type {
