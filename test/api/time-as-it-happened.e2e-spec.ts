@@ -1,17 +1,8 @@
 import { type Engine, type Role, startEngine } from './support/engine';
+import { waitFor } from '../support/wait-for';
 
 /** Tuesday 2026-12-01, 16:00 in Toronto. */
 const NOW = '2026-12-01T21:00:00.000Z';
-
-const eventually = async <T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
-  const start = performance.now();
-  for (;;) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 describe('time as it happened, over HTTP', () => {
   let engine: Engine;
@@ -44,7 +35,7 @@ describe('time as it happened, over HTTP', () => {
     const imported = await open(await customer(), '2026-06-15T10:00:00-04:00', 'admin');
     expect(imported.status).toBe(201);
     const ticketId = String(imported.json.id);
-    const [breach] = await eventually('the breach in the log', async () => {
+    const [breach] = await waitFor('the breach in the log', async () => {
       const items = await breaches(ticketId);
       return items.some((item) => item.kind === 'breach') ? items.filter((item) => item.kind === 'breach') : undefined;
     });
@@ -57,7 +48,7 @@ describe('time as it happened, over HTTP', () => {
     // received Tuesday 08:00, due 12:00, breached and escalated by now (16:00)
     const opened = await open(await customer(), '2026-12-01T08:00:00-05:00');
     const ticketId = String(opened.json.id);
-    await eventually('the escalation', async () => ((await breaches(ticketId)).length === 2 ? true : undefined));
+    await waitFor('the escalation', async () => ((await breaches(ticketId)).length === 2 ? true : undefined));
     const response = await engine.call('POST', `/tickets/${ticketId}/responses`, {
       as: 'agent',
       body: { by: 'alice', respondedAt: '2026-12-01T10:05:00-05:00' },
@@ -76,7 +67,7 @@ describe('time as it happened, over HTTP', () => {
     expect(retractions.map((event) => event.type)).toEqual(['SlaEscalationRetracted', 'SlaBreachRetracted']);
     expect(retractions.map((event) => event.causationId)).toEqual([responded?.eventId, responded?.eventId]);
     expect(events.filter((event) => event.type === 'SlaBreached')).toHaveLength(1);
-    await eventually('the breach log without the retracted entries', async () =>
+    await waitFor('the breach log without the retracted entries', async () =>
       (await breaches(ticketId)).length === 0 ? true : undefined,
     );
     const compliance = await engine.call('GET', '/compliance?period=month&plan=premium', { as: 'lead' });
@@ -119,7 +110,7 @@ describe('time as it happened, over HTTP', () => {
     engine.clock?.set('2038-06-01T15:00:00.000Z');
     const ancient = await open(customerId, '2017-12-05T10:00:00-05:00', 'admin');
     expect([ancient.status, ancient.json.code]).toEqual([422, 'receipt-beyond-horizon']);
-    const queue = await eventually('both tickets in the queue', async () => {
+    const queue = await waitFor('both tickets in the queue', async () => {
       const answer = await engine.call('GET', '/queue', { as: 'agent' });
       const items = (answer.json as unknown as { items: Record<string, unknown>[] }).items;
       return answer.status === 200 && items.length === 2 ? items : undefined;

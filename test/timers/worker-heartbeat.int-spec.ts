@@ -7,16 +7,7 @@ import { FixedClock } from '@app/clock';
 import { liveWorkers, WorkerHeartbeat } from '@app/scheduling';
 import { runApp } from '../support/process';
 import { requireRedis, TEST_REDIS_URL } from '../support/redis';
-
-const eventually = async <T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
-  const start = performance.now();
-  for (;;) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
+import { waitFor } from '../support/wait-for';
 
 describe('worker heartbeat in Redis', () => {
   let redis: Redis;
@@ -57,8 +48,10 @@ describe('worker heartbeat in Redis', () => {
     });
     try {
       const workerId = `${hostname()}-${worker.child.pid}`;
-      await eventually('the worker beating', async () =>
-        (await liveWorkers(redis)).some((beat) => beat.workerId === workerId) ? true : undefined,
+      await waitFor(
+        'the worker beating',
+        async () => ((await liveWorkers(redis)).some((beat) => beat.workerId === workerId) ? true : undefined),
+        20_000,
       );
       worker.child.kill('SIGTERM');
       expect(await worker.exited).toMatchObject({ code: 0 });
