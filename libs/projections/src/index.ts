@@ -34,6 +34,7 @@ export { customersProjection } from './customers/customers.projection';
 export { breachLogProjection } from './breach-log/breach-log.projection';
 export { ticketDirectoryProjection } from './ticket-directory/ticket-directory.projection';
 export {
+  oldestOverdueDeadline,
   ReadModelQueries,
   type BreachLogItem,
   type CustomerItem,

@@ -2,7 +2,15 @@ import { Test } from '@nestjs/testing';
 import { FixedClock } from '@app/clock';
 import { InMemoryEventStore } from '@app/event-store';
 import { aNewEvent } from '@app/event-store/test-support/events';
-import { type Projection, ProjectionRunner, type ReadModelDb, openReadModelDb } from '@app/projections';
+import {
+  openQueueProjection,
+  type Projection,
+  ProjectionRunner,
+  READ_MODEL_DB,
+  type ReadModelDb,
+  openReadModelDb,
+} from '@app/projections';
+import { CLOCK } from '@app/clock';
 import { HealthService } from './health.service';
 
 const NOW = '2026-11-30T15:00:10.000Z';
@@ -37,9 +45,16 @@ describe('HealthService, without an event store or Redis wired', () => {
   beforeEach(async () => {
     store = new InMemoryEventStore();
     db = openReadModelDb(':memory:');
-    runner = new ProjectionRunner(store, db, [refusingPoison], new FixedClock(NOW));
+    openQueueProjection.migrate(db);
+    const clock = new FixedClock(NOW);
+    runner = new ProjectionRunner(store, db, [refusingPoison], clock);
     const moduleRef = await Test.createTestingModule({
-      providers: [HealthService, { provide: ProjectionRunner, useValue: runner }],
+      providers: [
+        HealthService,
+        { provide: ProjectionRunner, useValue: runner },
+        { provide: READ_MODEL_DB, useValue: db },
+        { provide: CLOCK, useValue: clock },
+      ],
     }).compile();
     await moduleRef.init();
     health = moduleRef.get(HealthService);
@@ -79,6 +94,28 @@ describe('HealthService, without an event store or Redis wired', () => {
         seconds: 3,
         error: 'cannot apply Poison',
       },
+      timers: { status: 'up', workers: null, oldestOverdueMs: 0 },
+    });
+  });
+
+  it('is down when a deadline passed more than a minute ago with no breach recorded, and up within the minute', async () => {
+    const overdueSince = (deadline: string) => {
+      db.prepare('DELETE FROM open_queue').run();
+      db.prepare(
+        `INSERT INTO open_queue (ticket_id, customer_id, plan, priority_rank, status, deadline, received_at, entry)
+         VALUES ('t1', 'c1', 'premium', 0, 'on-track', ?, '2026-11-30T14:00:00.000Z', '{}')`,
+      ).run(deadline);
+    };
+    overdueSince('2026-11-30T14:59:20.000Z');
+    expect((await health.report()).timers).toEqual({ status: 'up', workers: null, oldestOverdueMs: 50_000 });
+    overdueSince('2026-11-30T14:58:00.000Z');
+    const report = await health.report();
+    expect(report.status).toBe('down');
+    expect(report.timers).toEqual({
+      status: 'down',
+      workers: null,
+      oldestOverdueMs: 130_000,
+      reason: expect.stringContaining('130 s ago'),
     });
   });
 

@@ -1,8 +1,16 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { CLOCK, type Clock } from '@app/clock';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import { type ProjectionLag, ProjectionRunner, type RunnerState } from '@app/projections';
-import { REDIS, pingRedis } from '@app/scheduling';
+import {
+  oldestOverdueDeadline,
+  type ProjectionLag,
+  ProjectionRunner,
+  READ_MODEL_DB,
+  type ReadModelDb,
+  type RunnerState,
+} from '@app/projections';
+import { HEARTBEAT_TTL_MS, liveWorkers, REDIS, pingRedis } from '@app/scheduling';
 
 const CHECK_TIMEOUT_MS = 1_000;
 
@@ -15,25 +23,43 @@ export type DependencyState =
 export type ProjectionsState =
   ({ readonly status: 'up' | 'down' } & ProjectionLag) | { readonly status: 'down'; readonly error: string };
 
+/**
+ * Whether timers are being processed: the workers beating their heartbeat (`null` when timers run in this process)
+ * and how long the oldest deadline has passed with no breach recorded.
+ */
+export interface TimersState {
+  readonly status: 'up' | 'down';
+  readonly workers: number | null;
+  readonly oldestOverdueMs: number;
+  /** Why it is down, and what to do. */
+  readonly reason?: string;
+}
+
 export interface HealthReport {
   readonly status: 'up' | 'down';
   readonly dependencies: Readonly<Record<string, DependencyState>>;
   readonly projections: ProjectionsState;
+  readonly timers: TimersState;
 }
+
+/** A deadline passed this long ago with no breach recorded means the timers are not being processed. */
+export const OVERDUE_LIMIT_MS = 60_000;
 
 /** What anyone may see: the status of the whole and of each component, no error text, no log position. */
 export interface HealthSummary {
   readonly status: 'up' | 'down';
   readonly dependencies: Readonly<Record<string, { readonly status: DependencyState['status'] }>>;
   readonly projections: { readonly status: 'up' | 'down' };
+  readonly timers: { readonly status: 'up' | 'down' };
 }
 
-export const summaryOf = ({ status, dependencies, projections }: HealthReport): HealthSummary => ({
+export const summaryOf = ({ status, dependencies, projections, timers }: HealthReport): HealthSummary => ({
   status,
   dependencies: Object.fromEntries(
     Object.entries(dependencies).map(([name, state]) => [name, { status: state.status }]),
   ),
   projections: { status: projections.status },
+  timers: { status: timers.status },
 });
 
 // A lagging read side still answers, only late: that is for the lag figures to tell, not for the status.
@@ -52,24 +78,65 @@ const probe = async (check: () => Promise<void>): Promise<DependencyState> => {
 
 @Injectable()
 export class HealthService {
+  private readonly logger = new Logger('Health');
+  private incident: string | undefined;
+
   constructor(
     @Optional() @Inject(EVENT_STORE) private readonly eventStore: EventStore | null,
     @Optional() @Inject(REDIS) private readonly redis: Redis | null,
     private readonly runner: ProjectionRunner,
+    @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async report(): Promise<HealthReport> {
-    const [eventStore, redis, projections] = await Promise.all([
+    const [eventStore, redis, projections, timers] = await Promise.all([
       this.eventStore ? probe(() => this.eventStore!.ping()) : Promise.resolve(notConfigured('no event store wired')),
       this.redis
         ? probe(() => pingRedis(this.redis!, CHECK_TIMEOUT_MS))
         : Promise.resolve(notConfigured('REDIS_URL unset: timers run in process')),
       this.projections(),
+      this.timers(),
     ]);
     const dependencies = { eventStore, redis };
     const isDown =
-      Object.values(dependencies).some((state) => state.status === 'down') || projections.status === 'down';
-    return { status: isDown ? 'down' : 'up', dependencies, projections };
+      Object.values(dependencies).some((state) => state.status === 'down') ||
+      projections.status === 'down' ||
+      timers.status === 'down';
+    return { status: isDown ? 'down' : 'up', dependencies, projections, timers };
+  }
+
+  /** Also the figures of `/metrics`. */
+  async timers(): Promise<TimersState> {
+    const now = this.clock.now();
+    const deadline = oldestOverdueDeadline(this.db, now);
+    const oldestOverdueMs = deadline ? Date.parse(now) - Date.parse(deadline) : 0;
+    let workers: number | null = null;
+    if (this.redis) {
+      try {
+        // The queue-side connection refuses commands until it is ready, as the ping waits for.
+        await pingRedis(this.redis, CHECK_TIMEOUT_MS);
+        workers = (await liveWorkers(this.redis)).length;
+      } catch {
+        // Redis down is reported as such among the dependencies; no worker can be seen meanwhile.
+        workers = 0;
+      }
+    }
+    const reason =
+      workers === 0
+        ? `no worker has beaten its heartbeat for ${HEARTBEAT_TTL_MS / 1_000} s: start one (npm run start:worker) or see why they stopped`
+        : oldestOverdueMs > OVERDUE_LIMIT_MS
+          ? `a deadline passed ${Math.round(oldestOverdueMs / 1_000)} s ago with no breach recorded: check the workers' logs and Redis`
+          : undefined;
+    this.reportIncident(reason);
+    return reason ? { status: 'down', workers, oldestOverdueMs, reason } : { status: 'up', workers, oldestOverdueMs };
+  }
+
+  /** One warning when timers stop being processed, one line when they are again: not one per probe. */
+  private reportIncident(reason: string | undefined): void {
+    if (reason && !this.incident) this.logger.warn(`timers: ${reason}`);
+    if (!reason && this.incident) this.logger.log('timers: processed again');
+    this.incident = reason;
   }
 
   private async projections(): Promise<ProjectionsState> {

@@ -7,7 +7,6 @@ import { AuditController } from './audit.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { ALERT_DELIVERIES, openAlertDeliveries } from './delivery-status';
 import { LiveController, LiveFeed } from './live.controller';
-import { ProjectionsHealthController } from './projections-health.controller';
 import { ReadController } from './read.controller';
 import { ReportsController } from './reports.controller';
 
@@ -15,14 +14,7 @@ import { ReportsController } from './reports.controller';
 @Module({
   imports: [ProjectionsModule.forRoot(), PoliciesModule],
   exports: [ProjectionsModule],
-  controllers: [
-    ReadController,
-    ReportsController,
-    AuditController,
-    LiveController,
-    ProjectionsHealthController,
-    DashboardController,
-  ],
+  controllers: [ReadController, ReportsController, AuditController, LiveController, DashboardController],
   providers: [
     LiveFeed,
     { provide: ALERT_DELIVERIES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openAlertDeliveries(config) },

@@ -297,3 +297,14 @@ export const breachLogItemOf = (row: BreachLogRow): BreachLogItem => ({
   recipients: JSON.parse(row.recipients) as string[],
   policyVersion: row.policy_version,
 });
+
+/**
+ * The earliest deadline of a running clock that has passed with no breach recorded, or `null`: the timers' backlog
+ * as the read models see it.
+ */
+export const oldestOverdueDeadline = (db: ReadModelDb, now: Instant): Instant | null =>
+  (
+    db
+      .prepare(`SELECT min(deadline) AS deadline FROM open_queue WHERE status != 'breached' AND deadline < ?`)
+      .get(now) as { deadline: string | null }
+  ).deadline;

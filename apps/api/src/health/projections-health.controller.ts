@@ -6,17 +6,22 @@ import { ApiKeysService } from '../auth/api-keys.service';
 import { MetricsGuard } from '../auth/metrics.guard';
 import { RateLimitGuard } from '../auth/rate-limit.guard';
 import { ALLOWED_ROLES, OPERATORS } from '../auth/roles';
+import { HealthService } from './health.service';
 
 const gauge = (name: string, help: string, value: number): string =>
   `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${value}\n`;
 
-/** How far this process's read models are behind the log: for probes (`/health/projections`) and scrapers (`/metrics`). */
+/**
+ * How far this process's read models are behind the log, for probes (`/health/projections`), and that with the
+ * timers' figures for scrapers (`/metrics`).
+ */
 @ApiTags('health')
 @Controller()
 export class ProjectionsHealthController {
   constructor(
     private readonly runner: ProjectionRunner,
     private readonly keys: ApiKeysService,
+    private readonly healthService: HealthService,
   ) {}
 
   @Get('health/projections')
@@ -41,8 +46,18 @@ export class ProjectionsHealthController {
   @ApiOkResponse({ description: 'Prometheus gauges; an ops or admin key unless METRICS_PUBLIC is true.' })
   @Header('Content-Type', 'text/plain; version=0.0.4')
   async metrics(): Promise<string> {
-    const lag = await this.runner.lag();
+    const [lag, timers] = await Promise.all([this.runner.lag(), this.healthService.timers()]);
     return [
+      gauge(
+        'sla_timer_workers',
+        'Workers whose heartbeat has not expired; -1 when timers run in this process.',
+        timers.workers ?? -1,
+      ),
+      gauge(
+        'sla_timer_oldest_overdue_seconds',
+        'How long ago the oldest deadline passed with no breach recorded; 0 when none.',
+        timers.oldestOverdueMs / 1_000,
+      ),
       gauge('sla_projection_lag_events', 'Events in the log not yet applied to the read models.', lag.events),
       gauge('sla_projection_lag_seconds', 'Age of the oldest event not yet applied to the read models.', lag.seconds),
       gauge('sla_projection_checkpoint', 'Global position the read models have applied.', lag.checkpoint ?? -1),
