@@ -91,8 +91,8 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
       await whenRedisReady(connection, 3_000);
       const heartbeat = await WorkerHeartbeat.start(connection, workerIdOfThisProcess(), clock, onError);
       // The heartbeat stops last among the users, once the runners and timer workers have; a key left behind expires.
-      this.users.push({ stop: () => heartbeat.stop().catch(onError) });
-      this.resources.push({ close: () => connection.quit().then(() => undefined) });
+      this.users.push({ stop: () => heartbeat.stop() });
+      this.resources.push({ close: async () => connection.disconnect() });
     }
 
     const onReactorError = (name: string) => (error: unknown) =>

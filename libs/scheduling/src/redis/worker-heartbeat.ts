@@ -55,7 +55,8 @@ export class WorkerHeartbeat {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.redis.del(KEY_PREFIX + this.workerId);
+    // Without Redis there is nothing to delete now: the key expires by itself.
+    if (this.redis.status === 'ready') await this.redis.del(KEY_PREFIX + this.workerId);
   }
 }
 
