@@ -53,8 +53,9 @@ describe('worker heartbeat in Redis', () => {
         async () => ((await liveWorkers(redis)).some((beat) => beat.workerId === workerId) ? true : undefined),
         20_000,
       );
+      await worker.waitForLine(/worker started/);
       worker.child.kill('SIGTERM');
-      expect(await worker.exited).toMatchObject({ code: 0 });
+      expect(await worker.exited).toEqual({ code: 0, signal: null });
       expect((await liveWorkers(redis)).map((beat) => beat.workerId)).not.toContain(workerId);
     } finally {
       worker.child.kill('SIGKILL');
