@@ -34,6 +34,7 @@ export { customersProjection } from './customers/customers.projection';
 export { breachLogProjection } from './breach-log/breach-log.projection';
 export { ticketDirectoryProjection } from './ticket-directory/ticket-directory.projection';
 export {
+  QUEUE_SORTS,
   ReadModelQueries,
   type BreachLogItem,
   type CustomerItem,
@@ -41,6 +42,7 @@ export {
   type OpenQueueItem,
   type Page,
   type PageRequest,
+  type QueueSort,
 } from './queries/read-model-queries';
 export { READ_MODELS } from './read-models';
 export {
