@@ -65,7 +65,10 @@ describe('read models through the API', () => {
     expect((await queue(`?customerId=${acme}`)).map((item) => item.ticketId)).toEqual([premium]);
     expect((await queue('?status=breached')).map((item) => item.ticketId)).toEqual([]);
     const page = await engine.call('GET', '/queue?limit=1&offset=1', { as: 'agent' });
-    expect(page.json).toMatchObject({ total: 2, limit: 1, offset: 1, items: [{ ticketId: standard }] });
+    expect(page.json).toMatchObject({ total: 2, limit: 1, offset: 1, asOf: NOW, items: [{ ticketId: standard }] });
+    expect((await queue('?channel=forum&q=BOLT')).map((item) => item.ticketId)).toEqual([standard]);
+    expect((await queue(`?q=${premium.slice(0, 8)}&sort=received`)).map((item) => item.ticketId)).toEqual([premium]);
+    expect((await queue('?sort=received')).map((item) => item.ticketId)).toEqual([premium, standard]);
   });
 
   it('refuses a bad query with a problem naming the parameter', async () => {
@@ -76,6 +79,10 @@ describe('read models through the API', () => {
     };
     expectBad(await engine.call('GET', '/queue?limit=0', { as: 'ops' }), 'limit');
     expectBad(await engine.call('GET', '/queue?status=late', { as: 'ops' }), 'status');
+    expectBad(await engine.call('GET', '/queue?channel=fax', { as: 'ops' }), 'channel');
+    expectBad(await engine.call('GET', '/queue?sort=colour', { as: 'ops' }), 'sort');
+    expectBad(await engine.call('GET', `/queue?q=${'x'.repeat(201)}`, { as: 'ops' }), 'q');
+    expectBad(await engine.call('GET', '/queue?q=%20', { as: 'ops' }), 'q');
     expectBad(await engine.call('GET', '/compliance?period=year', { as: 'ops' }), 'period');
     expect((await engine.call('GET', '/breaches?colour=red', { as: 'ops' })).status).toBe(400);
     expect((await engine.call('GET', '/customers')).status).toBe(401);

@@ -35,6 +35,7 @@ export { breachLogProjection } from './breach-log/breach-log.projection';
 export { ticketDirectoryProjection } from './ticket-directory/ticket-directory.projection';
 export {
   oldestOverdueDeadline,
+  QUEUE_SORTS,
   ReadModelQueries,
   type BreachLogItem,
   type CustomerItem,
@@ -42,6 +43,7 @@ export {
   type OpenQueueItem,
   type Page,
   type PageRequest,
+  type QueueSort,
 } from './queries/read-model-queries';
 export { READ_MODELS } from './read-models';
 export {

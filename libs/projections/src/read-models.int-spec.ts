@@ -96,6 +96,29 @@ describe('read models over a day of support', () => {
     expect(ids({ status: 'out-of-scope' })).toEqual(['bolt-extra']);
     expect(ids({ customerId: 'acme' })).toEqual(['acme-open']);
     expect(ids({}, { limit: 1, offset: 1 })).toEqual(['bolt-slow']);
+    expect(ids({ channel: 'forum' })).toEqual(['bolt-slow', 'bolt-extra']);
+    expect(ids({ channel: 'phone' })).toEqual([]);
+  });
+
+  it('searches the queue by subject, customer name or ticket id, in any case', async () => {
+    const queries = await caughtUp();
+    const ids = (search: string) => queries.openQueue({ search }, PAGE, clock.now()).items.map((item) => item.ticketId);
+
+    expect(ids('ABOUT BOLT-S')).toEqual(['bolt-slow']);
+    expect(ids('acm')).toEqual(['acme-open']);
+    expect(ids('extra')).toEqual(['bolt-extra']);
+    expect(ids('%')).toEqual([]);
+    expect(queries.openQueue({ search: 'bolt' }, PAGE, clock.now()).total).toBe(2);
+  });
+
+  it.each([
+    ['priority', ['acme-open', 'bolt-slow', 'bolt-extra']],
+    ['deadline', ['acme-open', 'bolt-slow', 'bolt-extra']],
+    ['received', ['bolt-slow', 'bolt-extra', 'acme-open']],
+    ['customer', ['acme-open', 'bolt-slow', 'bolt-extra']],
+  ] as const)('sorts the queue by %s', async (sort, expected) => {
+    const queries = await caughtUp();
+    expect(queries.openQueue({}, PAGE, clock.now(), sort).items.map((item) => item.ticketId)).toEqual(expected);
   });
 
   it('counts first-response clocks met, missed and open per plan and period, with median and p90 minutes', async () => {

@@ -2,14 +2,15 @@ import { applyDecorators, Controller, Get, Inject, Query } from '@nestjs/common'
 import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { WebhookAlertSink } from '@app/alerts';
-import { CLOCK, type Clock } from '@app/clock';
-import { PLANS } from '@app/policy';
+import { CLOCK, type Clock, type Instant } from '@app/clock';
+import { CHANNELS, PLANS } from '@app/policy';
 import {
   type BreachLogItem,
   type ComplianceRow,
   type CustomerItem,
   type OpenQueueItem,
   type Page,
+  QUEUE_SORTS,
   QUEUE_STATUSES,
   READ_MODEL_DB,
   ReadModelQueries,
@@ -28,6 +29,9 @@ const queueQuery = {
   plan: z.enum(PLANS).optional(),
   status: z.enum(QUEUE_STATUSES).optional(),
   customerId: z.string().min(1).max(100).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  sort: z.enum(QUEUE_SORTS).default('priority'),
 };
 const complianceQuery = { period: z.enum(['week', 'month']).default('week'), plan: z.enum(PLANS).optional() };
 const customersQuery = {
@@ -63,11 +67,29 @@ export class ReadController {
     ApiQuery({ name: 'plan', required: false, enum: PLANS }),
     ApiQuery({ name: 'status', required: false, enum: QUEUE_STATUSES }),
     ApiQuery({ name: 'customerId', required: false }),
+    ApiQuery({ name: 'channel', required: false, enum: CHANNELS }),
+    ApiQuery({
+      name: 'q',
+      required: false,
+      description: 'Part of the subject, the customer name or the ticket id (any case, 1 to 200 characters).',
+    }),
+    ApiQuery({
+      name: 'sort',
+      required: false,
+      enum: QUEUE_SORTS,
+      description:
+        'priority (default): priority-handled first, then deadline (stopped clocks last), then receipt; ' +
+        'deadline: soonest first, stopped clocks last; received: oldest first; customer: by name, then as priority.',
+    }),
   )
-  @ApiOkResponse({ description: 'Open tickets, priority-handled first, then by deadline; minutes left as of now.' })
-  async queue(@Query() query: unknown): Promise<Page<OpenQueueItem>> {
-    const { limit, offset, ...filter } = parseQuery(queueQuery, query);
-    return (await this.queries()).openQueue(filter, { limit, offset }, this.clock.now());
+  @ApiOkResponse({
+    description: 'Open tickets in the order asked, with business minutes left as of `asOf`, the instant of the answer.',
+  })
+  async queue(@Query() query: unknown): Promise<Page<OpenQueueItem> & { asOf: Instant }> {
+    const { limit, offset, sort, q, ...filter } = parseQuery(queueQuery, query);
+    const asOf = this.clock.now();
+    const page = (await this.queries()).openQueue({ ...filter, search: q }, { limit, offset }, asOf, sort);
+    return { ...page, asOf };
   }
 
   @Get('compliance')

@@ -46,7 +46,20 @@ export interface OpenQueueFilter {
   readonly plan?: string | undefined;
   readonly status?: QueueStatus | undefined;
   readonly customerId?: string | undefined;
+  readonly channel?: string | undefined;
+  /** Part of the subject, the customer's name or the ticket id, in any case. */
+  readonly search?: string | undefined;
 }
+
+export const QUEUE_SORTS = ['priority', 'deadline', 'received', 'customer'] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
+
+const QUEUE_ORDER: Readonly<Record<QueueSort, string>> = {
+  priority: 'q.priority_rank, q.deadline IS NULL, q.deadline, q.received_at',
+  deadline: 'q.deadline IS NULL, q.deadline, q.priority_rank, q.received_at',
+  received: 'q.received_at, q.priority_rank',
+  customer: 'c.name IS NULL, lower(c.name), q.priority_rank, q.deadline IS NULL, q.deadline, q.received_at',
+};
 
 export interface CustomerItem {
   readonly customerId: string;
@@ -91,22 +104,34 @@ export class ReadModelQueries {
     private readonly policies: PolicyLookup,
   ) {}
 
-  openQueue(filter: OpenQueueFilter, page: PageRequest, now: Instant): Page<OpenQueueItem> {
+  openQueue(
+    filter: OpenQueueFilter,
+    page: PageRequest,
+    now: Instant,
+    sort: QueueSort = 'priority',
+  ): Page<OpenQueueItem> {
     const where = [
       ...(filter.plan ? ['q.plan = @plan'] : []),
       ...(filter.status ? ['q.status = @status'] : []),
       ...(filter.customerId ? ['q.customer_id = @customerId'] : []),
+      ...(filter.channel ? [`json_extract(q.entry, '$.channel') = @channel`] : []),
+      ...(filter.search
+        ? [
+            `(instr(lower(json_extract(q.entry, '$.subject')), @search) > 0 OR instr(lower(c.name), @search) > 0
+              OR instr(lower(q.ticket_id), @search) > 0)`,
+          ]
+        : []),
     ];
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const params = { ...filter, ...page };
-    const { total } = this.db.prepare(`SELECT count(*) AS total FROM open_queue q ${clause}`).get(params) as {
+    const params = { ...filter, search: filter.search?.toLowerCase(), ...page };
+    const from = 'open_queue q LEFT JOIN open_queue_customers c USING (customer_id)';
+    const { total } = this.db.prepare(`SELECT count(*) AS total FROM ${from} ${clause}`).get(params) as {
       total: number;
     };
     const rows = this.db
       .prepare(
-        `SELECT q.entry, q.status, c.name FROM open_queue q LEFT JOIN open_queue_customers c USING (customer_id)
-         ${clause} ORDER BY q.priority_rank, q.deadline IS NULL, q.deadline, q.received_at, q.ticket_id
-         LIMIT @limit OFFSET @offset`,
+        `SELECT q.entry, q.status, c.name FROM ${from}
+         ${clause} ORDER BY ${QUEUE_ORDER[sort]}, q.ticket_id LIMIT @limit OFFSET @offset`,
       )
       .all(params) as { entry: string; status: QueueStatus; name: string | null }[];
     const items = rows.map((row) => this.queueItem(JSON.parse(row.entry) as QueueEntry, row.status, row.name, now));

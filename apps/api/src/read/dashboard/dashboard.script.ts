@@ -6,14 +6,22 @@ export const DASHBOARD_JS = String.raw`(function () {
   'use strict';
   var KEY = 'sla-api-key';
   var REFRESH_MS = 30000;
+  var QUEUE_PAGE = 50;
+  var BREACH_PAGE = 20;
   var STATUS_TEXT = {
     'on-track': 'on track', 'at-risk': 'at risk', breached: 'breached', 'paused-for-training': 'paused for training',
     relaxed: 'relaxed', 'out-of-scope': 'out of scope', waived: 'waived'
   };
   var PLANS = ['premium', 'priority', 'standard'];
+  var VIEW_FIELDS = ['q', 'plan', 'status', 'channel', 'customer', 'sort', 'page', 'bpage', 'from', 'to', 'ticket'];
+  var view = {};
   var queue = [];
   var fetchedAt = 0;
+  var serverNow = null;
+  var zones = {};
+  var calendarZone = 'UTC';
   var refreshTimer = null;
+  var searchTimer = null;
   var stream = null;
 
   function $(id) { return document.getElementById(id); }
@@ -26,22 +34,86 @@ export const DASHBOARD_JS = String.raw`(function () {
     return node;
   }
 
-  function api(path) {
-    return fetch(path, { headers: { Authorization: 'Bearer ' + apiKey() } }).then(function (response) {
+  function cell(row, label, className, text) {
+    var td = row.appendChild(el('td', className, text));
+    td.dataset.label = label;
+    return td;
+  }
+
+  function request(path, accept) {
+    var headers = { Authorization: 'Bearer ' + apiKey() };
+    if (accept) headers.Accept = accept;
+    return fetch(path, { headers: headers }).then(function (response) {
       if (response.status === 401) {
         forget('This API key is not accepted.');
         throw new Error('unauthorised');
       }
       if (!response.ok) throw new Error(path + ' answered ' + response.status);
-      return response.json();
+      return response;
     });
   }
 
-  function localTime(instant) {
+  function api(path) { return request(path).then(function (response) { return response.json(); }); }
+
+  function readView() {
+    var params = new URLSearchParams(location.search);
+    view = {};
+    VIEW_FIELDS.forEach(function (field) { if (params.get(field)) view[field] = params.get(field); });
+  }
+
+  function writeView() {
+    var params = new URLSearchParams();
+    VIEW_FIELDS.forEach(function (field) { if (view[field]) params.set(field, view[field]); });
+    var search = params.toString();
+    history.replaceState(null, '', search ? '?' + search : location.pathname);
+  }
+
+  function setView(changes) {
+    Object.keys(changes).forEach(function (field) { view[field] = changes[field] || undefined; });
+    writeView();
+  }
+
+  function pageOf(field) { return Math.max(0, parseInt(view[field] || '0', 10) || 0); }
+
+  function partsIn(zone, instant, options) {
+    var parts = {};
+    var at = typeof instant === 'number' ? instant : Date.parse(instant);
+    new Intl.DateTimeFormat('en-US', Object.assign({ timeZone: zone }, options)).formatToParts(at)
+      .forEach(function (part) { parts[part.type] = part.value; });
+    return parts;
+  }
+
+  function yearIn(zone, instant) { return partsIn(zone, instant, { year: 'numeric' }).year; }
+
+  // Times are shown in the ticket's calendar zone, with the zone's name; the year only when it is not the server's.
+  function zonedTime(instant, zone) {
     if (!instant) return '—';
-    return new Date(instant).toLocaleString(undefined, {
-      weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit'
-    });
+    zone = zone || calendarZone;
+    var isOtherYear = serverNow !== null && yearIn(zone, instant) !== yearIn(zone, serverNow);
+    var options = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit',
+      hourCycle: 'h23', timeZoneName: 'short' };
+    if (isOtherYear) options.year = 'numeric';
+    var p = partsIn(zone, instant, options);
+    return p.weekday + ' ' + p.day + ' ' + p.month + (isOtherYear ? ' ' + p.year : '') + ', ' + p.hour + ':' + p.minute +
+      ' ' + p.timeZoneName;
+  }
+
+  function zoneOf(policyVersion) { return zones[policyVersion] || calendarZone; }
+
+  var FIELDS = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+    second: '2-digit', hourCycle: 'h23' };
+
+  // The instant of local midnight on a day (YYYY-MM-DD) in the calendar zone: the zone's offset, taken twice in
+  // case midnight and the first guess fall on either side of a change of offset.
+  function midnightIn(zone, day) {
+    var wanted = Date.parse(day + 'T00:00:00Z');
+    var guess = wanted;
+    for (var i = 0; i < 2; i++) {
+      var p = partsIn(zone, guess, FIELDS);
+      guess -= Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - wanted;
+    }
+    var u = partsIn('UTC', guess, FIELDS);
+    return u.year + '-' + u.month + '-' + u.day + 'T' + u.hour + ':' + u.minute + ':' + u.second + '.000Z';
   }
 
   function pad(n) { return n < 10 ? '0' + n : String(n); }
@@ -60,32 +132,56 @@ export const DASHBOARD_JS = String.raw`(function () {
     return item.businessMinutesLeft - (isCounting ? (now - fetchedAt) / 60000 : 0);
   }
 
-  function renderQueue() {
+  function renderPager(id, page, size, total) {
+    var pager = $(id);
+    var pages = Math.max(1, Math.ceil(total / size));
+    pager.querySelector('span').textContent = 'page ' + (page + 1) + ' of ' + pages;
+    pager.querySelector('[data-step="-1"]').disabled = page === 0;
+    pager.querySelector('[data-step="1"]').disabled = page + 1 >= pages;
+  }
+
+  function renderZone() {
+    var used = {};
+    queue.forEach(function (item) { used[zoneOf(item.policyVersion)] = true; });
+    used[calendarZone] = true;
+    $('zone').textContent = 'Times in ' + Object.keys(used).join(', ');
+  }
+
+  function renderQueue(page) {
     var body = $('queue');
     body.replaceChildren();
-    $('queue-count').textContent = '(' + queue.length + ')';
+    $('queue-count').textContent = '(' + page.total + ')';
+    renderPager('queue-pager', pageOf('page'), QUEUE_PAGE, page.total);
+    renderZone();
     if (queue.length === 0) {
-      var empty = el('td', 'empty', 'No ticket awaits a first response.');
+      var empty = el('td', 'empty', 'No ticket awaits a first response' + (isFiltered() ? ' in this view.' : '.'));
       empty.colSpan = 7;
       body.appendChild(el('tr')).appendChild(empty);
       return;
     }
     queue.forEach(function (item) {
-      var row = el('tr', item.status);
+      var row = el('tr', item.status + (item.ticketId === view.ticket ? ' selected' : ''));
       row.dataset.ticketId = item.ticketId;
       row.dataset.status = item.status;
-      var subject = el('td', 'subject', item.subject);
+      var subject = cell(row, null, 'subject', item.subject);
+      delete subject.dataset.label;
       subject.appendChild(el('span', 'id', item.ticketId.slice(0, 8))).title = item.ticketId;
-      row.appendChild(subject);
-      row.appendChild(el('td', null, item.customerName || item.customerId));
-      row.appendChild(el('td', null, item.plan + (item.handlingPriority === 'priority' ? ' ★' : '')));
-      row.appendChild(el('td', null, item.channel));
-      row.appendChild(el('td', 'status', STATUS_TEXT[item.status] || item.status));
-      row.appendChild(el('td', null, localTime(item.deadline)));
-      row.appendChild(el('td', 'left', ''));
+      cell(row, 'Customer', 'customer', item.customerName || item.customerId);
+      cell(row, 'Plan', 'plan', item.plan + (item.handlingPriority === 'priority' ? ' ★' : ''));
+      cell(row, 'Channel', 'channel', item.channel);
+      var status = cell(row, 'Status', 'status', STATUS_TEXT[item.status] || item.status);
+      if (item.isDeadlineExtendedAfterBreach) status.appendChild(el('span', 'note', 'deadline extended after breach'));
+      cell(row, 'Deadline', 'deadline', zonedTime(item.deadline, zoneOf(item.policyVersion)));
+      var left = cell(row, 'Time left', 'left', '');
+      if (item.problem) left.title = item.problem.detail;
+      row.addEventListener('click', function () { openDetail(item.ticketId); });
       body.appendChild(row);
     });
     tick();
+  }
+
+  function isFiltered() {
+    return ['q', 'plan', 'status', 'channel', 'customer'].some(function (field) { return view[field]; });
   }
 
   function tick() {
@@ -94,98 +190,230 @@ export const DASHBOARD_JS = String.raw`(function () {
     rows.forEach(function (row, i) {
       var item = queue[i];
       var left = minutesLeft(item, now);
-      row.querySelector('.left').textContent =
-        left === null ? '—' : duration(left) + (item.isCalendarOpen || left < 0 ? '' : ' (closed)');
+      row.querySelector('.left').textContent = item.problem ? 'unknown: ' + item.problem.code
+        : left === null ? '—' : duration(left) + (item.isCalendarOpen || left < 0 ? '' : ' (closed)');
     });
   }
 
+  function svgNode(tag, attributes, text) {
+    var node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    Object.keys(attributes).forEach(function (name) { node.setAttribute(name, String(attributes[name])); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
   function renderCompliance(items) {
-    var latest = {};
-    items.forEach(function (figures) {
-      if (!latest[figures.plan] || latest[figures.plan].period < figures.period) latest[figures.plan] = figures;
+    var totals = {};
+    PLANS.forEach(function (plan) { totals[plan] = { applicable: 0, met: 0, missed: 0, open: 0 }; });
+    items.forEach(function (row) {
+      var t = totals[row.plan];
+      if (!t) return;
+      ['applicable', 'met', 'missed', 'open'].forEach(function (field) { t[field] += row[field]; });
     });
     var box = $('compliance');
     box.replaceChildren();
-    var ns = 'http://www.w3.org/2000/svg';
-    var svg = document.createElementNS(ns, 'svg');
-    svg.setAttribute('viewBox', '0 0 320 ' + PLANS.length * 56);
-    svg.setAttribute('width', '100%');
-    svg.setAttribute('role', 'img');
-    svg.setAttribute('aria-label', 'first responses met and missed per plan');
+    var svg = svgNode('svg', { viewBox: '0 0 420 ' + PLANS.length * 44, width: '100%', role: 'img',
+      'aria-label': 'first-response clocks met, missed and open per plan' });
     PLANS.forEach(function (plan, i) {
-      var f = latest[plan];
-      var y = i * 56;
-      var label = document.createElementNS(ns, 'text');
-      label.setAttribute('x', '0');
-      label.setAttribute('y', String(y + 14));
-      label.textContent = f
-        ? plan + ': ' + Math.round(f.rate * 100) + '% met (' + f.met + ' met, ' + f.missed + ' missed)'
-        : plan + ': no first response yet';
+      var t = totals[plan];
+      var y = i * 44;
+      var answered = t.met + t.missed;
+      var rate = answered ? Math.round((t.met * 100) / answered) + '% met' : 'no clock met or missed';
+      var label = svgNode('text', { x: 0, y: y + 14 },
+        plan + ': ' + rate + ' (' + t.met + ' met, ' + t.missed + ' missed, ' + t.open + ' open)');
+      label.dataset.plan = plan;
       svg.appendChild(label);
-      var total = f ? f.met + f.missed : 0;
-      var metWidth = total ? (300 * f.met) / total : 0;
-      [['#2e7d32', 0, metWidth], ['#c62828', metWidth, total ? 300 - metWidth : 0], ['#dde1e7', 0, total ? 0 : 300]]
-        .forEach(function (bar) {
-          if (bar[2] <= 0) return;
-          var rect = document.createElementNS(ns, 'rect');
-          rect.setAttribute('x', String(bar[1]));
-          rect.setAttribute('y', String(y + 20));
-          rect.setAttribute('width', String(bar[2]));
-          rect.setAttribute('height', '14');
-          rect.setAttribute('fill', bar[0]);
-          svg.appendChild(rect);
-        });
-      if (f) {
-        var stats = document.createElementNS(ns, 'text');
-        stats.setAttribute('x', '0');
-        stats.setAttribute('y', String(y + 48));
-        stats.setAttribute('fill', '#6b7483');
-        stats.textContent = 'median ' + f.medianBusinessMinutes + ' min, p90 ' + f.p90BusinessMinutes + ' min';
-        svg.appendChild(stats);
-      }
+      var x = 0;
+      [['#2e7d32', t.met], ['#c62828', t.missed], ['#9aa3b0', t.open]].forEach(function (bar) {
+        if (!t.applicable || bar[1] <= 0) return;
+        var width = (300 * bar[1]) / t.applicable;
+        svg.appendChild(svgNode('rect', { x: x, y: y + 20, width: width, height: 14, fill: bar[0] }));
+        x += width;
+      });
+      if (!t.applicable) svg.appendChild(svgNode('rect', { x: 0, y: y + 20, width: 300, height: 14, fill: '#dde1e7' }));
     });
     box.appendChild(svg);
   }
 
-  function renderBreaches(items) {
+  function renderBreaches(page) {
     var body = $('breaches');
     body.replaceChildren();
-    if (items.length === 0) {
+    $('breach-count').textContent = '(' + page.total + ')';
+    renderPager('breach-pager', pageOf('bpage'), BREACH_PAGE, page.total);
+    if (page.items.length === 0) {
       var empty = el('td', 'empty', 'No breach recorded.');
       empty.colSpan = 8;
       body.appendChild(el('tr')).appendChild(empty);
       return;
     }
-    items.forEach(function (entry) {
+    page.items.forEach(function (entry) {
       var row = el('tr');
+      var zone = zoneOf(entry.policyVersion);
       row.dataset.alertId = entry.alertId;
-      row.appendChild(el('td', null, localTime(entry.occurredAt)));
-      row.appendChild(el('td', 'kind-' + entry.kind, entry.kind + (entry.level ? ' ' + entry.level : '')));
-      row.appendChild(el('td', 'subject', entry.subject)).appendChild(el('span', 'id', entry.ticketId.slice(0, 8)));
-      row.appendChild(el('td', null, entry.customerName || entry.customerId));
-      row.appendChild(el('td', null, entry.plan));
-      row.appendChild(el('td', null, localTime(entry.deadline)));
-      row.appendChild(el('td', null, entry.recipients.join(', ')));
+      cell(row, 'Due', 'occurred', zonedTime(entry.occurredAt, zone));
+      cell(row, 'Detected', 'detected', zonedTime(entry.detectedAt, zone));
+      cell(row, 'Kind', 'kind-' + entry.kind, entry.kind + (entry.level ? ' ' + entry.level : ''));
+      var subject = cell(row, null, 'subject', entry.subject);
+      delete subject.dataset.label;
+      subject.appendChild(el('span', 'id', entry.ticketId.slice(0, 8)));
+      cell(row, 'Customer', null, entry.customerName || entry.customerId);
+      cell(row, 'Plan', null, entry.plan);
+      cell(row, 'Recipients', null, entry.recipients.join(', '));
       var delivery = entry.delivery ? entry.delivery.state : 'unknown';
-      row.appendChild(el('td', 'delivery-' + delivery, delivery.replace('-', ' ')));
+      cell(row, 'Delivery', 'delivery-' + delivery, delivery.replace('-', ' '));
       body.appendChild(row);
     });
   }
 
+  function fact(list, term, value) {
+    list.appendChild(el('dt', null, term));
+    list.appendChild(el('dd', null, value)).dataset.fact = term;
+  }
+
+  function renderDetail(ticket, state, history) {
+    var zone = ticket.timeZone || calendarZone;
+    var explanation = state.explanation;
+    $('detail-title').textContent = ticket.subject + ' · ' + ticket.id.slice(0, 8);
+    var clock = $('detail-clock');
+    clock.replaceChildren();
+    fact(clock, 'Ticket', ticket.status + ', ' + ticket.plan + ' plan, ' + ticket.channel);
+    fact(clock, 'Received', zonedTime(ticket.receivedAt, zone));
+    fact(clock, 'Clock', ticket.sla.status + (ticket.sla.stoppedBecause ? ' (' + ticket.sla.stoppedBecause + ')' : ''));
+    fact(clock, 'Deadline', zonedTime(explanation ? explanation.deadline : ticket.firstResponseDueAt, zone));
+    if (explanation) {
+      var a = explanation.allowance;
+      fact(clock, 'Allowance', a.effectiveMinutes + ' support minutes (base ' + a.baseMinutes +
+        (a.extensionMinutes ? ', extended ' + a.extensionMinutes : '') + (a.relaxation ? ', relaxed' : '') + ')');
+      fact(clock, 'Counted', Math.round(explanation.elapsedMinutes * 10) / 10 + ' support minutes');
+      fact(clock, 'Policy', explanation.policyVersion + ', calendar ' + explanation.calendar.id + ' (' + zone + ')');
+    }
+    if (ticket.sla.breachedAt) fact(clock, 'Breached', zonedTime(ticket.sla.breachedAt, zone));
+    fact(clock, 'State as of', zonedTime(state.asOf, zone) + (state.knownAt ? ', known at ' + zonedTime(state.knownAt, zone) : ''));
+    var steps = $('detail-steps');
+    steps.replaceChildren();
+    (explanation ? explanation.steps : []).forEach(function (step) {
+      var row = steps.appendChild(el('tr'));
+      cell(row, 'Step', null, step.type);
+      cell(row, 'Occurred', 'occurred', zonedTime(step.occurredAt, zone));
+      cell(row, 'Recorded', 'recorded', zonedTime(step.recordedAt, zone));
+      cell(row, 'Deadline after', null, zonedTime(step.deadline, zone));
+      cell(row, 'Why', 'why', step.cause);
+    });
+    var timeline = $('detail-timeline');
+    timeline.replaceChildren();
+    history.events.forEach(function (event) {
+      var row = timeline.appendChild(el('tr'));
+      row.dataset.eventType = event.type;
+      cell(row, 'Event', null, event.type);
+      cell(row, 'Occurred', 'occurred', zonedTime(event.occurredAt, zone));
+      cell(row, 'Recorded', 'recorded', zonedTime(event.recordedAt, zone));
+      cell(row, 'Actor', null, event.actor.id + ' (' + event.actor.role + ')');
+      cell(row, 'Policy version', null, event.policyVersion || '—');
+    });
+    $('detail').hidden = false;
+  }
+
+  function openDetail(ticketId) {
+    setView({ ticket: ticketId });
+    document.querySelectorAll('#queue tr.selected').forEach(function (row) { row.classList.remove('selected'); });
+    var row = document.querySelector('#queue tr[data-ticket-id="' + CSS.escape(ticketId) + '"]');
+    if (row) row.classList.add('selected');
+    var id = encodeURIComponent(ticketId);
+    return Promise.all([api('/tickets/' + id), api('/tickets/' + id + '/state'), api('/tickets/' + id + '/history')])
+      .then(function (answers) {
+        if (view.ticket !== ticketId) return;
+        renderDetail(answers[0], answers[1], answers[2]);
+        $('detail').scrollIntoView({ block: 'nearest' });
+      })
+      .catch(report);
+  }
+
+  function closeDetail() {
+    setView({ ticket: null });
+    $('detail').hidden = true;
+    document.querySelectorAll('#queue tr.selected').forEach(function (row) { row.classList.remove('selected'); });
+  }
+
+  function queuePath() {
+    var params = new URLSearchParams({ limit: String(QUEUE_PAGE), offset: String(pageOf('page') * QUEUE_PAGE) });
+    ['q', 'plan', 'status', 'channel', 'sort'].forEach(function (field) { if (view[field]) params.set(field, view[field]); });
+    if (view.customer) params.set('customerId', view.customer);
+    return '/queue?' + params;
+  }
+
   function loadQueue() {
-    return api('/queue?limit=200').then(function (page) {
+    return api(queuePath()).then(function (page) {
       queue = page.items;
+      serverNow = page.asOf;
       fetchedAt = performance.now();
-      renderQueue();
+      renderQueue(page);
+    });
+  }
+
+  function reportPath() {
+    var params = new URLSearchParams({ period: 'month' });
+    if (view.from) params.set('from', midnightIn(calendarZone, view.from));
+    if (view.to) params.set('to', midnightIn(calendarZone, view.to));
+    return '/reports/compliance?' + params;
+  }
+
+  function loadCompliance() {
+    $('range-label').textContent = view.from || view.to
+      ? '(' + (view.from || 'the start') + ' to ' + (view.to || 'now') + ', ' + calendarZone + ')' : '(all time)';
+    return api(reportPath()).then(function (answer) { renderCompliance(answer.items); });
+  }
+
+  function loadBreaches() {
+    var offset = pageOf('bpage') * BREACH_PAGE;
+    return api('/breaches?limit=' + BREACH_PAGE + '&offset=' + offset).then(renderBreaches);
+  }
+
+  function loadCustomers() {
+    return api('/customers?limit=500').then(function (page) {
+      var select = $('f-customer');
+      select.replaceChildren(select.options[0]);
+      page.items.forEach(function (customer) {
+        var choice = select.appendChild(el('option', null, customer.name));
+        choice.value = customer.customerId;
+      });
+      select.value = view.customer || '';
+    });
+  }
+
+  function loadPolicies() {
+    return Promise.all([api('/policies'), api('/policies/in-force')]).then(function (answers) {
+      answers[0].forEach(function (version) { zones[version.version] = version.timeZone; });
+      calendarZone = answers[1].timeZone;
     });
   }
 
   function loadAll() {
-    return Promise.all([
-      loadQueue(),
-      api('/compliance?period=month').then(function (answer) { renderCompliance(answer.items); }),
-      api('/breaches?limit=20').then(function (page) { renderBreaches(page.items); })
-    ]);
+    return loadQueue().then(function () {
+      return Promise.all([loadCompliance(), loadBreaches()]);
+    });
+  }
+
+  function downloadCsv() {
+    return request(reportPath(), 'text/csv')
+      .then(function (response) { return response.blob(); })
+      .then(function (blob) {
+        var link = el('a');
+        link.href = URL.createObjectURL(blob);
+        link.download = 'compliance' + (view.from ? '-' + view.from : '') + (view.to ? '-' + view.to : '') + '.csv';
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+      })
+      .catch(report);
+  }
+
+  function showView() {
+    $('f-q').value = view.q || '';
+    ['plan', 'status', 'channel', 'customer'].forEach(function (field) { $('f-' + field).value = view[field] || ''; });
+    $('f-sort').value = view.sort || 'priority';
+    $('r-from').value = view.from || '';
+    $('r-to').value = view.to || '';
   }
 
   function scheduleRefresh(what) {
@@ -249,7 +477,15 @@ export const DASHBOARD_JS = String.raw`(function () {
     $('key-form').hidden = true;
     $('board').hidden = false;
     $('forget').hidden = false;
-    loadAll().then(listen, report);
+    readView();
+    showView();
+    Promise.all([loadPolicies(), loadCustomers()])
+      .then(loadAll)
+      .then(function () {
+        listen();
+        if (view.ticket) return openDetail(view.ticket);
+      })
+      .catch(report);
   }
 
   function forget(message) {
@@ -264,6 +500,21 @@ export const DASHBOARD_JS = String.raw`(function () {
     $('key').focus();
   }
 
+  function onFilter(event) {
+    var field = event.target.name;
+    setView({ [field]: event.target.value, page: null });
+    loadQueue().catch(report);
+  }
+
+  function onPage(field, load) {
+    return function (event) {
+      var step = Number(event.target.dataset.step);
+      if (!step) return;
+      setView({ [field]: String(Math.max(0, pageOf(field) + step)) });
+      load().catch(report);
+    };
+  }
+
   $('key-form').addEventListener('submit', function (event) {
     event.preventDefault();
     sessionStorage.setItem(KEY, $('key').value.trim());
@@ -271,6 +522,20 @@ export const DASHBOARD_JS = String.raw`(function () {
     $('key-error').textContent = '';
     start();
   });
+  $('filters').addEventListener('submit', function (event) { event.preventDefault(); });
+  $('filters').addEventListener('change', function (event) { if (event.target.name !== 'q') onFilter(event); });
+  $('f-q').addEventListener('input', function (event) {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(function () { onFilter(event); }, 250);
+  });
+  $('range').addEventListener('change', function (event) {
+    setView({ [event.target.name]: event.target.value });
+    loadCompliance().catch(report);
+  });
+  $('csv').addEventListener('click', downloadCsv);
+  $('queue-pager').addEventListener('click', onPage('page', loadQueue));
+  $('breach-pager').addEventListener('click', onPage('bpage', loadBreaches));
+  $('detail-close').addEventListener('click', closeDetail);
   $('forget').addEventListener('click', function () { forget(''); });
   setInterval(tick, 1000);
   setInterval(function () { if (apiKey()) loadAll().catch(report); }, REFRESH_MS);
