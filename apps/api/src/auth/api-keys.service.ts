@@ -194,8 +194,9 @@ export class ApiKeysService implements OnModuleInit {
         }
       }
     };
+    // The caller awaits `done` and sees its failure; the next command runs after it either way (`then(run, run)`).
     const done = this.commands.then(run, run);
-    this.commands = done.catch(() => undefined);
+    this.commands = done;
     return done;
   }
 

@@ -12,16 +12,22 @@ import { foldTicket, timersOfTicket } from './ticket-timers';
 const OPENED_AT = '2026-11-30T15:00:00.000Z';
 const source = fixedPolicies(bookOf(roundTheClockPolicy({ allowanceMinutes: 60, escalationDelayMinutes: 0 })));
 
+/** A ticket opened at `OPENED_AT` whose timers fire, one kind at a time, on a clock the test moves. */
+const openTicketWithTimers = async () => {
+  const store = new InMemoryEventStore();
+  const clock = new FixedClock(OPENED_AT);
+  await openTicket(store, await source.current(), 't1', OPENED_AT);
+  const timers: Timer[] = [];
+  for await (const event of store.readStream('ticket-t1'))
+    timers.push(...timersOfTicket(foldTicket([event]), await source.current()));
+  const handler = new FiredTimerHandler(store, source, clock);
+  const fire = (kind: string) => handler.handle(timers.find((timer) => timer.payload.kind === kind) as Timer);
+  return { store, clock, fire };
+};
+
 describe('AlertReactor', () => {
   it('publishes one alert per at-risk, breach and escalation event, with the event id as alert id, dated when due and when detected', async () => {
-    const store = new InMemoryEventStore();
-    const clock = new FixedClock(OPENED_AT);
-    await openTicket(store, await source.current(), 't1', OPENED_AT);
-    const timers: Timer[] = [];
-    for await (const event of store.readStream('ticket-t1'))
-      timers.push(...timersOfTicket(foldTicket([event]), await source.current()));
-    const handler = new FiredTimerHandler(store, source, clock);
-    const fire = (kind: string) => handler.handle(timers.find((timer) => timer.payload.kind === kind) as Timer);
+    const { store, clock, fire } = await openTicketWithTimers();
     clock.set('2026-11-30T15:50:00.000Z');
     await fire('at-risk');
     clock.set('2026-11-30T16:00:00.250Z');
@@ -70,14 +76,9 @@ describe('AlertReactor', () => {
 
 describe('AlertReactor, when late evidence retracts a breach', () => {
   it('sends a breach-retracted alert to the breach recipients, dated at the breach it retracts', async () => {
-    const store = new InMemoryEventStore();
-    const clock = new FixedClock(OPENED_AT);
-    await openTicket(store, await source.current(), 't1', OPENED_AT);
-    const timers: Timer[] = [];
-    for await (const event of store.readStream('ticket-t1'))
-      timers.push(...timersOfTicket(foldTicket([event]), await source.current()));
+    const { store, clock, fire } = await openTicketWithTimers();
     clock.set('2026-11-30T16:00:00.250Z');
-    await new FiredTimerHandler(store, source, clock).handle(timers.find((t) => t.payload.kind === 'breach') as Timer);
+    await fire('breach');
     const policies = await source.current();
     const response = {
       type: 'RecordResponse',
