@@ -2,7 +2,42 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-const PURE_LIBS = ['libs/calendar/**/*.ts', 'libs/policy/**/*.ts', 'libs/domain/**/*.ts'];
+const PURE_LIBS = ['calendar', 'policy', 'domain'];
+/** Adapters that live with a pure library's model: the policy book reads files and the store. */
+const ADAPTERS_OF_PURE_LIBS = ['libs/policy/src/book/**'];
+
+/**
+ * The libraries each library may import, lowest layer first: a cycle, or an import against this direction, fails lint.
+ * Applications (`apps/*`) compose them and may import any.
+ */
+const LAYERS = {
+  clock: [],
+  calendar: ['clock'],
+  'event-store': ['clock'],
+  policy: ['calendar', 'clock', 'event-store'],
+  config: ['policy'],
+  domain: ['calendar', 'clock', 'policy'],
+  projections: ['calendar', 'clock', 'config', 'domain', 'event-store', 'policy'],
+  scheduling: ['clock', 'domain'],
+  alerts: ['clock', 'policy', 'scheduling'],
+  reactors: ['alerts', 'clock', 'domain', 'event-store', 'policy', 'projections', 'scheduling'],
+};
+const RELATIVE_LIB_IMPORT = {
+  group: ['**/libs/*', '../../libs/**'],
+  message: 'Import libraries through their @app/<lib> alias.',
+};
+const SUB_BARREL_IMPORT = {
+  regex: '^@app/[^/]+/(?!test-support/|conformance/)',
+  message:
+    'Import a library through its one barrel, @app/<lib>; only test support and conformance suites sit beside it.',
+};
+const forbiddenLibsOf = (lib) =>
+  Object.keys(LAYERS)
+    .filter((other) => other !== lib && !LAYERS[lib].includes(other))
+    .map((other) => ({
+      group: [`@app/${other}`, `@app/${other}/*`],
+      message: `libs/${lib} may import only ${LAYERS[lib].map((name) => `@app/${name}`).join(', ') || 'no library'} (layers in eslint.config.mjs).`,
+    }));
 const IO_PACKAGES = [
   '@nestjs/*',
   '@eventstore/*',
@@ -55,9 +90,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['**/libs/*', '../../libs/**'], message: 'Import libraries through their @app/<lib> alias.' },
-          ],
+          patterns: [RELATIVE_LIB_IMPORT, SUB_BARREL_IMPORT],
         },
       ],
     },
@@ -77,8 +110,33 @@ export default tseslint.config(
       ],
     },
   },
+  ...Object.keys(LAYERS).map((lib) => {
+    const isPure = PURE_LIBS.includes(lib);
+    const io = isPure
+      ? [{ group: IO_PACKAGES, message: 'Pure libraries import no framework, driver or I/O module.' }]
+      : [];
+    return {
+      files: [`libs/${lib}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          { patterns: [RELATIVE_LIB_IMPORT, SUB_BARREL_IMPORT, ...io, ...forbiddenLibsOf(lib)] },
+        ],
+      },
+    };
+  }),
   {
-    files: PURE_LIBS,
+    files: ['libs/policy/src/book/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [RELATIVE_LIB_IMPORT, SUB_BARREL_IMPORT, ...forbiddenLibsOf('policy')] },
+      ],
+    },
+  },
+  {
+    files: PURE_LIBS.map((lib) => `libs/${lib}/**/*.ts`),
+    ignores: ADAPTERS_OF_PURE_LIBS,
     rules: {
       'no-console': 'error',
       'no-restricted-globals': ['error', { name: 'process', message: 'Pure libraries do no I/O.' }],
@@ -88,15 +146,6 @@ export default tseslint.config(
         {
           selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
           message: 'Pure code takes randomness and ids from the command.',
-        },
-      ],
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: IO_PACKAGES, message: 'Pure libraries import no framework, driver or I/O module.' },
-            { group: ['**/libs/*', '../../libs/**'], message: 'Import libraries through their @app/<lib> alias.' },
-          ],
         },
       ],
     },

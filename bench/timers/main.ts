@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { SystemClock } from '@app/clock';
-import { BullTimerScheduler, startBullTimerWorker, type Timer, timerId } from '@app/scheduling';
+import { BullTimerScheduler, startBullTimerWorker, type Timer } from '@app/scheduling';
+import { timerId } from '@app/domain';
 import { Queue } from 'bullmq';
 import { benchmarkReport, printReport } from '../report';
 import { OwnRedis } from './own-redis';

@@ -5,7 +5,7 @@ import { FixedClock } from '@app/clock';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { Scenario } from '@app/projections/test-support/scenario';
 import { supportDay } from '@app/projections/test-support/support-day';
-import { ALERT_DELIVERY_QUEUE } from '@app/scheduling/reactor';
+import { ALERT_DELIVERY_QUEUE } from '@app/scheduling';
 import { type Engine, startEngine } from '../api/support/engine';
 import { requireRedis, TEST_REDIS_URL } from '../support/redis';
 

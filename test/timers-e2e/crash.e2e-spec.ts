@@ -1,5 +1,5 @@
 import { verifyWebhookSignature, webhookIdempotencyKey } from '@app/alerts';
-import { openTicket } from '@app/scheduling/reactor/reactor.fixtures';
+import { openTicket } from '@app/reactors/test-support/reactor.fixtures';
 import { Receiver } from '../timers/support';
 import { countByTicket, report, TimersEngine, waitFor, WEBHOOK_SECRET } from './engine';
 

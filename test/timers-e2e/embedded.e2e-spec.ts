@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from '@app/clock';
 import { type RecordedEvent, SqliteEventStore } from '@app/event-store';
-import { loadPolicyBook } from '@app/projections/policy-book';
-import { openTicket, roundTheClockPolicyDocument } from '@app/scheduling/reactor/reactor.fixtures';
+import { loadPolicyBook } from '@app/policy';
+import { openTicket, roundTheClockPolicyDocument } from '@app/reactors/test-support/reactor.fixtures';
 import { type RunningProcess, runApp } from '../support/process';
 import { countByTicket, waitFor } from './engine';
 

@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { SystemClock } from '@app/clock';
 import { type RecordedEvent, SqliteEventStore } from '@app/event-store';
-import type { PolicyBook } from '@app/policy';
-import { loadPolicyBook } from '@app/projections/policy-book';
-import { BullTimerScheduler, type Timer } from '@app/scheduling';
-import { TIMER_QUEUE } from '@app/scheduling/reactor';
-import { type RoundTheClockTerms, roundTheClockPolicyDocument } from '@app/scheduling/reactor/reactor.fixtures';
+import { loadPolicyBook, type PolicyBook } from '@app/policy';
+import { BullTimerScheduler, type Timer, TIMER_QUEUE } from '@app/scheduling';
+import { type RoundTheClockTerms, roundTheClockPolicyDocument } from '@app/reactors/test-support/reactor.fixtures';
 import { type RunningProcess, runApp } from '../support/process';
 import { OwnRedis } from '../timers/support';
 

@@ -1,4 +1,4 @@
-import { openTicket } from '@app/scheduling/reactor/reactor.fixtures';
+import { openTicket } from '@app/reactors/test-support/reactor.fixtures';
 import { countByTicket, report, TimersEngine, waitFor } from './engine';
 
 const TICKETS = 1_000;

@@ -1,9 +1,8 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RecordedEvent } from '@app/event-store';
-import { type Timer } from '@app/scheduling';
-import { TIMER_QUEUE } from '@app/scheduling/reactor';
-import { openTicket, sendTicketCommand } from '@app/scheduling/reactor/reactor.fixtures';
+import { type Timer, TIMER_QUEUE } from '@app/scheduling';
+import { openTicket, sendTicketCommand } from '@app/reactors/test-support/reactor.fixtures';
 import { TimersEngine, waitFor } from './engine';
 
 const RECEIVED_AT = '2025-12-31T12:00:00.000Z';

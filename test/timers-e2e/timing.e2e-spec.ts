@@ -1,4 +1,4 @@
-import { openTicket, sendTicketCommand } from '@app/scheduling/reactor/reactor.fixtures';
+import { openTicket, sendTicketCommand } from '@app/reactors/test-support/reactor.fixtures';
 import { countByTicket, percentile, report, TimersEngine, waitFor } from './engine';
 
 const TICKETS = 500;

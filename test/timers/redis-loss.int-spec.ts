@@ -6,8 +6,8 @@ import {
   reconcileTimers,
   startBullTimerWorker,
   type Timer,
-  timerId,
 } from '@app/scheduling';
+import { timerId } from '@app/domain';
 import { Redis } from 'ioredis';
 import { OwnRedis, uniqueQueueName, waitFor } from './support';
 

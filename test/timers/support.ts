@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
-import { type Timer, type TimerKind, timerId } from '@app/scheduling';
+import { type TimerKind, timerId } from '@app/domain';
+import type { Timer } from '@app/scheduling';
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 

@@ -3,7 +3,7 @@ import { CLOCK, SystemClock } from '@app/clock';
 import { AppConfigModule, type AppConfig } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
 import { RedisModule } from '@app/scheduling';
-import { ReactorsModule } from '@app/scheduling/reactor';
+import { ReactorsModule } from '../../worker/src/reactors/reactors.module';
 import { ApiModule } from './api.module';
 import { HealthModule } from './health/health.module';
 import { ReadModule } from './read/read.module';

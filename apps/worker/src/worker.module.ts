@@ -3,7 +3,7 @@ import { CLOCK, SystemClock } from '@app/clock';
 import { AppConfigModule, type AppConfig } from '@app/config';
 import { EventStoreModule } from '@app/event-store';
 import { RedisModule } from '@app/scheduling';
-import { ReactorsModule } from '@app/scheduling/reactor';
+import { ReactorsModule } from './reactors/reactors.module';
 
 /** The worker process of the production layout: timers, reactors and deliveries, without HTTP. */
 @Module({})

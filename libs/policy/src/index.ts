@@ -41,3 +41,16 @@ export {
 } from './policy';
 export { PolicyBook, type PolicyLookup } from './policy-book';
 export { firstPolicyVersionDocument } from './first-policy-version';
+export {
+  fixedPolicies,
+  loadPolicyBook,
+  loadPolicyFiles,
+  openPublishedPolicies,
+  PolicyFileRejected,
+  policyBookOf,
+  policyOfEvent,
+  PublishedPolicies,
+  type PolicyEntry,
+  type PolicySource,
+} from './book/published-policies';
+export { POLICY_VERSIONS_STREAM, type PolicyVersionPublished } from './book/policy-version-published';

@@ -1,3 +1,4 @@
+export { ALERT_DELIVERY_QUEUE, TIMER_QUEUE } from './queues';
 export { createRedisConnection, pingRedis, whenRedisReady } from './redis/redis-connection';
 export type { RedisRole } from './redis/redis-connection';
 export { REDIS, RedisModule } from './redis/redis.module';
@@ -15,16 +16,8 @@ export type {
   QueueLocation,
   RetryPolicy,
 } from './jobs/bull-jobs';
-export {
-  assertValidTimerId,
-  delayUntil,
-  InvalidDueInstant,
-  InvalidTimerId,
-  TIMER_KINDS,
-  timerId,
-  timerPayloadSchema,
-} from './timers/timer';
-export type { Timer, TimerKind, TimerPayload } from './timers/timer';
+export { assertValidTimerId, delayUntil, InvalidDueInstant, timerPayloadSchema } from './timers/timer';
+export type { Timer, TimerPayload } from './timers/timer';
 export type { TimerHandler, TimerScheduler } from './timers/timer-scheduler.port';
 export { BullTimerScheduler, DEFAULT_TIMER_RETRY, startBullTimerWorker } from './timers/bull-timer-scheduler';
 export type { BullTimerSchedulerOptions, BullTimerWorkerOptions } from './timers/bull-timer-scheduler';

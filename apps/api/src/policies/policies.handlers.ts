@@ -1,9 +1,18 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock, type Instant } from '@app/clock';
-import { POLICY_VERSIONS_STREAM, type PolicyVersionPublished, PolicyVersionUnknown } from '@app/domain';
-import { InvalidPolicyVersion, parsePolicyVersion, type Policy, type PolicyVersionDocument } from '@app/policy';
-import { type PolicyEntry, policyBookOf, policyOfEvent } from '@app/projections/policy-book';
+import { PolicyVersionUnknown } from '@app/domain';
+import {
+  InvalidPolicyVersion,
+  parsePolicyVersion,
+  type Policy,
+  type PolicyEntry,
+  policyBookOf,
+  policyOfEvent,
+  POLICY_VERSIONS_STREAM,
+  type PolicyVersionDocument,
+  type PolicyVersionPublished,
+} from '@app/policy';
 import type { Caller } from '../commands/caller';
 import { CommandRunner } from '../commands/command-runner';
 import { ProblemException } from '../http/problem';

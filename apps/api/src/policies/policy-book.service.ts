@@ -1,8 +1,13 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import type { Policy, PolicyBook } from '@app/policy';
-import { openPublishedPolicies, type PolicyEntry, type PublishedPolicies } from '@app/projections/policy-book';
+import {
+  openPublishedPolicies,
+  type Policy,
+  type PolicyBook,
+  type PolicyEntry,
+  type PublishedPolicies,
+} from '@app/policy';
 
 /**
  * The policy book of the API, as `PublishedPolicies`: the files of `POLICIES_DIR` are read when the module starts, so

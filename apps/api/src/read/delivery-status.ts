@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { type FailedDelivery, WebhookAlertSink } from '@app/alerts';
 import type { AppConfig } from '@app/config';
 import type { BreachLogItem } from '@app/projections';
-import { ALERT_DELIVERY_QUEUE } from '@app/scheduling/reactor';
+import { ALERT_DELIVERY_QUEUE } from '@app/scheduling';
 
 /** DI token of the webhook deliveries' queue, when webhooks are configured; `undefined` otherwise. */
 export const ALERT_DELIVERIES = Symbol('AlertDeliveries');

@@ -1,6 +1,6 @@
 import { configOrExit, shownValue } from '@app/config';
 import { openEventStore } from '@app/event-store';
-import { openPublishedPolicies, PolicyFileRejected } from '@app/projections/policy-book';
+import { openPublishedPolicies, PolicyFileRejected } from '@app/policy';
 import type { CliCommand } from '../command';
 
 /**

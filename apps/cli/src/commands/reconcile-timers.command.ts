@@ -1,9 +1,9 @@
 import { SystemClock } from '@app/clock';
 import { configOrExit } from '@app/config';
 import { openEventStore } from '@app/event-store';
-import { openPublishedPolicies } from '@app/projections/policy-book';
-import { BullTimerScheduler } from '@app/scheduling';
-import { reconcileWithLog, TIMER_QUEUE } from '@app/scheduling/reactor';
+import { openPublishedPolicies } from '@app/policy';
+import { BullTimerScheduler, TIMER_QUEUE } from '@app/scheduling';
+import { reconcileWithLog } from '@app/reactors';
 import { type CliCommand, USAGE_ERROR } from '../command';
 
 /** `cli reconcile-timers`: makes the BullMQ timers match what the log implies and prints the counts as JSON. */

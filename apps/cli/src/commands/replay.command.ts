@@ -3,9 +3,8 @@ import { DateTime } from 'luxon';
 import { configOrExit } from '@app/config';
 import { ticketStream } from '@app/domain';
 import { openEventStore, type RecordedEvent } from '@app/event-store';
-import type { PolicyLookup } from '@app/policy';
 import { type HistoryEntry, historyEntry, replayTicket, type TicketAsOf } from '@app/projections';
-import { openPublishedPolicies } from '@app/projections/policy-book';
+import { openPublishedPolicies, type PolicyLookup } from '@app/policy';
 import { type CliCommand, USAGE_ERROR } from '../command';
 import { formatDuration, formatMinutes } from '../format';
 

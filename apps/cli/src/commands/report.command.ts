@@ -15,7 +15,7 @@ import {
   ReportQueries,
   toCsv,
 } from '@app/projections';
-import { openPublishedPolicies } from '@app/projections/policy-book';
+import { openPublishedPolicies } from '@app/policy';
 import { type CliCommand, USAGE_ERROR } from '../command';
 import { formatDuration, formatMinutes, formatRate } from '../format';
 

@@ -5,5 +5,13 @@ export * from './ticket.errors';
 export * from './recorded-ids';
 export * from './ticket.state';
 export * from './ticket.decider';
-export { elapsedMinutesAt, timerPlan, type PlannedTimer, type TimerKind } from './sla-timing';
+export {
+  elapsedMinutesAt,
+  InvalidTimerId,
+  TIMER_KINDS,
+  timerId,
+  timerPlan,
+  type PlannedTimer,
+  type TimerKind,
+} from './sla-timing';
 export { clockCourse, snapshotOf as clockSnapshotOf, type ClockFact, type ClockStart } from './clock-timeline';

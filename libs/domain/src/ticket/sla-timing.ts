@@ -11,10 +11,30 @@ export const elapsedMinutesAt = (clock: SlaClockSnapshot, calendar: SupportCalen
     ? roundMinutes(clock.elapsedMinutes + calendar.supportMinutesBetween(clock.asOf, at))
     : clock.elapsedMinutes;
 
-export type TimerKind = 'at-risk' | 'breach' | 'escalation';
+export const TIMER_KINDS = ['at-risk', 'breach', 'escalation'] as const;
+
+/** What a timer wakes the engine up for (POLICY §7). */
+export type TimerKind = (typeof TIMER_KINDS)[number];
+
+/** A timer id part that would break the id scheme (no `:`, which BullMQ reserves; `__` separates the parts). */
+export class InvalidTimerId extends Error {
+  readonly code = 'invalid-timer-id';
+  constructor(readonly value: string) {
+    super(`not usable in a timer id (empty, or contains ':' or '__'): ${JSON.stringify(value)}`);
+  }
+}
+
+const isValidPart = (part: string): boolean => part.length > 0 && !part.includes(':') && !part.includes('__');
+
+/** `<kind>__<ticketId>__<clockId>__<generation>`, e.g. `breach__t-42__first-response__3`: a change of the clock gives new ids. */
+export const timerId = (kind: TimerKind, ticketId: string, clockId: string, generation: number): string => {
+  const bad = [ticketId, clockId].find((part) => !isValidPart(part));
+  if (bad !== undefined) throw new InvalidTimerId(bad);
+  return `${kind}__${ticketId}__${clockId}__${generation}`;
+};
 
 export interface PlannedTimer {
-  /** Deterministic: `<kind>__<ticketId>__<clockId>__<timerGeneration>`; a change of the clock gives new ids. */
+  /** {@link timerId} of the kind, ticket, clock and generation. */
   readonly timerId: string;
   readonly kind: TimerKind;
   readonly ticketId: string;
@@ -67,7 +87,7 @@ export const timerPlan = (state: TicketState, policy: Policy): PlannedTimer[] =>
 };
 
 const timerOf = (state: OpenedTicket, clock: SlaClock, kind: TimerKind): Omit<PlannedTimer, 'dueAt'> => ({
-  timerId: `${kind}__${state.ticketId}__${clock.clockId}__${clock.timerGeneration}`,
+  timerId: timerId(kind, state.ticketId, clock.clockId, clock.timerGeneration),
   kind,
   ticketId: state.ticketId,
   clockId: clock.clockId,

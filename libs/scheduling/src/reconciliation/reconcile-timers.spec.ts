@@ -1,5 +1,6 @@
 import { FixedClock } from '@app/clock';
-import { InProcessTimerScheduler, type Timer, timerId } from '@app/scheduling';
+import { timerId } from '@app/domain';
+import { InProcessTimerScheduler, type Timer } from '@app/scheduling';
 import { diffTimers, reconcileTimers } from './reconcile-timers';
 
 const aTimer = (ticketId: string, generation = 1): Timer => {

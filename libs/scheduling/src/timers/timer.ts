@@ -1,10 +1,6 @@
 import type { Instant } from '@app/clock';
+import { InvalidTimerId, TIMER_KINDS } from '@app/domain';
 import { z } from 'zod';
-
-export const TIMER_KINDS = ['at-risk', 'breach', 'escalation'] as const;
-
-/** What a timer wakes the engine up for (POLICY §7). */
-export type TimerKind = (typeof TIMER_KINDS)[number];
 
 const instant = z.string().refine((value) => !Number.isNaN(Date.parse(value)), { message: 'not an ISO-8601 instant' });
 
@@ -26,23 +22,6 @@ export interface Timer {
   readonly dueAt: Instant;
   readonly payload: TimerPayload;
 }
-
-/** A timer id or id part that would break the id scheme (STYLE §4: no `:`; `__` separates the parts). */
-export class InvalidTimerId extends Error {
-  readonly code = 'invalid-timer-id';
-  constructor(readonly value: string) {
-    super(`not usable in a timer id (empty, or contains ':' or '__'): ${JSON.stringify(value)}`);
-  }
-}
-
-const isValidPart = (part: string): boolean => part.length > 0 && !part.includes(':') && !part.includes('__');
-
-/** `<kind>__<ticketId>__<clockId>__<generation>`, e.g. `breach__t-42__first-response__3`. */
-export const timerId = (kind: TimerKind, ticketId: string, clockId: string, generation: number): string => {
-  const bad = [ticketId, clockId].find((part) => !isValidPart(part));
-  if (bad !== undefined) throw new InvalidTimerId(bad);
-  return `${kind}__${ticketId}__${clockId}__${generation}`;
-};
 
 export const assertValidTimerId = (id: string): void => {
   if (id.length === 0 || id.includes(':')) throw new InvalidTimerId(id);

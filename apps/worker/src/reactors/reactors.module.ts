@@ -2,7 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AlertsModule } from '@app/alerts';
 import { CLOCK, type Clock } from '@app/clock';
 import type { AppConfig } from '@app/config';
-import { ALERT_DELIVERY_QUEUE, ReactorsService } from './reactors.service';
+import { ALERT_DELIVERY_QUEUE } from '@app/scheduling';
+import { ReactorsService } from './reactors.service';
 
 /**
  * The timers and reactors of the engine, wired by configuration: with `REDIS_URL`, BullMQ timers and signed webhook

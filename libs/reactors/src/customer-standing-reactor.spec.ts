@@ -1,14 +1,21 @@
 import { FixedClock } from '@app/clock';
 import type { CustomerEvent, TicketEvent } from '@app/domain';
 import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
-import { fixedPolicies } from '@app/projections/policy-book';
+import { fixedPolicies } from '@app/policy';
 import {
   commandFor,
   CustomerStandingReactor,
   OpenTicketsByCustomer,
   type StandingFollowUp,
 } from './customer-standing-reactor';
-import { aRunningClock, aTicketOpened, bookOf, openTicket, roundTheClockPolicy, stored } from './reactor.fixtures';
+import {
+  aRunningClock,
+  aTicketOpened,
+  bookOf,
+  openTicket,
+  roundTheClockPolicy,
+  stored,
+} from './test-support/reactor.fixtures';
 
 const NOW = '2026-11-30T15:00:00.000Z';
 const policies = bookOf(roundTheClockPolicy({ allowanceMinutes: 600 }));

@@ -13,7 +13,7 @@ import {
   ticketStream,
 } from '@app/domain';
 import { type EventStore, handleCommand, type RecordedEvent } from '@app/event-store';
-import type { PolicySource } from '@app/projections/policy-book';
+import type { PolicySource } from '@app/policy';
 import type { Reactor } from './reactor-runner';
 
 export type StandingCommand = 'RelaxSla' | 'EndSlaRelaxation' | 'PauseSlaClockForTraining' | 'ResumeSlaClock';

@@ -1,9 +1,9 @@
 import { FixedClock } from '@app/clock';
 import { commandEventId, InMemoryEventStore, type RecordedEvent } from '@app/event-store';
-import { fixedPolicies } from '@app/projections/policy-book';
-import type { Timer } from '../timers/timer';
+import { fixedPolicies } from '@app/policy';
+import type { Timer } from '@app/scheduling';
 import { FiredTimerHandler, TimerFiredEarly, TimerRefused } from './fired-timer.handler';
-import { bookOf, openTicket, roundTheClockPolicy, sendTicketCommand } from './reactor.fixtures';
+import { bookOf, openTicket, roundTheClockPolicy, sendTicketCommand } from './test-support/reactor.fixtures';
 import { foldTicket, timersOfTicket } from './ticket-timers';
 
 const OPENED_AT = '2026-11-30T15:00:00.000Z';

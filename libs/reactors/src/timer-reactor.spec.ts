@@ -1,9 +1,9 @@
 import { FixedClock } from '@app/clock';
 import type { TicketEvent } from '@app/domain';
 import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
-import { fixedPolicies } from '@app/projections/policy-book';
-import { InProcessTimerScheduler } from '../timers/in-process-timer-scheduler';
-import { aRunningClock, aTicketOpened, bookOf, roundTheClockPolicy, stored } from './reactor.fixtures';
+import { fixedPolicies } from '@app/policy';
+import { InProcessTimerScheduler } from '@app/scheduling';
+import { aRunningClock, aTicketOpened, bookOf, roundTheClockPolicy, stored } from './test-support/reactor.fixtures';
 import { reconcileWithLog } from './reconcile-with-log';
 import { TimerReactor } from './timer-reactor';
 
@@ -11,20 +11,22 @@ const OPENED_AT = '2026-11-30T15:00:00.000Z';
 const policies = bookOf(roundTheClockPolicy({ allowanceMinutes: 60, atRiskPercent: 75, escalationDelayMinutes: 30 }));
 const source = fixedPolicies(policies);
 const running = aRunningClock({ asOf: OPENED_AT, deadline: '2026-11-30T16:00:00.000Z', allowanceMinutes: 60 });
+const { deadline: _runningDeadline, atRiskDueAt: _runningAtRisk, ...runningTerms } = running;
 
-const pausedForTraining = (ticketId: string): TicketEvent => ({
+const pausedForTraining = (ticketId: string, at = '2026-11-30T15:20:00.000Z', elapsedMinutes = 20): TicketEvent => ({
   type: 'SlaClockPausedForTraining',
   data: {
     ticketId,
-    pausedAt: '2026-11-30T15:20:00.000Z',
-    remainingMinutes: 40,
+    pausedAt: at,
+    remainingMinutes: Math.max(0, 60 - elapsedMinutes),
     sla: {
-      ...running,
+      ...runningTerms,
       status: 'Paused',
-      elapsedMinutes: 20,
-      asOf: '2026-11-30T15:20:00.000Z',
+      elapsedMinutes,
+      asOf: at,
       isPausedForTraining: true,
       timerGeneration: 2,
+      ...(elapsedMinutes >= 60 ? { deadline: running.deadline } : {}),
     },
   },
 });
@@ -127,6 +129,23 @@ describe('TimerReactor', () => {
     expect((await scheduler.listPending()).find((timer) => timer.payload.kind === 'breach')?.dueAt).toBe(
       '2026-11-30T17:40:00.000Z',
     );
+  });
+
+  it('keeps the breach timer of a clock paused after its allowance ran out: it is still breached at its deadline', async () => {
+    const reactor = new TimerReactor(store, scheduler, source);
+    const events = await append(
+      't1',
+      aTicketOpened('t1', running, OPENED_AT),
+      pausedForTraining('t1', '2026-11-30T16:10:00.000Z', 70),
+    );
+    const [opened, paused] = events as [RecordedEvent, RecordedEvent];
+
+    await reactor.handle(opened);
+    await reactor.handle(paused);
+
+    expect(await scheduler.listPending()).toEqual([
+      expect.objectContaining({ id: 'breach__t1__first-response__2', dueAt: running.deadline }),
+    ]);
   });
 
   it('cancels the timers of a waived deadline and leaves other tickets alone', async () => {

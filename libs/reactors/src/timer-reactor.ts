@@ -1,7 +1,7 @@
 import { TICKET_CATEGORY, type TicketState } from '@app/domain';
 import type { EventStore, RecordedEvent } from '@app/event-store';
-import type { PolicySource } from '@app/projections/policy-book';
-import type { TimerScheduler } from '../timers/timer-scheduler.port';
+import type { PolicySource } from '@app/policy';
+import type { TimerScheduler } from '@app/scheduling';
 import type { Reactor } from './reactor-runner';
 import { evolveStoredTicket, foldTicket, timersOfTicket } from './ticket-timers';
 

@@ -8,7 +8,7 @@ import {
 } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { PolicyLookup } from '@app/policy';
-import type { Timer } from '../timers/timer';
+import type { Timer } from '@app/scheduling';
 
 /** A ticket names a policy version the book does not hold: its timers cannot be planned. */
 export class PolicyVersionNotLoaded extends Error {
@@ -34,10 +34,10 @@ export const foldTicket = (events: readonly RecordedEvent[]): TicketState =>
 
 /**
  * The timers a ticket's state implies (POLICY §7), as the ticket decider plans them, so that a timer is never due
- * earlier than the decider accepts it: none unless the clock runs, else those of its outcomes not recorded yet.
+ * earlier than the decider accepts it: those of its outcomes not recorded yet.
  */
 export const timersOfTicket = (state: TicketState, policies: PolicyLookup): Timer[] => {
-  if (state.status !== 'Open' || state.clock.status !== 'Running') return [];
+  if (state.status !== 'Open') return [];
   const policy = policies.byVersion(state.clock.policyVersion);
   if (!policy) throw new PolicyVersionNotLoaded(state.ticketId, state.clock.policyVersion);
   return timerPlan(state, policy).map((planned) => ({

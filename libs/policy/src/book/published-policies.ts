@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { POLICY_VERSIONS_STREAM, type PolicyVersionPublished } from '@app/domain';
 import type { EventStore } from '@app/event-store';
-import { parsePolicyVersion, type Policy, PolicyBook, PolicyError, type PolicyLookup } from '@app/policy';
+import { type Policy, parsePolicyVersion } from '../policy';
+import { PolicyBook, type PolicyLookup } from '../policy-book';
+import { PolicyError } from '../policy-errors';
+import { POLICY_VERSIONS_STREAM, type PolicyVersionPublished } from './policy-version-published';
 
 /** A policy version that cannot be used: the process refuses to start and names where it comes from. */
 export class PolicyFileRejected extends Error {

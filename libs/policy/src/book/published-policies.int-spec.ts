@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { POLICY_VERSIONS_STREAM, type PolicyVersionPublished } from '@app/domain';
 import { InMemoryEventStore } from '@app/event-store';
-import { firstPolicyVersionDocument, type PolicyVersionDocument } from '@app/policy';
+import { firstPolicyVersionDocument } from '../first-policy-version';
+import type { PolicyVersionDocument } from '../policy-version.schema';
+import { POLICY_VERSIONS_STREAM, type PolicyVersionPublished } from './policy-version-published';
 import { loadPolicyBook, loadPolicyFiles, PolicyFileRejected, PublishedPolicies } from './published-policies';
 
 const SHIPPED = join(__dirname, '..', '..', '..', '..', 'policies');

@@ -2,11 +2,11 @@ import type { Alert, AlertSink } from '@app/alerts';
 import { FixedClock } from '@app/clock';
 import { ticketDecider } from '@app/domain';
 import { handleCommand, InMemoryEventStore, type RecordedEvent } from '@app/event-store';
-import { fixedPolicies } from '@app/projections/policy-book';
-import type { Timer } from '../timers/timer';
+import { fixedPolicies } from '@app/policy';
+import type { Timer } from '@app/scheduling';
 import { AlertReactor } from './alert-reactor';
 import { FiredTimerHandler } from './fired-timer.handler';
-import { bookOf, openTicket, roundTheClockPolicy } from './reactor.fixtures';
+import { bookOf, openTicket, roundTheClockPolicy } from './test-support/reactor.fixtures';
 import { foldTicket, timersOfTicket } from './ticket-timers';
 
 const OPENED_AT = '2026-11-30T15:00:00.000Z';

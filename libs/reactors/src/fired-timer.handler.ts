@@ -1,9 +1,15 @@
 import type { Clock } from '@app/clock';
-import { type DomainError, SlaTimerNotDue, type TicketCommand, ticketDecider, ticketStream } from '@app/domain';
+import {
+  type DomainError,
+  SlaTimerNotDue,
+  type TimerKind,
+  type TicketCommand,
+  ticketDecider,
+  ticketStream,
+} from '@app/domain';
 import { type CommandMeta, type EventStore, handleCommand } from '@app/event-store';
-import type { PolicySource } from '@app/projections/policy-book';
-import { PermanentJobFailure } from '../jobs/bull-jobs';
-import type { Timer, TimerKind } from '../timers/timer';
+import type { PolicySource } from '@app/policy';
+import { PermanentJobFailure, type Timer } from '@app/scheduling';
 
 /** The actor of the events a timer causes. */
 export const TIMER_ACTOR = { id: 'sla-timers', role: 'system' } as const;

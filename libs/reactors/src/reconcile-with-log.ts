@@ -1,9 +1,7 @@
 import { initialTicketState, TICKET_CATEGORY, type TicketState } from '@app/domain';
 import type { EventStore } from '@app/event-store';
-import type { PolicySource } from '@app/projections/policy-book';
-import { diffTimers } from '../reconciliation/reconcile-timers';
-import type { Timer } from '../timers/timer';
-import type { TimerScheduler } from '../timers/timer-scheduler.port';
+import type { PolicySource } from '@app/policy';
+import { diffTimers, type Timer, type TimerScheduler } from '@app/scheduling';
 import { evolveStoredTicket, timersOfTicket } from './ticket-timers';
 
 /** What `cli reconcile-timers` and a starting worker report. */

@@ -1,6 +1,4 @@
-export { ReactorsModule } from './reactors.module';
-export { ALERT_DELIVERY_QUEUE, ReactorsService, TIMER_QUEUE } from './reactors.service';
-export { reconcileWithLog, impliedTimers } from './reconcile-with-log';
+export { impliedTimers, reconcileWithLog } from './reconcile-with-log';
 export type { LogReconciliation } from './reconcile-with-log';
 export { FiredTimerHandler, TIMER_ACTOR, TimerFiredEarly, TimerRefused } from './fired-timer.handler';
 export { TimerReactor } from './timer-reactor';

@@ -10,24 +10,29 @@ import { ALERT_SINK, type AlertSink } from '@app/alerts';
 import { CLOCK, type Clock } from '@app/clock';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import { openPublishedPolicies } from '@app/projections/policy-book';
-import type { BullJobWorker } from '../jobs/bull-jobs';
-import { createRedisConnection, whenRedisReady } from '../redis/redis-connection';
-import { WorkerHeartbeat, workerIdOfThisProcess } from '../redis/worker-heartbeat';
-import { BullTimerScheduler, startBullTimerWorker } from '../timers/bull-timer-scheduler';
-import { InProcessTimerScheduler } from '../timers/in-process-timer-scheduler';
-import { InMemoryCheckpointStore, SqliteCheckpointStore } from './checkpoint-store';
-import { AlertReactor } from './alert-reactor';
-import { CustomerStandingReactor } from './customer-standing-reactor';
-import { FiredTimerHandler } from './fired-timer.handler';
-import { ReactorRunner } from './reactor-runner';
-import { type LogReconciliation, reconcileWithLog } from './reconcile-with-log';
-import { TimerReactor } from './timer-reactor';
-
-/** The BullMQ queue of the SLA timers. */
-export const TIMER_QUEUE = 'sla-timers';
-/** The BullMQ queue of the webhook deliveries of alerts. */
-export const ALERT_DELIVERY_QUEUE = 'sla-alert-deliveries';
+import { openPublishedPolicies } from '@app/policy';
+import {
+  type BullJobWorker,
+  BullTimerScheduler,
+  createRedisConnection,
+  InProcessTimerScheduler,
+  startBullTimerWorker,
+  TIMER_QUEUE,
+  whenRedisReady,
+  WorkerHeartbeat,
+  workerIdOfThisProcess,
+} from '@app/scheduling';
+import {
+  AlertReactor,
+  CustomerStandingReactor,
+  FiredTimerHandler,
+  InMemoryCheckpointStore,
+  type LogReconciliation,
+  ReactorRunner,
+  reconcileWithLog,
+  SqliteCheckpointStore,
+  TimerReactor,
+} from '@app/reactors';
 
 /**
  * Runs the timers and the reactors of one process: at start, reconciles the timers with the log, then follows the
