@@ -19,7 +19,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         EventStoreModule.forRoot(config.EVENT_STORE_URL),
         ...(config.REDIS_URL ? [RedisModule.forRoot(config.REDIS_URL)] : []),
-        ...(config.REDIS_URL ? [] : [ReactorsModule.forRoot(config)]),
+        ...(config.REDIS_URL ? [] : [ReactorsModule.forRoot(config, ReadModule)]),
         HealthModule,
         ApiModule,
         ReadModule,

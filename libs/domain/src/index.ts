@@ -4,3 +4,4 @@ export * from './stream-names';
 export * from './customer';
 export * from './ticket';
 export * from './api-key';
+export * from './reactions/customer-standing';

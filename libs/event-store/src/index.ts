@@ -52,3 +52,15 @@ export {
   type EventStoreModuleOptions,
 } from './nest/event-store.module';
 export { UnsupportedEventStoreUrl, openEventStore } from './nest/open-event-store';
+export {
+  catchUpFollower,
+  DEFAULT_PROCESSOR_RETRY,
+  LogProcessor,
+  type LogFollower,
+  type LogProcessorOptions,
+  type ProcessorFailure,
+  type ProcessorLogger,
+  type ProcessorRetry,
+  type ProcessorState,
+  type ProcessorStatus,
+} from './processor/log-processor';

@@ -1,7 +1,6 @@
 export type { ApplyEvent, BoundProjection, Projection } from './runner/projection';
 export { openReadModelDb, type ReadModelDb } from './runner/read-model-db';
 export {
-  LAG_COUNT_LIMIT,
   ProjectionRunner,
   forgetReadModels,
   type CatchUpProgress,
@@ -45,7 +44,8 @@ export {
   type PageRequest,
   type QueueSort,
 } from './queries/read-model-queries';
-export { READ_MODELS } from './read-models';
+export { READ_MODELS, WORKER_READ_MODELS } from './read-models';
+export { OpenClocks, openClocksProjection, type OpenClockTicket } from './open-clocks/open-clocks.projection';
 export {
   historyEntry,
   replayTicket,

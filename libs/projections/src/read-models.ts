@@ -1,5 +1,6 @@
 import { breachLogProjection } from './breach-log/breach-log.projection';
 import { customersProjection } from './customers/customers.projection';
+import { openClocksProjection } from './open-clocks/open-clocks.projection';
 import { openQueueProjection } from './open-queue/open-queue.projection';
 import { reportsProjection } from './reports/reports.projection';
 import type { Projection } from './runner/projection';
@@ -12,4 +13,8 @@ export const READ_MODELS: readonly Projection[] = [
   reportsProjection,
   customersProjection,
   breachLogProjection,
+  openClocksProjection,
 ];
+
+/** What a worker keeps of the log: the open clocks its timers and the customer-standing fan-out start from. */
+export const WORKER_READ_MODELS: readonly Projection[] = [openClocksProjection];

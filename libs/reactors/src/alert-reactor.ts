@@ -9,7 +9,7 @@ import {
   type SlaEscalationRetracted,
 } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
-import type { Reactor } from './reactor-runner';
+import type { Reactor } from './reactor-follower';
 
 type AlertEvent =
   SlaAtRisk | SlaBreached | SlaBreachEscalated | SlaAtRiskRetracted | SlaBreachRetracted | SlaEscalationRetracted;

@@ -2,12 +2,9 @@ import { FixedClock } from '@app/clock';
 import type { CustomerEvent, TicketEvent } from '@app/domain';
 import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
 import { fixedPolicies } from '@app/policy';
-import {
-  commandFor,
-  CustomerStandingReactor,
-  OpenTicketsByCustomer,
-  type StandingFollowUp,
-} from './customer-standing-reactor';
+import { openReadModelDb, OpenClocks, ProjectionRunner, WORKER_READ_MODELS } from '@app/projections';
+import { CustomerStandingReactor } from './customer-standing-reactor';
+import { openClocksOfCustomer } from './open-clocks-of-customer';
 import {
   aRunningClock,
   aTicketOpened,
@@ -70,70 +67,22 @@ const resolved = (ticketId: string): TicketEvent => ({
   },
 });
 
-const given = (...events: (CustomerEvent | TicketEvent)[]) => {
-  const index = new OpenTicketsByCustomer();
-  for (const event of events) index.apply(event);
-  return { when: (event: CustomerEvent | TicketEvent): StandingFollowUp | null => index.apply(event) };
-};
-
-describe('POLICY §4: which open tickets a change of standing reaches', () => {
-  it('given two open tickets of a customer and one of another, when the customer is flagged, then both of its own', () => {
-    const followUp = given(
-      registered('c-1'),
-      registered('c-2'),
-      opened('t-1', 'c-1'),
-      opened('t-2', 'c-1'),
-      opened('t-3', 'c-2'),
-    ).when(flagged('c-1'));
-    expect(followUp).toEqual({ customerId: 'c-1', ticketIds: ['t-1', 't-2'], aspects: ['flag'] });
-  });
-
-  it('given a resolved ticket, when training is required, then only the tickets still open', () => {
-    const followUp = given(registered('c-1'), opened('t-1', 'c-1'), opened('t-2', 'c-1'), resolved('t-1')).when(
-      trainingRequired('c-1'),
-    );
-    expect(followUp).toEqual({ customerId: 'c-1', ticketIds: ['t-2'], aspects: ['training'] });
-  });
-
-  it('given training completed and a flag cleared, then the same tickets, for the same aspects', () => {
-    const history = given(registered('c-1'), opened('t-1', 'c-1'), trainingRequired('c-1'), flagged('c-1'));
-    expect(history.when(trainingCompleted('c-1'))).toMatchObject({ ticketIds: ['t-1'], aspects: ['training'] });
-    expect(history.when(flagCleared('c-1'))).toMatchObject({ ticketIds: ['t-1'], aspects: ['flag'] });
-  });
-
-  it('given a flagged customer, when a ticket opens as if it were not (it read the customer before the flag), then it', () => {
-    expect(given(registered('c-1'), flagged('c-1')).when(opened('t-1', 'c-1', false))).toEqual({
-      customerId: 'c-1',
-      ticketIds: ['t-1'],
-      aspects: ['flag'],
-    });
-  });
-
-  it('given a flagged customer, when a ticket opens already relaxed, then nothing', () => {
-    expect(given(registered('c-1'), flagged('c-1')).when(opened('t-1', 'c-1', true))).toBeNull();
-  });
-
-  it.each([
-    ['flag', { isFlagged: true, isTrainingRequired: false }, 'RelaxSla'],
-    ['flag', { isFlagged: false, isTrainingRequired: true }, 'EndSlaRelaxation'],
-    ['training', { isFlagged: false, isTrainingRequired: true }, 'PauseSlaClockForTraining'],
-    ['training', { isFlagged: true, isTrainingRequired: false }, 'ResumeSlaClock'],
-  ] as const)('brings the %s of a ticket in line with a customer standing %j by %s', (aspect, standing, command) => {
-    expect(commandFor(aspect, standing)).toBe(command);
-  });
-});
-
 describe('the customer-standing reactor against a store', () => {
   let store: InMemoryEventStore;
   let refusals: string[];
   let reactor: CustomerStandingReactor;
+  let openClocks: ProjectionRunner;
+  const aReactor = (onRefused: ConstructorParameters<typeof CustomerStandingReactor>[4]) => {
+    const db = openReadModelDb(':memory:');
+    openClocks = new ProjectionRunner(store, db, WORKER_READ_MODELS, new FixedClock(NOW));
+    const clocks = openClocksOfCustomer(openClocks, new OpenClocks(db), 1_000);
+    return new CustomerStandingReactor(store, fixedPolicies(policies), new FixedClock(NOW), clocks, onRefused);
+  };
 
   beforeEach(() => {
     store = new InMemoryEventStore();
     refusals = [];
-    reactor = new CustomerStandingReactor(store, fixedPolicies(policies), new FixedClock(NOW), (ticketId, refusal) =>
-      refusals.push(`${ticketId}: ${refusal.code}`),
-    );
+    reactor = aReactor((ticketId, refusal) => refusals.push(`${ticketId}: ${refusal.code}`));
   });
 
   const recordCustomer = async (event: CustomerEvent): Promise<void> => {
@@ -146,9 +95,9 @@ describe('the customer-standing reactor against a store', () => {
     for await (const event of store.readAll({ after, filter: reactor.filter })) events.push(event);
     return events;
   };
-  /** Runs the reactor as its runner would, from a checkpoint, over what the log holds now. */
+  /** Runs the reactor as its processor would, from a checkpoint, over what the log holds now. */
   const follow = async (after?: number): Promise<void> => {
-    await reactor.prepare(after);
+    await openClocks.catchUp();
     for (const event of await eventsAfter(after)) await reactor.handle(event);
   };
   const typesOf = async (ticketId: string): Promise<string[]> => {
@@ -189,6 +138,24 @@ describe('the customer-standing reactor against a store', () => {
     expect(await typesOf('t-1')).toEqual(['TicketOpened', 'SlaClockPausedForTraining']);
   });
 
+  it('given a ticket opened while the customer was being flagged, relaxes it from its own opening', async () => {
+    await recordCustomer(registered('c-1'));
+    await recordCustomer(flagged('c-1'));
+    await openTicket(store, policies, 't-1', NOW);
+    await follow();
+    expect(await typesOf('t-1')).toEqual(['TicketOpened', 'SlaRelaxed']);
+  });
+
+  it('waits for the open clocks to reach the event, so a ticket opened just before a flag is relaxed', async () => {
+    await recordCustomer(registered('c-1'));
+    await openTicket(store, policies, 't-1', NOW);
+    await recordCustomer(flagged('c-1'));
+    openClocks.start();
+    for (const event of await eventsAfter(undefined)) await reactor.handle(event);
+    await openClocks.stop();
+    expect(await typesOf('t-1')).toEqual(['TicketOpened', 'SlaRelaxed']);
+  });
+
   it('after a restart, reaches the tickets opened before its checkpoint but not those resolved before it', async () => {
     await recordCustomer(registered('c-1'));
     await openTicket(store, policies, 't-1', NOW);
@@ -196,7 +163,7 @@ describe('the customer-standing reactor against a store', () => {
     await store.append('ticket-t-2', [stored(resolved('t-2'), NOW)], { expectedRevision: 'any' });
     await follow();
     const checkpoint = await lastPosition();
-    reactor = new CustomerStandingReactor(store, fixedPolicies(policies), new FixedClock(NOW), () => undefined);
+    reactor = aReactor(() => undefined);
     await recordCustomer(trainingRequired('c-1'));
     await follow(checkpoint);
     expect(await typesOf('t-1')).toEqual(['TicketOpened', 'SlaClockPausedForTraining']);

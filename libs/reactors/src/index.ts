@@ -1,12 +1,12 @@
-export { impliedTimers, reconcileWithLog } from './reconcile-with-log';
-export type { LogReconciliation } from './reconcile-with-log';
+export { impliedTimers } from './implied-timers';
 export { FiredTimerHandler, TIMER_ACTOR, TimerFiredEarly, TimerRefused } from './fired-timer.handler';
 export { TimerReactor } from './timer-reactor';
 export { AlertReactor, alertOf } from './alert-reactor';
-export { commandFor, CustomerStandingReactor, OpenTicketsByCustomer } from './customer-standing-reactor';
-export type { StandingAspect, StandingCommand, StandingFollowUp } from './customer-standing-reactor';
-export { ReactorRunner } from './reactor-runner';
-export type { Reactor, ReactorRunnerOptions } from './reactor-runner';
+export { CustomerStandingReactor } from './customer-standing-reactor';
+export type { OpenClocksOfCustomer } from './customer-standing-reactor';
+export { reactorFollower, startReactor } from './reactor-follower';
+export type { Reactor } from './reactor-follower';
 export { InMemoryCheckpointStore, SqliteCheckpointStore } from './checkpoint-store';
 export type { CheckpointStore } from './checkpoint-store';
 export { PolicyVersionNotLoaded, timersOfTicket } from './ticket-timers';
+export { openClocksOfCustomer } from './open-clocks-of-customer';

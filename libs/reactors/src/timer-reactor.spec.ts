@@ -2,9 +2,10 @@ import { FixedClock } from '@app/clock';
 import type { TicketEvent } from '@app/domain';
 import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
 import { fixedPolicies } from '@app/policy';
-import { InProcessTimerScheduler } from '@app/scheduling';
+import { InProcessTimerScheduler, reconcileTimers } from '@app/scheduling';
 import { aRunningClock, aTicketOpened, bookOf, roundTheClockPolicy, stored } from './test-support/reactor.fixtures';
-import { reconcileWithLog } from './reconcile-with-log';
+import { openReadModelDb, OpenClocks, ProjectionRunner, WORKER_READ_MODELS } from '@app/projections';
+import { impliedTimers } from './implied-timers';
 import { TimerReactor } from './timer-reactor';
 
 const OPENED_AT = '2026-11-30T15:00:00.000Z';
@@ -183,8 +184,8 @@ describe('TimerReactor', () => {
   });
 });
 
-describe('reconcileWithLog', () => {
-  it('schedules what the log implies, cancels orphans and counts both', async () => {
+describe('reconciling the timers with the open clocks', () => {
+  it('schedules what the open clocks imply, cancels orphans and counts both', async () => {
     const store = new InMemoryEventStore();
     const scheduler = new InProcessTimerScheduler(new FixedClock(OPENED_AT), {
       handler: async () => undefined,
@@ -194,18 +195,19 @@ describe('reconcileWithLog', () => {
     await store.append('ticket-t2', [stored(aTicketOpened('t2', running, OPENED_AT)), stored(waived('t2'))], {
       expectedRevision: 'any',
     });
-    const { position } = await store.append('ticket-t3', [stored(aTicketOpened('t3', running, OPENED_AT))], {
-      expectedRevision: 'any',
-    });
+    await store.append('ticket-t3', [stored(aTicketOpened('t3', running, OPENED_AT))], { expectedRevision: 'any' });
+    const db = openReadModelDb(':memory:');
+    await new ProjectionRunner(store, db, WORKER_READ_MODELS, new FixedClock(OPENED_AT)).catchUp();
+    const reconcile = () => reconcileTimers(scheduler, impliedTimers(new OpenClocks(db), policies));
     const reactor = new TimerReactor(store, scheduler, source);
     for await (const event of store.readStream('ticket-t1')) await reactor.handle(event);
     await scheduler.cancel('escalation__t1__first-response__1');
     const orphan = { ...(await scheduler.listPending())[0]!, id: 'breach__gone__first-response__1' };
     await scheduler.schedule(orphan);
 
-    const report = await reconcileWithLog(store, scheduler, source);
+    const report = await reconcile();
 
-    expect(report).toEqual({ added: 4, removed: 1, unchanged: 2, busy: 0, position });
+    expect(report).toEqual({ implied: 6, pending: 3, added: 4, removed: 1, kept: 2, busy: 0 });
     expect((await scheduler.listPending()).map((timer) => timer.id).sort()).toEqual([
       'at-risk__t1__first-response__1',
       'at-risk__t3__first-response__1',
@@ -214,13 +216,7 @@ describe('reconcileWithLog', () => {
       'escalation__t1__first-response__1',
       'escalation__t3__first-response__1',
     ]);
-    expect(await reconcileWithLog(store, scheduler, source)).toEqual({
-      added: 0,
-      removed: 0,
-      unchanged: 6,
-      busy: 0,
-      position,
-    });
+    expect(await reconcile()).toEqual({ implied: 6, pending: 6, added: 0, removed: 0, kept: 6, busy: 0 });
     await scheduler.close();
     await store.close();
   });

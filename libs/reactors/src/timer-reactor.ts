@@ -2,7 +2,7 @@ import { TICKET_CATEGORY, type TicketState } from '@app/domain';
 import type { EventStore, RecordedEvent } from '@app/event-store';
 import type { PolicySource } from '@app/policy';
 import type { TimerScheduler } from '@app/scheduling';
-import type { Reactor } from './reactor-runner';
+import type { Reactor } from './reactor-follower';
 import { evolveStoredTicket, foldTicket, timersOfTicket } from './ticket-timers';
 
 /** Tickets whose last folded state is kept, so that following the log live reads no stream. */

@@ -27,7 +27,7 @@ export class ProjectionsHealthController {
   @Get('health/projections')
   @ApiOkResponse({
     description:
-      'The runner state; with an ops or admin key also the lag in events and seconds and the checkpoint. ' +
+      'The runner state; with an ops or admin key also the lag in positions and seconds, the checkpoint and the head. ' +
       '503 when the runner has failed.',
   })
   async health(
@@ -35,7 +35,7 @@ export class ProjectionsHealthController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<ProjectionLag | { readonly state: RunnerState }> {
     const lag = await this.runner.lag();
-    res.status(lag.state === 'failed' ? 503 : 200);
+    res.status(lag.state === 'failed' || lag.state === 'retrying' ? 503 : 200);
     return (await this.keys.isOperator(req)) ? lag : { state: lag.state };
   }
 
@@ -58,7 +58,11 @@ export class ProjectionsHealthController {
         'How long ago the oldest deadline passed with no breach recorded; 0 when none.',
         timers.oldestOverdueMs / 1_000,
       ),
-      gauge('sla_projection_lag_events', 'Events in the log not yet applied to the read models.', lag.events),
+      gauge(
+        'sla_projection_lag_positions',
+        'Head of the log minus the read models\' checkpoint: events not yet applied on the embedded store.',
+        lag.behind,
+      ),
       gauge('sla_projection_lag_seconds', 'Age of the oldest event not yet applied to the read models.', lag.seconds),
       gauge('sla_projection_checkpoint', 'Global position the read models have applied.', lag.checkpoint ?? -1),
       gauge(

@@ -2,11 +2,15 @@ import { SystemClock } from '@app/clock';
 import { configOrExit } from '@app/config';
 import { openEventStore } from '@app/event-store';
 import { openPublishedPolicies } from '@app/policy';
-import { BullTimerScheduler, TIMER_QUEUE } from '@app/scheduling';
-import { reconcileWithLog } from '@app/reactors';
+import { OpenClocks, openReadModelDb, ProjectionRunner, WORKER_READ_MODELS } from '@app/projections';
+import { impliedTimers } from '@app/reactors';
+import { BullTimerScheduler, reconcileTimers, TIMER_QUEUE } from '@app/scheduling';
 import { type CliCommand, USAGE_ERROR } from '../command';
 
-/** `cli reconcile-timers`: makes the BullMQ timers match what the log implies and prints the counts as JSON. */
+/**
+ * `cli reconcile-timers`: makes the BullMQ timers match what the open clocks imply and prints the counts as JSON. The
+ * open clocks are folded from the log in memory: a tool for an operator, not the workers' periodic reconciliation.
+ */
 export const reconcileTimersCommand: CliCommand = {
   summary: 'add the timers the log implies and Redis lacks, remove the orphans; print the counts as JSON',
   usage: 'cli reconcile-timers',
@@ -31,7 +35,10 @@ export const reconcileTimersCommand: CliCommand = {
         new SystemClock(),
       );
       try {
-        const { added, removed, unchanged, busy } = await reconcileWithLog(store, scheduler, policies);
+        const db = openReadModelDb(':memory:');
+        await new ProjectionRunner(store, db, WORKER_READ_MODELS, new SystemClock()).catchUp();
+        const implied = impliedTimers(new OpenClocks(db), await policies.current());
+        const { added, removed, kept: unchanged, busy } = await reconcileTimers(scheduler, implied);
         process.stdout.write(`${JSON.stringify({ missingAdded: added, orphansRemoved: removed, unchanged, busy })}\n`);
         return 0;
       } finally {

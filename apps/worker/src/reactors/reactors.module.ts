@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { AlertsModule } from '@app/alerts';
 import { CLOCK, type Clock } from '@app/clock';
 import type { AppConfig } from '@app/config';
@@ -8,11 +8,12 @@ import { ReactorsService } from './reactors.service';
 /**
  * The timers and reactors of the engine, wired by configuration: with `REDIS_URL`, BullMQ timers and signed webhook
  * deliveries from this process; without it, timers in process and alerts to the log and the live stream. Needs the
- * application's `APP_CONFIG`, `EVENT_STORE` and `CLOCK`; exports the live stream of alerts for dashboards.
+ * application's `APP_CONFIG`, `EVENT_STORE` and `CLOCK`. `readModels`, a module exporting the process's read models
+ * (its `ProjectionRunner` and `READ_MODEL_DB`), lends them their open clocks; without it they keep their own.
  */
 @Module({})
 export class ReactorsModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, readModels?: Type): DynamicModule {
     return {
       module: ReactorsModule,
       imports: [
@@ -27,6 +28,7 @@ export class ReactorsModule {
             ...(config.ALERT_WEBHOOK_SECRET ? { webhookSecret: config.ALERT_WEBHOOK_SECRET } : {}),
           }),
         }),
+        ...(readModels ? [readModels] : []),
       ],
       providers: [ReactorsService],
       exports: [AlertsModule, ReactorsService],

@@ -5,59 +5,81 @@ import {
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
 import { ALERT_SINK, type AlertSink } from '@app/alerts';
 import { CLOCK, type Clock } from '@app/clock';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { EVENT_STORE, type EventStore } from '@app/event-store';
+import { EVENT_STORE, type EventStore, type LogProcessor, type ProcessorStatus } from '@app/event-store';
 import { openPublishedPolicies } from '@app/policy';
+import {
+  OpenClocks,
+  openReadModelDb,
+  ProjectionRunner,
+  READ_MODEL_DB,
+  type ReadModelDb,
+  readModelsPathOf,
+  WORKER_READ_MODELS,
+} from '@app/projections';
+import {
+  AlertReactor,
+  CustomerStandingReactor,
+  FiredTimerHandler,
+  impliedTimers,
+  InMemoryCheckpointStore,
+  openClocksOfCustomer,
+  SqliteCheckpointStore,
+  startReactor,
+  TimerReactor,
+} from '@app/reactors';
 import {
   type BullJobWorker,
   BullTimerScheduler,
   createRedisConnection,
   InProcessTimerScheduler,
+  type ReconciliationReport,
+  reconcileTimers,
   startBullTimerWorker,
   TIMER_QUEUE,
   whenRedisReady,
   WorkerHeartbeat,
   workerIdOfThisProcess,
 } from '@app/scheduling';
-import {
-  AlertReactor,
-  CustomerStandingReactor,
-  FiredTimerHandler,
-  InMemoryCheckpointStore,
-  type LogReconciliation,
-  ReactorRunner,
-  reconcileWithLog,
-  SqliteCheckpointStore,
-  TimerReactor,
-} from '@app/reactors';
 
 /**
- * Runs the timers and the reactors of one process: at start, reconciles the timers with the log, then follows the
- * log with the timer, alert and customer-standing reactors. With `REDIS_URL`, timers are BullMQ delayed jobs that every worker process
- * competes for; without it, timers live in this process.
+ * Runs the timers and the reactors of one process: at start, reconciles the timers with the open clocks, then follows
+ * the log with the timer, alert and customer-standing reactors. The open clocks are those of the api's read models in
+ * embedded mode, else this worker's own, kept in its read-model file: start-up costs what is open and what the log
+ * gained since the last run, never the whole log. With `REDIS_URL`, timers are BullMQ delayed jobs that every worker
+ * process competes for; without it, timers live in this process.
  */
 @Injectable()
 export class ReactorsService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Reactors');
-  /** What uses the event store: runners, timer workers and in-process timers, closed before the store. */
+  /** What uses the event store: processors, timer workers and in-process timers, closed before the store. */
   private readonly users: { stop(): Promise<void> }[] = [];
-  /** Queues and the checkpoint file, closed with the rest of the application. */
+  /** Queues and files, closed with the rest of the application. */
   private readonly resources: { close(): Promise<void> }[] = [];
-  private reconciliation: LogReconciliation | undefined;
+  private readonly processors: LogProcessor[] = [];
+  private reconciliation: ReconciliationReport | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ALERT_SINK) private readonly alerts: AlertSink,
+    @Optional() private readonly readModels?: ProjectionRunner,
+    @Optional() @Inject(READ_MODEL_DB) private readonly readModelDb?: ReadModelDb,
   ) {}
 
   /** What the reconciliation at start did. */
-  get startReconciliation(): LogReconciliation | undefined {
+  get startReconciliation(): ReconciliationReport | undefined {
     return this.reconciliation;
+  }
+
+  /** How each reactor follows the log. */
+  get status(): ProcessorStatus[] {
+    return this.processors.map((processor) => processor.status);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -69,6 +91,8 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
         ? new InMemoryCheckpointStore()
         : SqliteCheckpointStore.open(config.READ_MODELS_PATH);
     this.resources.push(checkpoints);
+    const { runner, db } = await this.openClocks();
+
     const handler = new FiredTimerHandler(store, policies, clock);
     const handle = (timer: Parameters<FiredTimerHandler['handle']>[0]) => handler.handle(timer);
     const onError = (error: Error): void => this.logger.warn(`Redis: ${error.message}`);
@@ -83,11 +107,13 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
     else this.resources.push(scheduler);
 
     const timerReactor = new TimerReactor(store, scheduler, policies);
-    const report = await reconcileWithLog(store, scheduler, policies);
+    const clocks = new OpenClocks(db);
+    const report = await reconcileTimers(scheduler, impliedTimers(clocks, await policies.current()));
     this.reconciliation = report;
-    if (report.position !== undefined) await checkpoints.save(timerReactor.name, report.position);
+    // The open clocks stand for the log up to the runner's checkpoint: the timer reactor follows it from there.
+    if (runner.checkpoint !== null) await checkpoints.save(timerReactor.name, runner.checkpoint);
     this.logger.log(
-      `timers reconciled: ${report.added} missing added, ${report.removed} orphans removed, ${report.unchanged} unchanged`,
+      `timers reconciled with ${report.implied} implied by the open clocks: ${report.added} missing added, ${report.removed} orphans removed, ${report.kept} unchanged`,
     );
 
     if (redisUrl) {
@@ -95,29 +121,50 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
       const connection = createRedisConnection(redisUrl, 'queue');
       await whenRedisReady(connection, 3_000);
       const heartbeat = await WorkerHeartbeat.start(connection, workerIdOfThisProcess(), clock, onError);
-      // The heartbeat stops last among the users, once the runners and timer workers have; a key left behind expires.
+      // The heartbeat stops last among the users, once the processors and timer workers have; a key left behind expires.
       this.users.push({ stop: () => heartbeat.stop() });
       this.resources.push({ close: async () => connection.disconnect() });
     }
 
-    const onReactorError = (name: string) => (error: unknown) =>
-      this.logger.error(`${name} reactor failed, following the log again from its checkpoint: ${String(error)}`);
-    const standingReactor = new CustomerStandingReactor(store, policies, clock, (ticketId, refusal) =>
-      this.logger.warn(`ticket ${ticketId} refused its customer's standing: ${refusal.code}: ${refusal.message}`),
+    const standingReactor = new CustomerStandingReactor(
+      store,
+      policies,
+      clock,
+      openClocksOfCustomer(runner, clocks),
+      (ticketId, refusal) =>
+        this.logger.warn(`ticket ${ticketId} refused its customer's standing: ${refusal.code}: ${refusal.message}`),
     );
     for (const reactor of [timerReactor, new AlertReactor(this.alerts), standingReactor]) {
-      this.users.unshift(ReactorRunner.start(store, checkpoints, reactor, { onError: onReactorError(reactor.name) }));
+      const processor = startReactor(store, checkpoints, reactor, { clock, logger: this.logger });
+      this.processors.push(processor);
+      this.users.unshift(processor);
     }
     this.logger.log(`timers ${redisUrl ? 'on BullMQ' : 'in process'}, reactors following the log`);
   }
 
-  /** Runners first, then workers and in-process timers, which wait for their handlers: all before the store closes. */
+  /** Processors first, then workers and in-process timers, which wait for their handlers: all before the store closes. */
   async beforeApplicationShutdown(): Promise<void> {
     for (const user of this.users.splice(0)) await user.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {
     for (const resource of this.resources.splice(0).reverse()) await resource.close();
+  }
+
+  /** The api's read models when this process has them, else this worker's open clocks, caught up before use. */
+  private async openClocks(): Promise<{ readonly runner: ProjectionRunner; readonly db: ReadModelDb }> {
+    if (this.readModels && this.readModelDb) {
+      await this.readModels.whenLive();
+      return { runner: this.readModels, db: this.readModelDb };
+    }
+    const db = openReadModelDb(readModelsPathOf(this.config));
+    const runner = new ProjectionRunner(this.store, db, WORKER_READ_MODELS, this.clock);
+    const caughtUp = await runner.catchUp();
+    this.logger.log(`open clocks caught up with ${caughtUp} events of the log`);
+    runner.start();
+    this.users.push(runner);
+    this.resources.push({ close: async () => void db.close() });
+    return { runner, db };
   }
 
   private stopOnShutdown(worker: BullJobWorker): void {

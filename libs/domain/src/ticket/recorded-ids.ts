@@ -18,6 +18,11 @@ export class RecordedIds implements Iterable<string> {
     return new RecordedIds(new Map(), 0);
   }
 
+  /** The value a serialised one ({@link toJSON}) stands for. */
+  static of(ids: readonly string[]): RecordedIds {
+    return ids.reduce((recorded, id) => recorded.including(id), RecordedIds.none());
+  }
+
   has(id: string): boolean {
     return (this.#positions.get(id) ?? this.size) < this.size;
   }

@@ -1,18 +1,29 @@
+import { Logger } from '@nestjs/common';
 import { type Observable, Subject } from 'rxjs';
 import type { Clock } from '@app/clock';
-import type { EventStore, RecordedEvent, Subscription } from '@app/event-store';
+import {
+  catchUpFollower,
+  type EventStore,
+  type LogFollower,
+  LogProcessor,
+  type ProcessorRetry,
+  type ProcessorState,
+  type RecordedEvent,
+} from '@app/event-store';
 import type { BoundProjection as Binding, Projection } from './projection';
 import type { ReadModelDb } from './read-model-db';
 
-export type RunnerState = 'idle' | 'catching-up' | 'live' | 'stopped' | 'failed';
+export type RunnerState = ProcessorState;
 
-/** How far the read models are behind the log. */
+/** How far the read models are behind the log, from positions: no event is counted. */
 export interface ProjectionLag {
   readonly state: RunnerState;
   /** Position of the last event every model has applied; `null` before the first. */
   readonly checkpoint: number | null;
-  /** Events in the log after the checkpoint, counted up to {@link LAG_COUNT_LIMIT}. */
-  readonly events: number;
+  /** Position of the last event of the log; `null` while it is empty. */
+  readonly head: number | null;
+  /** `head - checkpoint`: on the embedded store the events not applied yet; on EventStoreDB, bytes of the log. */
+  readonly behind: number;
   /** How long the oldest event not yet applied has been in the log; 0 when caught up. */
   readonly seconds: number;
   readonly error?: string;
@@ -26,9 +37,9 @@ export interface CatchUpProgress {
 export interface ProjectionRunnerOptions {
   /** Events applied per transaction while catching up (default 5 000). */
   readonly batchSize?: number;
+  readonly retry?: ProcessorRetry;
 }
 
-export const LAG_COUNT_LIMIT = 100_000;
 const DEFAULT_BATCH_SIZE = 5_000;
 
 interface BoundProjection {
@@ -46,26 +57,27 @@ interface CheckpointRow {
 const isAfter = (position: number, checkpoint: number | null): boolean => checkpoint === null || position > checkpoint;
 
 /**
- * Follows the event log from each model's checkpoint: catches up in batches, then subscribes. Each batch updates the
- * models and their checkpoints in one SQLite transaction, so a crash replays at most the batch that did not commit.
+ * The projector flavour of the log processor: follows the log from each model's checkpoint, catching up in batches,
+ * then live. Each batch updates the models and their checkpoints in one SQLite transaction, so a crash replays at most
+ * the batch that did not commit; a failure (disk full, a busy file) is retried from the checkpoints with backoff.
  */
 export class ProjectionRunner {
   private readonly appliedEvents = new Subject<RecordedEvent>();
   private readonly bound: BoundProjection[];
   private readonly projections: readonly Projection[];
   private readonly applyBatch: (events: readonly RecordedEvent[]) => void;
-  private subscription: Subscription | undefined;
-  private state: RunnerState = 'idle';
-  private failure: unknown;
+  private readonly processor: LogProcessor;
+  private readonly follower: LogFollower;
   private isStopping = false;
   private readonly waiters = new Set<{ readonly position: number; readonly resolve: () => void }>();
+  private readonly liveWaiters = new Set<() => void>();
 
   constructor(
     private readonly store: EventStore,
     private readonly db: ReadModelDb,
     projections: readonly Projection[],
     private readonly clock: Clock,
-    private readonly options: ProjectionRunnerOptions = {},
+    options: ProjectionRunnerOptions = {},
   ) {
     this.projections = projections;
     this.bound = prepareProjections(db, projections);
@@ -82,6 +94,25 @@ export class ProjectionRunner {
         if (isAfter(last, projection.checkpoint)) saveCheckpoint.run(last, projection.name);
       }
     });
+    this.follower = {
+      name: 'read models',
+      batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+      checkpoint: async () => this.checkpoint ?? undefined,
+      prepare: () => this.checkLogIdentity(),
+      handle: async (events) => this.commit(events),
+      // Every event concerns the read models: the processor never skips one.
+      skipTo: async () => undefined,
+    };
+    this.processor = new LogProcessor(store, this.follower, {
+      clock,
+      logger: new Logger('Projections'),
+      onStateChange: (state) => {
+        if (state !== 'live') return;
+        for (const resolve of this.liveWaiters) resolve();
+        this.liveWaiters.clear();
+      },
+      ...(options.retry ? { retry: options.retry } : {}),
+    });
   }
 
   /** Every event once its transaction has committed, in log order: the source of the live stream. */
@@ -97,30 +128,37 @@ export class ProjectionRunner {
     );
   }
 
+  get state(): RunnerState {
+    return this.processor.status.state;
+  }
+
   /** Catches up, then follows the log, in the background; {@link lag} reports how it goes. */
   start(): void {
-    this.run().catch((error: unknown) => this.fail(error));
+    this.processor.start();
+  }
+
+  /** Resolves once the runner has caught up with the log as it was when it started, and follows it live. */
+  whenLive(): Promise<void> {
+    if (this.state === 'live') return Promise.resolve();
+    return new Promise((resolve) => this.liveWaiters.add(resolve));
   }
 
   /** Applies every event after the checkpoint that is in the log now, in batches; returns how many it applied. */
   async catchUp(onProgress?: (progress: CatchUpProgress) => void): Promise<number> {
     if (this.bound.length === 0) return 0;
-    this.state = 'catching-up';
     await this.checkLogIdentity();
-    const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     let applied = 0;
-    for (;;) {
-      const batch: RecordedEvent[] = [];
-      const after = this.checkpoint ?? undefined;
-      for await (const event of this.store.readAll({ after, maxCount: batchSize })) batch.push(event);
-      if (batch.length === 0 || this.isStopping) {
-        this.state = 'idle';
-        return applied;
-      }
-      this.commit(batch);
-      applied += batch.length;
-      onProgress?.({ events: applied, position: (batch[batch.length - 1] as RecordedEvent).position });
-    }
+    await catchUpFollower(
+      this.store,
+      this.follower,
+      this.checkpoint ?? undefined,
+      (position, count) => {
+        applied += count;
+        onProgress?.({ events: applied, position });
+      },
+      () => this.isStopping,
+    );
+    return applied;
   }
 
   /** Resolves once every model has applied the event at `position`. */
@@ -145,21 +183,19 @@ export class ProjectionRunner {
 
   async lag(): Promise<ProjectionLag> {
     const checkpoint = this.checkpoint;
-    let events = 0;
+    const head = (await this.store.headPosition()) ?? null;
     let oldest: string | undefined;
-    for await (const event of this.store.readAll({ after: checkpoint ?? undefined, maxCount: LAG_COUNT_LIMIT })) {
-      oldest ??= event.metadata.recordedAt;
-      events++;
-    }
+    for await (const event of this.store.readAll({ after: checkpoint ?? undefined, maxCount: 1 }))
+      oldest = event.metadata.recordedAt;
     const seconds = oldest ? Math.max(0, (Date.parse(this.clock.now()) - Date.parse(oldest)) / 1000) : 0;
-    const error = this.state === 'failed' ? { error: describe(this.failure) } : {};
-    return { state: this.state, checkpoint, events, seconds, ...error };
+    const behind = head === null ? 0 : Math.max(0, head - (checkpoint ?? 0));
+    const { state, failure } = this.processor.status;
+    return { state, checkpoint, head, behind, seconds, ...(failure ? { error: failure.error } : {}) };
   }
 
   async stop(): Promise<void> {
     this.isStopping = true;
-    await this.subscription?.stop();
-    if (this.state !== 'failed') this.state = 'stopped';
+    await this.processor.stop();
     this.appliedEvents.complete();
   }
 
@@ -182,23 +218,15 @@ export class ProjectionRunner {
     }
   }
 
-  private async run(): Promise<void> {
-    await this.catchUp();
-    if (this.isStopping) return;
-    this.state = 'live';
-    this.subscription = this.store.subscribeToAll({ after: this.checkpoint ?? undefined }, async (event) => {
-      if (isAfter(event.position, this.checkpoint)) this.commit([event]);
-    });
-    await this.subscription.done;
-  }
-
   private commit(events: readonly RecordedEvent[]): void {
-    this.applyBatch(events);
-    const last = (events[events.length - 1] as RecordedEvent).position;
+    const fresh = events.filter((event) => isAfter(event.position, this.checkpoint));
+    if (fresh.length === 0) return;
+    this.applyBatch(fresh);
+    const last = (fresh[fresh.length - 1] as RecordedEvent).position;
     for (const projection of this.bound) {
       if (isAfter(last, projection.checkpoint)) projection.checkpoint = last;
     }
-    for (const event of events) this.appliedEvents.next(event);
+    for (const event of fresh) this.appliedEvents.next(event);
     for (const waiter of this.waiters) {
       if (waiter.position <= last) {
         this.waiters.delete(waiter);
@@ -206,14 +234,7 @@ export class ProjectionRunner {
       }
     }
   }
-
-  private fail(error: unknown): void {
-    this.state = 'failed';
-    this.failure = error;
-  }
 }
-
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Makes every model start again from position zero at the next runner made on this file (`cli rebuild-projections`). */
 export const forgetReadModels = (db: ReadModelDb): void => {

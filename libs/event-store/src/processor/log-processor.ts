@@ -1,0 +1,220 @@
+import type { Clock, Instant } from '@app/clock';
+import type { AllFilter, EventStore, RecordedEvent, Subscription } from '../port/event-store.port';
+
+/**
+ * What follows the log through a {@link LogProcessor}: a projector (batches applied in one transaction with their
+ * checkpoint) or a reactor (one event at a time, its checkpoint saved with its effect where it can).
+ */
+export interface LogFollower {
+  /** Also how logs and `/health` name it. */
+  readonly name: string;
+  readonly filter?: AllFilter;
+  /** Events per batch while catching up by reading pages; absent: one at a time through the subscription. */
+  readonly batchSize?: number;
+  /** Where to resume: the position of the last event handled or scanned past; `undefined` for the start. */
+  checkpoint(): Promise<number | undefined>;
+  /** Called each time before following the log, with the checkpoint it resumes after. */
+  prepare?(after: number | undefined): Promise<void>;
+  /** Handles events in log order, at least once each, and moves the checkpoint to the last. */
+  handle(events: readonly RecordedEvent[]): Promise<void>;
+  /** The log was scanned up to `position` with nothing more for this follower: moves the checkpoint there. */
+  skipTo(position: number): Promise<void>;
+}
+
+export type ProcessorState = 'idle' | 'catching-up' | 'live' | 'retrying' | 'failed' | 'stopped';
+
+export interface ProcessorFailure {
+  readonly error: string;
+  /** When the current run of failures began. */
+  readonly since: Instant;
+  readonly attempts: number;
+}
+
+export interface ProcessorStatus {
+  readonly name: string;
+  readonly state: ProcessorState;
+  /** The last position handled or scanned past. */
+  readonly checkpoint: number | undefined;
+  /** Set while it retries, and once it has given up. */
+  readonly failure?: ProcessorFailure;
+}
+
+/** Capped exponential backoff between attempts to follow the log again. */
+export interface ProcessorRetry {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_PROCESSOR_RETRY: ProcessorRetry = { initialDelayMs: 250, maxDelayMs: 30_000 };
+
+export interface ProcessorLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface LogProcessorOptions {
+  readonly clock: Clock;
+  readonly logger: ProcessorLogger;
+  readonly retry?: ProcessorRetry;
+  /** An error no retry can cure (the store refused the subscription): the processor stops and reports it. */
+  readonly isPermanent?: (error: unknown) => boolean;
+  /** Told each change of state, e.g. when it first follows the log live. */
+  readonly onStateChange?: (state: ProcessorState) => void;
+}
+
+/**
+ * Hands `follower` every event after `after` that the log holds now, in batches of its `batchSize` (default 5 000),
+ * until the log is exhausted or `shouldStop` says so; returns the last position handled.
+ */
+export const catchUpFollower = async (
+  store: EventStore,
+  follower: LogFollower,
+  after: number | undefined,
+  onBatch: (last: number, count: number) => void = () => undefined,
+  shouldStop: () => boolean = () => false,
+): Promise<number | undefined> => {
+  let position = after;
+  for (;;) {
+    const batch: RecordedEvent[] = [];
+    const filter = follower.filter ? { filter: follower.filter } : {};
+    for await (const event of store.readAll({ after: position, maxCount: follower.batchSize ?? 5_000, ...filter }))
+      batch.push(event);
+    if (batch.length === 0 || shouldStop()) return position;
+    await follower.handle(batch);
+    position = (batch[batch.length - 1] as RecordedEvent).position;
+    onBatch(position, batch.length);
+  }
+};
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The one way the engine follows its log: catch-up then live, at least once, from the follower's checkpoint, which
+ * moves to the last scanned position even when the filter matched nothing. Any failure (store unavailable, disk full,
+ * a handler's error) starts it again from the checkpoint after a capped exponential backoff: logged at the first
+ * failure and on recovery, visible in {@link status} meanwhile. Only a permanent error stops it, logged once.
+ */
+export class LogProcessor {
+  private state: ProcessorState = 'idle';
+  private position: number | undefined;
+  private failure: ProcessorFailure | undefined;
+  private subscription: Subscription | undefined;
+  private isStopping = false;
+  private wakeUp: (() => void) | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly follower: LogFollower,
+    private readonly options: LogProcessorOptions,
+  ) {}
+
+  get status(): ProcessorStatus {
+    return {
+      name: this.follower.name,
+      state: this.state,
+      checkpoint: this.position,
+      ...(this.failure ? { failure: this.failure } : {}),
+    };
+  }
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.isStopping = true;
+    this.wakeUp?.();
+    await this.subscription?.stop();
+    await this.running;
+    if (this.state !== 'failed') this.setState('stopped');
+  }
+
+  private async run(): Promise<void> {
+    const retry = this.options.retry ?? DEFAULT_PROCESSOR_RETRY;
+    while (!this.isStopping) {
+      try {
+        await this.follow();
+        return;
+      } catch (error) {
+        if (this.isStopping) return;
+        const attempts = (this.failure?.attempts ?? 0) + 1;
+        this.failure = { error: describe(error), since: this.failure?.since ?? this.options.clock.now(), attempts };
+        if (this.options.isPermanent?.(error)) {
+          this.setState('failed');
+          this.options.logger.error(`${this.follower.name} stopped following the log: ${describe(error)}`);
+          return;
+        }
+        if (attempts === 1) {
+          this.options.logger.warn(
+            `${this.follower.name} failed (${describe(error)}); following the log again from its checkpoint, with backoff up to ${retry.maxDelayMs} ms`,
+          );
+        }
+        this.setState('retrying');
+        await this.pause(Math.min(retry.initialDelayMs * 2 ** (attempts - 1), retry.maxDelayMs));
+      }
+    }
+  }
+
+  private async follow(): Promise<void> {
+    const { follower, store } = this;
+    let after = await follower.checkpoint();
+    await follower.prepare?.(after);
+    this.position = after;
+    if (follower.batchSize !== undefined) {
+      this.setState('catching-up');
+      after = await catchUpFollower(store, follower, after, (last) => this.moved(last), () => this.isStopping);
+    }
+    if (this.isStopping) return;
+    this.setState('live');
+    // Nothing left to read: the store answers and nothing fails, which ends a run of failures on an idle log.
+    const head = await store.headPosition();
+    if (head === undefined || (after !== undefined && head <= after)) this.moved(after);
+    this.subscription = store.subscribeToAll(
+      {
+        after,
+        ...this.filter(),
+        onCheckpoint: async (position) => {
+          await follower.skipTo(position);
+          this.moved(position);
+        },
+      },
+      async (event) => {
+        await follower.handle([event]);
+        this.moved(event.position);
+      },
+    );
+    await this.subscription.done;
+  }
+
+  private filter(): { readonly filter?: AllFilter } {
+    return this.follower.filter ? { filter: this.follower.filter } : {};
+  }
+
+  /** The checkpoint moved: a run of failures, if any, is over. */
+  private moved(position: number | undefined): void {
+    this.position = position;
+    if (this.failure && this.state !== 'failed') {
+      this.options.logger.log(`${this.follower.name} follows the log again after ${this.failure.attempts} failure(s)`);
+      this.failure = undefined;
+    }
+    if (this.state === 'retrying') this.setState('live');
+  }
+
+  private setState(state: ProcessorState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.options.onStateChange?.(state);
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
