@@ -55,10 +55,14 @@ describe('EventStoreDB adapter against the gRPC test server', () => {
     await server.stop();
   });
 
-  describeEventStoreConformance('EventStoreDB (test server)', async () => {
-    const store = new EsdbEventStore(server.url);
-    return { store, cutConnections: () => server.cutConnections(), dispose: () => store.close() };
-  });
+  describeEventStoreConformance(
+    'EventStoreDB (test server)',
+    async () => {
+      const store = new EsdbEventStore(server.url, { checkpointProbeMs: 100 });
+      return { store, cutConnections: () => server.cutConnections(), dispose: () => store.close() };
+    },
+    { opensEmpty: false },
+  );
 
   describe('beyond the conformance suite', () => {
     let store: EsdbEventStore;
@@ -161,8 +165,12 @@ describe('EventStoreDB adapter against the gRPC test server', () => {
 
 const realServerUrl = process.env.EVENTSTORE_URL;
 if (realServerUrl) {
-  describeEventStoreConformance('EventStoreDB (real server at EVENTSTORE_URL)', async () => {
-    const store = new EsdbEventStore(realServerUrl);
-    return { store, dispose: () => store.close() };
-  });
+  describeEventStoreConformance(
+    'EventStoreDB (real server at EVENTSTORE_URL)',
+    async () => {
+      const store = new EsdbEventStore(realServerUrl, { checkpointProbeMs: 100 });
+      return { store, dispose: () => store.close() };
+    },
+    { opensEmpty: false },
+  );
 }

@@ -34,7 +34,7 @@ export {
 export { InMemoryEventStore } from './memory/in-memory-event-store';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 /** The EventStoreDB adapter, opened from an `esdb://…` connection string; keep-alive is always on. */
-export { EsdbEventStore } from './esdb/esdb-event-store';
+export { EsdbEventStore, type EsdbEventStoreOptions } from './esdb/esdb-event-store';
 export { DuplicateUpcaster, EventCodec, withUpcasting, type Upcaster } from './codec/event-codec';
 export {
   COMMAND_EVENT_ID_NAMESPACE,

@@ -63,6 +63,7 @@ export const withUpcasting = (store: EventStore, codec: EventCodec): EventStore 
   readStream: (stream, options) => upcastAll(codec, store.readStream(stream, options)),
   readAll: (options) => upcastAll(codec, store.readAll(options)),
   subscribeToAll: (options, handler) => store.subscribeToAll(options, (event) => handler(codec.upcast(event))),
+  headPosition: () => store.headPosition(),
   ping: () => store.ping(),
   close: () => store.close(),
 });

@@ -65,6 +65,7 @@ const racing = (store: EventStore, stream: string, times: number): { store: Even
       readStream: (name, options) => store.readStream(name, options),
       readAll: (options) => store.readAll(options),
       subscribeToAll: (options, handler) => store.subscribeToAll(options, handler),
+      headPosition: () => store.headPosition(),
       ping: () => store.ping(),
       close: () => store.close(),
       append: async (name, events, options) => {

@@ -58,17 +58,17 @@ const lastRevision = async (store: EventStore, stream: string): Promise<number |
   return null;
 };
 
-/** Resolves when `predicate` holds after a delivery; rejects after a timeout so that a stuck subscription fails. */
-class Deliveries {
-  readonly received: RecordedEvent[] = [];
+/** Resolves when `predicate` holds after a call; rejects after a timeout so that a stuck subscription fails. */
+class Recorded<T> {
+  readonly received: T[] = [];
   private readonly checks: (() => void)[] = [];
 
-  readonly handler = async (event: RecordedEvent): Promise<void> => {
-    this.received.push(event);
-    for (const check of this.checks) check();
+  readonly handler = async (item: T): Promise<void> => {
+    this.received.push(item);
+    for (const check of [...this.checks]) check();
   };
 
-  until(predicate: (received: readonly RecordedEvent[]) => boolean): Promise<void> {
+  until(predicate: (received: readonly T[]) => boolean): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`condition not met in ${WAIT_TIMEOUT_MS} ms: ${this.received.length} received`)),
@@ -84,7 +84,9 @@ class Deliveries {
       check();
     });
   }
+}
 
+class Deliveries extends Recorded<RecordedEvent> {
   untilIds(ids: readonly string[]): Promise<void> {
     return this.until((received) => ids.every((id) => received.some((event) => event.id === id)));
   }
@@ -95,6 +97,12 @@ const ids = (list: readonly { readonly id: string }[]): string[] => list.map((ev
 const unique = (received: readonly RecordedEvent[]): RecordedEvent[] =>
   received.filter((event, i) => received.findIndex((other) => other.id === event.id) === i);
 
+/** What differs between adapters and is known before any store is opened. */
+export interface ConformanceCapabilities {
+  /** Every store the harness opens starts with an empty log (EventStoreDB always holds its own system events). */
+  readonly opensEmpty: boolean;
+}
+
 /**
  * The one suite every `EventStore` adapter passes. Call it from a spec with a harness that opens a fresh store; tests
  * use unique streams, so the store may be shared with other data.
@@ -102,6 +110,7 @@ const unique = (received: readonly RecordedEvent[]): RecordedEvent[] =>
 export const describeEventStoreConformance = (
   adapterName: string,
   harness: () => Promise<ConformanceHarness>,
+  { opensEmpty }: ConformanceCapabilities,
 ): void => {
   describe(`EventStore conformance: ${adapterName}`, () => {
     let opened: ConformanceHarness;
@@ -439,6 +448,100 @@ export const describeEventStoreConformance = (
         expect(isInFlight).toBe(false);
         await expect(subscription.done).resolves.toBeUndefined();
         expect(started.received).toHaveLength(1);
+      });
+    });
+
+    describe('the head of the log', () => {
+      if (opensEmpty) {
+        it('has no head while the log is empty', async () => {
+          await expect(store.headPosition()).resolves.toBeUndefined();
+        });
+      }
+
+      it('is the position of the last event appended, in whichever stream', async () => {
+        const first = await store.append(`${category}-1`, events(3), { expectedRevision: 'no-stream' });
+        await expect(store.headPosition()).resolves.toBe(first.position);
+
+        const second = await store.append(`${aCategory()}-1`, events(1), { expectedRevision: 'no-stream' });
+        await expect(store.headPosition()).resolves.toBe(second.position);
+        expect(second.position).toBeGreaterThan(first.position);
+      });
+    });
+
+    describe('checkpoints of a filtered subscription', () => {
+      it('reports the head when the tail of the log does not match, and resuming there delivers only later events', async () => {
+        const matching = events(3);
+        await store.append(`${category}-1`, matching, { expectedRevision: 'no-stream' });
+        await store.append(`${aCategory()}-1`, events(5), { expectedRevision: 'no-stream' });
+        const head = await store.headPosition();
+        const deliveries = new Deliveries();
+        const checkpoints = new Recorded<number>();
+        const subscription = subscribe({ filter: ourEvents, onCheckpoint: checkpoints.handler }, deliveries.handler);
+        await checkpoints.until((reported) => reported.includes(head!));
+        await subscription.stop();
+
+        expect(ids(deliveries.received)).toEqual(ids(matching));
+        expect(checkpoints.received.at(-1)).toBe(head);
+        const later = events(2, 10);
+        await store.append(`${category}-2`, later, { expectedRevision: 'no-stream' });
+        const resumed = new Deliveries();
+        subscribe({ after: head, filter: ourEvents }, resumed.handler);
+        await resumed.untilIds(ids(later));
+        expect(ids(resumed.received)).toEqual(ids(later));
+      });
+
+      it('never reports below an event delivered or a checkpoint reported, through catch-up and live', async () => {
+        const other = `${aCategory()}-1`;
+        const matching: NewEvent[] = [];
+        const appendRound = async (round: number): Promise<void> => {
+          const event = anEvent(round);
+          matching.push(event);
+          await store.append(`${category}-${round}`, [event], { expectedRevision: 'no-stream' });
+          await store.append(other, events(40, round * 100), { expectedRevision: 'any' });
+        };
+        for (let round = 0; round < 3; round++) await appendRound(round);
+        const seen: { kind: 'event' | 'checkpoint'; position: number }[] = [];
+        const deliveries = new Deliveries();
+        const checkpoints = new Recorded<number>();
+        subscribe(
+          {
+            filter: ourEvents,
+            onCheckpoint: async (position) => {
+              seen.push({ kind: 'checkpoint', position });
+              await checkpoints.handler(position);
+            },
+          },
+          async (event) => {
+            seen.push({ kind: 'event', position: event.position });
+            await deliveries.handler(event);
+          },
+        );
+        await checkpoints.until((reported) => reported.length > 0);
+        for (let round = 3; round < 6; round++) await appendRound(round);
+        const head = await store.headPosition();
+        await deliveries.untilIds(ids(matching));
+        await checkpoints.until((reported) => reported.includes(head!));
+
+        expect(ids(deliveries.received)).toEqual(ids(matching));
+        const positions = seen.map(({ position }) => position);
+        expect(positions.every((position, i) => i === 0 || position > positions[i - 1]!)).toBe(true);
+        expect(seen.at(-1)).toEqual({ kind: 'checkpoint', position: head });
+      });
+
+      it('ends with the error of onCheckpoint, as with a handler error', async () => {
+        await store.append(`${aCategory()}-1`, events(2), { expectedRevision: 'no-stream' });
+        const checkpointFailure = new Error('checkpoint not stored');
+        const subscription = subscribe(
+          {
+            filter: ourEvents,
+            onCheckpoint: async () => {
+              throw checkpointFailure;
+            },
+          },
+          async () => undefined,
+        );
+
+        await expect(subscription.done).rejects.toBe(checkpointFailure);
       });
     });
 

@@ -8,8 +8,6 @@ import {
   WrongExpectedVersionError,
   jsonEvent,
   type JSONType,
-  type ResolvedEvent,
-  type StreamingRead,
 } from '@eventstore/db-client';
 import { EventStoreUnavailable } from '../port/event-store.errors';
 import type {
@@ -27,32 +25,27 @@ import { type SerialisedEvent, validateAppend } from '../port/validate-append';
 import { planAppend, type StoredId } from '../shared/plan-append';
 import { withKeepAlive } from './esdb-connection-string';
 import { translateError } from './esdb-errors';
+import { drained } from './esdb-read';
 import { toRecordedEvent } from './esdb-recorded-event';
 import { backoffMs, isTransient, pause, TRANSIENT_ATTEMPTS } from './esdb-retry';
 import { isWanted, ResubscribingSubscription } from './esdb-subscription';
 
 const PING_TIMEOUT_MS = 5_000;
 
-/**
- * Iterates a read; when the reader stops early the call is cancelled and what the client buffered is drained, since a
- * destroyed client stream with buffered messages never finishes and `dispose()` waits for every stream to finish.
- */
-async function* drained(read: StreamingRead<ResolvedEvent>): AsyncIterable<ResolvedEvent> {
-  try {
-    yield* read.iterator({ destroyOnReturn: false }) as AsyncIterable<ResolvedEvent>;
-  } finally {
-    await read.cancel();
-    read.resume();
-  }
+export interface EsdbEventStoreOptions {
+  /** How often a live subscription with `onCheckpoint` looks whether the log moved on past events it skips (5 000 ms). */
+  readonly checkpointProbeMs?: number;
 }
 
 /** The event store on EventStoreDB (`esdb://…` connection strings), through its gRPC client. */
 export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly checkpointProbeMs: number;
   private isClosed = false;
 
-  constructor(connectionString: string) {
+  constructor(connectionString: string, options: EsdbEventStoreOptions = {}) {
+    this.checkpointProbeMs = options.checkpointProbeMs ?? 5_000;
     try {
       this.client = EventStoreDBClient.connectionString(withKeepAlive(connectionString));
     } catch (error) {
@@ -149,13 +142,33 @@ export class EsdbEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Subscription {
     this.assertOpen();
-    const subscription = new ResubscribingSubscription(this.client, options, handler);
+    const subscription = new ResubscribingSubscription(this.client, options, handler, {
+      checkpointProbeMs: this.checkpointProbeMs,
+    });
     this.subscriptions.add(subscription);
     void subscription.done.then(
       () => this.subscriptions.delete(subscription),
       () => this.subscriptions.delete(subscription),
     );
     return subscription;
+  }
+
+  /** The last event of `$all`, system events included: a subscriber's reported checkpoints reach it too. */
+  async headPosition(): Promise<number | undefined> {
+    this.assertOpen();
+    for (let failures = 0; ;) {
+      const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
+      try {
+        for await (const resolved of drained(read)) {
+          const event = toRecordedEvent(resolved);
+          if (event) return event.position;
+        }
+        return undefined;
+      } catch (error) {
+        if (!isTransient(error) || ++failures >= TRANSIENT_ATTEMPTS) throw translateError(error);
+      }
+      await pause(backoffMs(failures));
+    }
   }
 
   async ping(): Promise<void> {

@@ -4,10 +4,14 @@ import { DuplicateEventId } from '../port/event-store.errors';
 import type { NewEvent } from '../port/event-store.port';
 import { InMemoryEventStore } from './in-memory-event-store';
 
-describeEventStoreConformance('in memory', async () => {
-  const store = new InMemoryEventStore();
-  return { store, dispose: () => store.close() };
-});
+describeEventStoreConformance(
+  'in memory',
+  async () => {
+    const store = new InMemoryEventStore();
+    return { store, dispose: () => store.close() };
+  },
+  { opensEmpty: true },
+);
 
 describe('InMemoryEventStore', () => {
   it('refuses an id already stored in another stream, writing nothing, as SQLite does', async () => {

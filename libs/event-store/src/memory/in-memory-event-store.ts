@@ -1,5 +1,6 @@
 import { EventStoreUnavailable } from '../port/event-store.errors';
 import type {
+  AllFilter,
   AppendOptions,
   AppendResult,
   EventStore,
@@ -13,7 +14,7 @@ import type {
 import { type SerialisedEvent, validateAppend } from '../port/validate-append';
 import { matchesFilter } from '../shared/filter';
 import { planAppend } from '../shared/plan-append';
-import { AppendSignal, pollingSubscription } from '../shared/polling-subscription';
+import { AppendSignal, type PollingPage, pollingSubscription } from '../shared/polling-subscription';
 
 interface Row extends SerialisedEvent {
   readonly stream: string;
@@ -104,18 +105,16 @@ export class InMemoryEventStore implements EventStore {
     this.assertOpen();
     const source = {
       appends: this.appends,
-      readPage: async (after: number | undefined) => {
-        this.assertOpen();
-        const page: RecordedEvent[] = [];
-        for await (const event of this.readAll({ ...options, after, maxCount: PAGE_SIZE })) {
-          page.push(event);
-        }
-        return page;
-      },
+      readPage: async (after: number | undefined) => this.page(after ?? 0, options.filter),
     };
     const subscription = pollingSubscription(options, source, handler, (ended) => this.subscriptions.delete(ended));
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  async headPosition(): Promise<number | undefined> {
+    this.assertOpen();
+    return this.log[this.log.length - 1]?.position;
   }
 
   async ping(): Promise<void> {
@@ -125,6 +124,18 @@ export class InMemoryEventStore implements EventStore {
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     this.isClosed = true;
+  }
+
+  /** Read in one go, so that no append can come between the events and how far they reach. */
+  private page(after: number, filter: AllFilter | undefined): PollingPage {
+    this.assertOpen();
+    const events: RecordedEvent[] = [];
+    let index = after;
+    for (; index < this.log.length && events.length < PAGE_SIZE; index++) {
+      const row = this.log[index] as Row;
+      if (matchesFilter(filter, row.stream, row.type)) events.push(toRecorded(row));
+    }
+    return { events, scannedTo: this.log[index - 1]?.position };
   }
 
   private assertOpen(): void {

@@ -71,9 +71,16 @@ export interface ReadAllOptions {
 }
 
 export interface SubscribeOptions {
-  /** Exclusive checkpoint: the position of the last event the subscriber has handled. */
+  /** Exclusive checkpoint: the position of the last event the subscriber has handled, or one reported to it. */
   readonly after?: number | undefined;
   readonly filter?: AllFilter;
+  /**
+   * Called with a position up to which the subscription has scanned the log with every matching event delivered: a
+   * subscriber may store it as its checkpoint even when no event matched, so that an idle filtered follower does not
+   * rescan the same tail. Called at least each time the subscription has caught up with the log after scanning events
+   * its filter skipped; never with a position below one already delivered or reported.
+   */
+  readonly onCheckpoint?: (position: number) => Promise<void>;
 }
 
 export interface Subscription {
@@ -81,7 +88,7 @@ export interface Subscription {
   stop(): Promise<void>;
   /**
    * Settles when the subscription ends: resolves after `stop()` (or `close()` of the store), rejects with the
-   * handler's error, or with {@link EventStoreUnavailable} when the adapter gives up reconnecting.
+   * handler's (or `onCheckpoint`'s) error, or with {@link EventStoreUnavailable} when the adapter gives up reconnecting.
    */
   readonly done: Promise<void>;
 }
@@ -105,6 +112,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** Catch-up then live, in global order, at least once; handlers run one at a time. */
   subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Subscription;
+  /** The position of the last event of the log, `undefined` while it is empty: lag is measured from positions. */
+  headPosition(): Promise<number | undefined>;
   /** Resolves when the store answers; rejects with {@link EventStoreUnavailable} otherwise. */
   ping(): Promise<void>;
   /** Stops every subscription, then releases the store; later calls raise `EventStoreUnavailable`. */

@@ -32,17 +32,27 @@ export class AppendSignal {
   }
 }
 
+/** Events after a position, and how far the read looked. */
+export interface PollingPage {
+  /** Events strictly after the position asked for (the filter already applied), in global order. */
+  readonly events: readonly RecordedEvent[];
+  /** The position up to which the read saw every event, matching or not; `undefined` while the log is empty. */
+  readonly scannedTo: number | undefined;
+}
+
 export interface PollingSource {
-  /** Events strictly after `after` (the filter already applied), in global order; empty when caught up. */
-  readPage(after: number | undefined): Promise<readonly RecordedEvent[]>;
+  readPage(after: number | undefined): Promise<PollingPage>;
   readonly appends: AppendSignal;
   /** Poll that often even without a local append (other processes append to the same file); omit to wait for one. */
   readonly pollIntervalMs?: number;
 }
 
-/** Catch-up then live by reading pages after the last handled position; the handler runs one event at a time. */
+/**
+ * Catch-up then live by reading pages after the last handled position; the handler runs one event at a time. When a
+ * page looked further than its last event, `onCheckpoint` hears how far, so the next read starts there.
+ */
 export const pollingSubscription = (
-  { after }: SubscribeOptions,
+  { after, onCheckpoint }: SubscribeOptions,
   source: PollingSource,
   handler: (event: RecordedEvent) => Promise<void>,
   onEnd: (subscription: Subscription) => void,
@@ -52,16 +62,18 @@ export const pollingSubscription = (
   const run = async (): Promise<void> => {
     while (!abort.signal.aborted) {
       const seen = source.appends.current;
-      const page = await source.readPage(checkpoint);
-      if (page.length === 0) {
-        await source.appends.wait(seen, abort.signal, source.pollIntervalMs);
-        continue;
-      }
-      for (const event of page) {
+      const { events, scannedTo } = await source.readPage(checkpoint);
+      for (const event of events) {
         if (abort.signal.aborted) return;
         await handler(event);
         checkpoint = event.position;
       }
+      if (scannedTo !== undefined && (checkpoint === undefined || scannedTo > checkpoint)) {
+        if (abort.signal.aborted) return;
+        checkpoint = scannedTo;
+        await onCheckpoint?.(scannedTo);
+      }
+      if (events.length === 0) await source.appends.wait(seen, abort.signal, source.pollIntervalMs);
     }
   };
   const done = run().finally(() => onEnd(subscription));

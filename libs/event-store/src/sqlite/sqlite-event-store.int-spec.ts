@@ -16,17 +16,21 @@ const aTempFile = (): { path: string; remove: () => void } => {
   };
 };
 
-describeEventStoreConformance('SQLite file', async () => {
-  const file = aTempFile();
-  const store = SqliteEventStore.open(file.path);
-  return {
-    store,
-    dispose: async () => {
-      await store.close();
-      file.remove();
-    },
-  };
-});
+describeEventStoreConformance(
+  'SQLite file',
+  async () => {
+    const file = aTempFile();
+    const store = SqliteEventStore.open(file.path);
+    return {
+      store,
+      dispose: async () => {
+        await store.close();
+        file.remove();
+      },
+    };
+  },
+  { opensEmpty: true },
+);
 
 const anEvent = (n: number): NewEvent => ({
   id: randomUUID(),

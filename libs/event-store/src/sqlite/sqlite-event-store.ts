@@ -18,7 +18,7 @@ import type {
 } from '../port/event-store.port';
 import { type SerialisedEvent, validateAppend } from '../port/validate-append';
 import { meetsExpectation, planAppend, type StoredId } from '../shared/plan-append';
-import { AppendSignal, pollingSubscription } from '../shared/polling-subscription';
+import { AppendSignal, type PollingPage, pollingSubscription } from '../shared/polling-subscription';
 
 export interface SqliteEventStoreOptions {
   /** `FULL` (default): an acknowledged append survives a power cut. `NORMAL` in WAL mode only survives a crash. */
@@ -79,6 +79,7 @@ export class SqliteEventStore implements EventStore {
   private readonly filteredReads = new Map<string, Database.Statement<unknown[], Row>>();
   private readonly appendFast;
   private readonly appendChecked;
+  private readonly subscriptionPage;
   private isClosed = false;
 
   private constructor(
@@ -107,10 +108,12 @@ export class SqliteEventStore implements EventStore {
           `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
         )
         .raw(),
+      head: db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
       ping: db.prepare('SELECT COUNT(*) FROM sqlite_master'),
     };
     this.appendFast = db.transaction(this.writeIfExpected.bind(this));
     this.appendChecked = db.transaction(this.writeChecked.bind(this));
+    this.subscriptionPage = db.transaction(this.readSubscriptionPage.bind(this));
   }
 
   /** Opens (and creates, with its directory) the file at `path`. */
@@ -175,11 +178,15 @@ export class SqliteEventStore implements EventStore {
       appends: this.appends,
       pollIntervalMs: this.pollIntervalMs,
       readPage: async (after: number | undefined) =>
-        this.readAllPage(after ?? 0, options.filter, PAGE_SIZE).map(toRecorded),
+        this.guard(() => this.subscriptionPage(after ?? 0, options.filter)),
     };
     const subscription = pollingSubscription(options, source, handler, (ended) => this.subscriptions.delete(ended));
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  async headPosition(): Promise<number | undefined> {
+    return this.guard(() => this.statements.head.get()?.position ?? undefined);
   }
 
   async ping(): Promise<void> {
@@ -229,6 +236,19 @@ export class SqliteEventStore implements EventStore {
       );
     }
     return { nextExpectedRevision: firstRevision + events.length - 1, position };
+  }
+
+  /**
+   * One read transaction, so that the head comes from the same snapshot as the page: a page shorter than the limit saw
+   * every event up to the head, and an event appended meanwhile by another process is after both.
+   */
+  private readSubscriptionPage(after: number, filter: AllFilter | undefined): PollingPage {
+    const rows = this.readAllPage(after, filter, PAGE_SIZE);
+    const scannedTo =
+      rows.length === PAGE_SIZE
+        ? (rows[rows.length - 1] as Row)[0]
+        : (this.statements.head.get()?.position ?? undefined);
+    return { events: rows.map(toRecorded), scannedTo };
   }
 
   private readAllPage(after: number, filter: AllFilter | undefined, limit: number): Row[] {
