@@ -192,7 +192,7 @@ describe('read models through the API', () => {
       return answer.json.events === 0 && answer.json.state === 'live' ? answer : undefined;
     });
     const metrics = await engine.call('GET', '/metrics', { as: 'ops' });
-    expect(metrics.body).toMatch(/^sla_projection_lag_events 0$/m);
+    expect(metrics.body).toMatch(/^sla_projection_lag_positions 0$/m);
     expect(metrics.body).toMatch(/^sla_projection_lag_seconds 0$/m);
   });
 });

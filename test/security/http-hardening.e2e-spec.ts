@@ -72,7 +72,7 @@ describe('HTTP answers, hardened', () => {
     engine = await startEngine({ env: { METRICS_PUBLIC: 'true' } });
     const answer = await fetch(`${engine.url}/metrics`);
     expect(answer.status).toBe(200);
-    expect(await answer.text()).toMatch(/^sla_projection_lag_events \d+$/m);
+    expect(await answer.text()).toMatch(/^sla_projection_lag_positions \d+$/m);
   });
 
   it('tells anyone only the state of the read models, and operators the lag and the checkpoint', async () => {

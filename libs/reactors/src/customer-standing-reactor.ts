@@ -55,7 +55,9 @@ export class CustomerStandingReactor implements Reactor {
     if (!reaction) return;
     const standing = await this.standingOf(reaction.customerId);
     if (reaction.tickets === 'opened') {
-      for (const aspect of misalignedAspects(reaction.atOpening, standing))
+      // A change recorded after the opening reaches the ticket as one of the customer's open tickets, as its cause.
+      const recordedBefore = await this.standingOf(reaction.customerId, event.position);
+      for (const aspect of misalignedAspects(reaction.atOpening, recordedBefore))
         await this.send(reaction.ticketId, commandFor(aspect, standing), standing, event);
       return;
     }
@@ -64,10 +66,13 @@ export class CustomerStandingReactor implements Reactor {
       await this.send(ticketId, commandFor(reaction.aspect, standing), standing, event);
   }
 
-  private async standingOf(customerId: string): Promise<Standing> {
+  /** The customer's standing now, or as the log held it before `position`. */
+  private async standingOf(customerId: string, position = Infinity): Promise<Standing> {
     let state = initialCustomerState;
-    for await (const event of this.store.readStream(customerStream(customerId)))
+    for await (const event of this.store.readStream(customerStream(customerId))) {
+      if (event.position >= position) break;
       state = evolveCustomer(state, event as unknown as CustomerEvent);
+    }
     return customerStanding(state) ?? NOT_FLAGGED_OR_IN_TRAINING;
   }
 

@@ -71,15 +71,22 @@ describe('HealthService, without an event store or Redis wired', () => {
     });
     const report = await health.report();
     expect(report.status).toBe('up');
-    expect(report.projections).toEqual({ status: 'up', state: 'idle', checkpoint: null, events: 2, seconds: 10 });
+    expect(report.projections).toEqual({
+      status: 'up',
+      state: 'idle',
+      checkpoint: null,
+      head: 2,
+      behind: 2,
+      seconds: 10,
+    });
   });
 
-  it('is down once the runner has failed, naming the failure and the events left behind', async () => {
+  it('is down while the runner retries a failure, naming it and how far it is behind', async () => {
     const { position } = await store.append('ticket-a', [aNewEvent('A')], { expectedRevision: 'any' });
     runner.start();
     await waitUntil('the runner to follow', async () => (await runner.lag()).state === 'live');
     await store.append('ticket-a', [aNewEvent('Poison', '2026-11-30T15:00:07.000Z')], { expectedRevision: 'any' });
-    await waitUntil('the failure', async () => (await runner.lag()).state === 'failed');
+    await waitUntil('the failure', async () => (await runner.lag()).state === 'retrying');
     expect(await health.report()).toEqual({
       status: 'down',
       dependencies: {
@@ -88,9 +95,10 @@ describe('HealthService, without an event store or Redis wired', () => {
       },
       projections: {
         status: 'down',
-        state: 'failed',
+        state: 'retrying',
         checkpoint: position,
-        events: 1,
+        head: position + 1,
+        behind: 1,
         seconds: 3,
         error: 'cannot apply Poison',
       },

@@ -19,7 +19,7 @@ export type DependencyState =
   | { readonly status: 'down'; readonly error: string }
   | { readonly status: 'not-configured'; readonly note: string };
 
-/** The read models' lag; `down` once the runner no longer follows the log, however small the lag. */
+/** The read models' lag; `down` while the runner retries a failure or once it has stopped, however small the lag. */
 export type ProjectionsState =
   ({ readonly status: 'up' | 'down' } & ProjectionLag) | { readonly status: 'down'; readonly error: string };
 
@@ -63,7 +63,7 @@ export const summaryOf = ({ status, dependencies, projections, timers }: HealthR
 });
 
 // A lagging read side still answers, only late: that is for the lag figures to tell, not for the status.
-const NOT_FOLLOWING: ReadonlySet<RunnerState> = new Set(['failed', 'stopped']);
+const NOT_FOLLOWING: ReadonlySet<RunnerState> = new Set(['retrying', 'failed', 'stopped']);
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 

@@ -109,7 +109,7 @@ describe('ProjectionRunner', () => {
     expect(counts(db, 'two')).toEqual({ 'ticket-a': 2 });
   });
 
-  it('leaves neither the update nor the checkpoint of a batch that fails, and reports the failure', async () => {
+  it('leaves neither the update nor the checkpoint of a batch that fails, and reports the failure while it retries', async () => {
     await store.append('ticket-a', [aNewEvent('A')], { expectedRevision: 'any' });
     const live = runner([counting('one')], 10);
     await live.catchUp();
@@ -118,13 +118,13 @@ describe('ProjectionRunner', () => {
 
     live.start();
 
-    await waitUntil('the failure', async () => (await live.lag()).state === 'failed');
+    await waitUntil('the failure', async () => (await live.lag()).state === 'retrying');
     expect(counts(db, 'one')).toEqual({ 'ticket-a': 1 });
     expect(storedCheckpoint(db, 'one')).toBe(before);
-    expect(await live.lag()).toMatchObject({ state: 'failed', error: 'cannot apply Poison', events: 2 });
+    expect(await live.lag()).toMatchObject({ state: 'retrying', error: 'cannot apply Poison', behind: 2 });
   });
 
-  it('reports the events not yet applied and how long the oldest has waited', async () => {
+  it('reports from positions how far it is behind the head of the log and how long the oldest event has waited', async () => {
     await store.append('ticket-a', [aNewEvent('A', '2026-11-30T15:00:00.000Z')], { expectedRevision: 'any' });
     const idle = runner([counting('one')]);
     await idle.catchUp();
@@ -136,9 +136,9 @@ describe('ProjectionRunner', () => {
       },
     );
 
-    expect(await idle.lag()).toEqual({ state: 'idle', checkpoint: 1, events: 2, seconds: 6 });
+    expect(await idle.lag()).toEqual({ state: 'idle', checkpoint: 1, head: 3, behind: 2, seconds: 6 });
     await idle.catchUp();
-    expect(await idle.lag()).toMatchObject({ checkpoint: 3, events: 0, seconds: 0 });
+    expect(await idle.lag()).toMatchObject({ checkpoint: 3, head: 3, behind: 0, seconds: 0 });
   });
 
   it('publishes each event once its transaction has committed', async () => {
