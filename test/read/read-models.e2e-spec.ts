@@ -189,7 +189,7 @@ describe('read models through the API', () => {
     await openTicket(acme, '2026-11-30T20:00:00.000Z');
     await waitFor('no lag', async () => {
       const answer = await engine.call('GET', '/health/projections', { as: 'ops' });
-      return answer.json.events === 0 && answer.json.state === 'live' ? answer : undefined;
+      return answer.json.behind === 0 && answer.json.state === 'live' ? answer : undefined;
     });
     const metrics = await engine.call('GET', '/metrics', { as: 'ops' });
     expect(metrics.body).toMatch(/^sla_projection_lag_positions 0$/m);

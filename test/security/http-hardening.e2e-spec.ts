@@ -80,7 +80,7 @@ describe('HTTP answers, hardened', () => {
     const open = await engine.call('GET', '/health/projections', { as: 'agent' });
     expect(Object.keys(open.json)).toEqual(['state']);
     const detailed = await engine.call('GET', '/health/projections', { as: 'ops' });
-    expect(detailed.json).toMatchObject({ state: expect.any(String), events: expect.any(Number) });
+    expect(detailed.json).toMatchObject({ state: expect.any(String), behind: expect.any(Number) });
     expect(detailed.json).toHaveProperty('checkpoint');
   });
 });

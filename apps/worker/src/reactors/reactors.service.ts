@@ -113,7 +113,7 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
     // The open clocks stand for the log up to the runner's checkpoint: the timer reactor follows it from there.
     if (runner.checkpoint !== null) await checkpoints.save(timerReactor.name, runner.checkpoint);
     this.logger.log(
-      `timers reconciled with ${report.implied} implied by the open clocks: ${report.added} missing added, ${report.removed} orphans removed, ${report.kept} unchanged`,
+      `timers reconciled: ${report.added} missing added, ${report.removed} orphans removed, ${report.kept} unchanged, of ${report.implied} the open clocks imply`,
     );
 
     if (redisUrl) {
