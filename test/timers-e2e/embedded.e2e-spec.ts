@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from '@app/clock';
-import { type RecordedEvent, SqliteEventStore } from '@app/event-store';
+import { UPCASTERS } from '@app/domain';
+import { type EventStore, openEventStore, type RecordedEvent } from '@app/event-store';
 import { loadPolicyBook } from '@app/projections/policy-book';
 import { openTicket, roundTheClockPolicyDocument } from '@app/scheduling/reactor/reactor.fixtures';
 import { type RunningProcess, runApp } from '../support/process';
@@ -10,17 +11,17 @@ import { countByTicket, waitFor } from './engine';
 
 describe('SLA timers in embedded mode (one process, no Redis)', () => {
   let dir: string;
-  let store: SqliteEventStore;
+  let store: EventStore;
   let engine: RunningProcess | undefined;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'timers-embedded-'));
     mkdirSync(join(dir, 'policies'));
     writeFileSync(
       join(dir, 'policies', 'test.json'),
       JSON.stringify(roundTheClockPolicyDocument({ allowanceMinutes: 0.25, escalationDelayMinutes: 0 })),
     );
-    store = SqliteEventStore.open(join(dir, 'events.db'));
+    store = await openEventStore(`sqlite:${join(dir, 'events.db')}`, UPCASTERS);
   });
 
   afterEach(async () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { SystemClock } from '@app/clock';
-import { type RecordedEvent, SqliteEventStore } from '@app/event-store';
+import { UPCASTERS } from '@app/domain';
+import { type EventStore, type RecordedEvent, SqliteEventStore, withUpcasting } from '@app/event-store';
 import type { PolicyBook } from '@app/policy';
 import { loadPolicyBook } from '@app/projections/policy-book';
 import { BullTimerScheduler, type Timer } from '@app/scheduling';
@@ -24,7 +25,7 @@ export class TimersEngine {
   private constructor(
     readonly dir: string,
     readonly redis: OwnRedis,
-    readonly store: SqliteEventStore,
+    readonly store: EventStore,
     readonly policies: PolicyBook,
     private readonly extraEnv: Record<string, string>,
   ) {}
@@ -43,7 +44,7 @@ export class TimersEngine {
     );
     const redis = await OwnRedis.start();
     // The test's own writes need not survive a power cut; the workers keep the default (FULL).
-    const store = SqliteEventStore.open(join(dir, 'events.db'), { synchronous: 'NORMAL' });
+    const store = withUpcasting(SqliteEventStore.open(join(dir, 'events.db'), { synchronous: 'NORMAL' }), UPCASTERS);
     return new TimersEngine(dir, redis, store, loadPolicyBook(policiesDir), extraEnv);
   }
 

@@ -5,3 +5,4 @@ export * from './policy-version-published';
 export * from './customer';
 export * from './ticket';
 export * from './api-key';
+export * from './upcasters';

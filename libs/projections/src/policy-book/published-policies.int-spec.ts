@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { POLICY_VERSIONS_STREAM, type PolicyVersionPublished } from '@app/domain';
-import { InMemoryEventStore } from '@app/event-store';
+import { POLICY_VERSIONS_STREAM, type PolicyVersionPublished, UPCASTERS } from '@app/domain';
+import { type EventStore, openEventStore } from '@app/event-store';
 import { firstPolicyVersionDocument, type PolicyVersionDocument } from '@app/policy';
 import { loadPolicyBook, loadPolicyFiles, PolicyFileRejected, PublishedPolicies } from './published-policies';
 
@@ -12,7 +12,7 @@ const SHIPPED = join(__dirname, '..', '..', '..', '..', 'policies');
 const aVersion = (version: string, effectiveFrom: string): PolicyVersionDocument =>
   ({ ...(firstPolicyVersionDocument as PolicyVersionDocument), version, effectiveFrom }) as PolicyVersionDocument;
 
-const publish = async (store: InMemoryEventStore, document: PolicyVersionDocument): Promise<void> => {
+const publish = async (store: EventStore, document: PolicyVersionDocument): Promise<void> => {
   const event: PolicyVersionPublished = {
     type: 'PolicyVersionPublished',
     data: {
@@ -34,7 +34,6 @@ const publish = async (store: InMemoryEventStore, document: PolicyVersionDocumen
           causationId: null,
           actor: { id: 'admin', role: 'admin' },
           recordedAt: '2026-11-30T15:00:00.000Z',
-          schemaVersion: 1,
         },
       },
     ],
@@ -91,10 +90,10 @@ describe('loadPolicyBook', () => {
 });
 
 describe('PublishedPolicies', () => {
-  let store: InMemoryEventStore;
+  let store: EventStore;
 
-  beforeEach(() => {
-    store = new InMemoryEventStore();
+  beforeEach(async () => {
+    store = await openEventStore('memory:', UPCASTERS);
   });
 
   afterEach(() => store.close());
@@ -118,7 +117,7 @@ describe('PublishedPolicies', () => {
   it('lets concurrent callers catch up one after the other', async () => {
     let reading = 0;
     let mostAtOnce = 0;
-    const counting = Object.create(store) as InMemoryEventStore;
+    const counting = Object.create(store) as EventStore;
     counting.readStream = async function* (stream, options) {
       reading += 1;
       mostAtOnce = Math.max(mostAtOnce, reading);

@@ -1,6 +1,6 @@
 import { FixedClock } from '@app/clock';
-import type { CustomerEvent, TicketEvent } from '@app/domain';
-import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
+import { type CustomerEvent, type TicketEvent, UPCASTERS } from '@app/domain';
+import { type EventStore, openEventStore, type RecordedEvent } from '@app/event-store';
 import { fixedPolicies } from '@app/projections/policy-book';
 import {
   commandFor,
@@ -117,12 +117,12 @@ describe('POLICY §4: which open tickets a change of standing reaches', () => {
 });
 
 describe('the customer-standing reactor against a store', () => {
-  let store: InMemoryEventStore;
+  let store: EventStore;
   let refusals: string[];
   let reactor: CustomerStandingReactor;
 
-  beforeEach(() => {
-    store = new InMemoryEventStore();
+  beforeEach(async () => {
+    store = await openEventStore('memory:', UPCASTERS);
     refusals = [];
     reactor = new CustomerStandingReactor(store, fixedPolicies(policies), new FixedClock(NOW), (ticketId, refusal) =>
       refusals.push(`${ticketId}: ${refusal.code}`),

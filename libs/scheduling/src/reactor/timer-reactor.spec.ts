@@ -1,6 +1,6 @@
 import { FixedClock } from '@app/clock';
-import type { TicketEvent } from '@app/domain';
-import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
+import { type TicketEvent, UPCASTERS } from '@app/domain';
+import { type EventStore, openEventStore, type RecordedEvent } from '@app/event-store';
 import { fixedPolicies } from '@app/projections/policy-book';
 import { InProcessTimerScheduler } from '../timers/in-process-timer-scheduler';
 import { aRunningClock, aTicketOpened, bookOf, roundTheClockPolicy, stored } from './reactor.fixtures';
@@ -65,7 +65,7 @@ const waived = (ticketId: string): TicketEvent => ({
 });
 
 describe('TimerReactor', () => {
-  let store: InMemoryEventStore;
+  let store: EventStore;
   let scheduler: InProcessTimerScheduler;
   const fired = jest.fn(async () => undefined);
 
@@ -82,8 +82,8 @@ describe('TimerReactor', () => {
     return recorded.slice(-events.length);
   };
 
-  beforeEach(() => {
-    store = new InMemoryEventStore();
+  beforeEach(async () => {
+    store = await openEventStore('memory:', UPCASTERS);
     scheduler = new InProcessTimerScheduler(new FixedClock(OPENED_AT), { handler: fired, onFailure: fired });
   });
 
@@ -166,7 +166,7 @@ describe('TimerReactor', () => {
 
 describe('reconcileWithLog', () => {
   it('schedules what the log implies, cancels orphans and counts both', async () => {
-    const store = new InMemoryEventStore();
+    const store = await openEventStore('memory:', UPCASTERS);
     const scheduler = new InProcessTimerScheduler(new FixedClock(OPENED_AT), {
       handler: async () => undefined,
       onFailure: () => undefined,
