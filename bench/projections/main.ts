@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FixedClock } from '@app/clock';
-import { FIRST_RESPONSE_CLOCK, type TicketState } from '@app/domain';
-import { InMemoryEventStore, type RecordedEvent, SqliteEventStore } from '@app/event-store';
+import { FIRST_RESPONSE_CLOCK, type TicketState, UPCASTERS } from '@app/domain';
+import { type EventStore, openEventStore, type RecordedEvent, SqliteEventStore, withUpcasting } from '@app/event-store';
 import { openReadModelDb, ProjectionRunner, READ_MODELS, replayTicket } from '@app/projections';
 import { Scenario } from '@app/projections/test-support/scenario';
 import { benchmarkReport, printReport } from '../report';
@@ -30,7 +30,7 @@ const generationOf = (state: TicketState): number => (state.status === 'NotOpene
  * of the template replaces, so the log holds distinct tickets.
  */
 const template = async (): Promise<RecordedEvent[]> => {
-  const store = new InMemoryEventStore();
+  const store = await openEventStore('memory:', UPCASTERS);
   const scenario = new Scenario(store);
   const day = '2026-11-30T13:00:00.000Z';
   const plans = ['premium', 'priority', 'standard'] as const;
@@ -157,7 +157,7 @@ const rawScan = (path: string): number => {
 };
 
 const rebuild = async (path: string, round: number): Promise<{ rate: number; firstResponses: number }> => {
-  const store = SqliteEventStore.open(path);
+  const store = await openEventStore(`sqlite:${path}`, UPCASTERS);
   const db = openReadModelDb(join(directory, `read-models-${round}.db`));
   const runner = new ProjectionRunner(store, db, READ_MODELS, new FixedClock('2026-12-31T00:00:00.000Z'));
   const started = performance.now();
@@ -173,7 +173,7 @@ const rebuild = async (path: string, round: number): Promise<{ rate: number; fir
 };
 
 /** One ticket with `size` events: opened, answered, then answered again and again, as a long conversation. */
-const longTicket = async (store: SqliteEventStore, size: number): Promise<{ ticketId: string; lastAt: string }> => {
+const longTicket = async (store: EventStore, size: number): Promise<{ ticketId: string; lastAt: string }> => {
   const scenario = new Scenario(store);
   const ticketId = `long-${size}`;
   const customerId = `customer-${size}`;
@@ -195,7 +195,10 @@ const longTicket = async (store: SqliteEventStore, size: number): Promise<{ tick
 };
 
 const replays = async () => {
-  const store = SqliteEventStore.open(join(directory, 'long-tickets.db'), { synchronous: 'NORMAL' });
+  const store = withUpcasting(
+    SqliteEventStore.open(join(directory, 'long-tickets.db'), { synchronous: 'NORMAL' }),
+    UPCASTERS,
+  );
   const policies = new Scenario(store).policies;
   const results: Record<string, { events: number; medianMs: number }> = {};
   for (const size of REPLAY_SIZES) {

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UPCASTERS } from '@app/domain';
 import { openEventStore } from '@app/event-store';
 import { parse } from 'csv-parse/sync';
 import { openReadModelDb, READ_MODELS, REPORT_COLUMNS, type TicketAsOf } from '@app/projections';
@@ -22,7 +23,7 @@ describe('the auditor commands of the CLI', () => {
       POLICIES_DIR: join(ROOT, 'policies'),
       LOG_LEVEL: 'silent',
     };
-    const store = await openEventStore(env.EVENT_STORE_URL as string);
+    const store = await openEventStore(env.EVENT_STORE_URL as string, UPCASTERS);
     await supportDay(new Scenario(store));
     await store.close();
   });

@@ -5,3 +5,4 @@ export * from './customer';
 export * from './ticket';
 export * from './api-key';
 export * from './reactions/customer-standing';
+export * from './upcasters';

@@ -8,6 +8,7 @@ export type {
   EventStore,
   ExpectedRevision,
   NewEvent,
+  NewEventMetadata,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -44,7 +45,6 @@ export {
   type CommandOutcome,
   type Decider,
   type DomainEvent,
-  type HandleCommandOptions,
 } from './command/handle-command';
 export {
   EventStoreModule,

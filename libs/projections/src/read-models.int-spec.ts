@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FixedClock } from '@app/clock';
-import { InMemoryEventStore } from '@app/event-store';
+import { UPCASTERS } from '@app/domain';
+import { type EventStore, openEventStore } from '@app/event-store';
 import { ReadModelQueries } from './queries/read-model-queries';
 import { ReportQueries } from './reports/report-queries';
 import { READ_MODELS } from './read-models';
@@ -23,7 +24,7 @@ const dumpTables = (db: ReadModelDb): Record<string, unknown[]> =>
 
 describe('read models over a day of support', () => {
   let dir: string;
-  let store: InMemoryEventStore;
+  let store: EventStore;
   let scenario: Scenario;
   const clock = new FixedClock('2026-11-30T21:30:00.000Z');
   const opened: ReadModelDb[] = [];
@@ -40,9 +41,9 @@ describe('read models over a day of support', () => {
     return runner;
   };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'read-models-'));
-    store = new InMemoryEventStore();
+    store = await openEventStore('memory:', UPCASTERS);
     scenario = new Scenario(store);
   });
 

@@ -1,4 +1,5 @@
 import { configOrExit, shownValue } from '@app/config';
+import { UPCASTERS } from '@app/domain';
 import { openEventStore } from '@app/event-store';
 import { openPublishedPolicies, PolicyFileRejected } from '@app/policy';
 import type { CliCommand } from '../command';
@@ -13,7 +14,7 @@ export const checkConfigCommand: CliCommand = {
   options: [],
   run: async () => {
     const config = configOrExit();
-    const store = await openEventStore(config.EVENT_STORE_URL);
+    const store = await openEventStore(config.EVENT_STORE_URL, UPCASTERS);
     try {
       const book = await (await openPublishedPolicies(config.POLICIES_DIR, store)).current();
       const shown = {

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { SystemClock } from '@app/clock';
 import { configOrExit } from '@app/config';
+import { UPCASTERS } from '@app/domain';
 import { openEventStore } from '@app/event-store';
 import { forgetReadModels, openReadModelDb, ProjectionRunner, READ_MODELS, readModelsPathOf } from '@app/projections';
 import type { CliCommand } from '../command';
@@ -25,7 +26,7 @@ export const rebuildProjectionsCommand: CliCommand = {
   options: [],
   run: async () => {
     const config = configOrExit();
-    const store = await openEventStore(config.EVENT_STORE_URL);
+    const store = await openEventStore(config.EVENT_STORE_URL, UPCASTERS);
     const db = openReadModelDb(readModelsPathOf(config));
     try {
       let total = 0;

@@ -1,5 +1,6 @@
 import { SystemClock } from '@app/clock';
 import { configOrExit } from '@app/config';
+import { UPCASTERS } from '@app/domain';
 import { openEventStore } from '@app/event-store';
 import { openPublishedPolicies } from '@app/policy';
 import { OpenClocks, openReadModelDb, ProjectionRunner, WORKER_READ_MODELS } from '@app/projections';
@@ -23,7 +24,7 @@ export const reconcileTimersCommand: CliCommand = {
       );
       return USAGE_ERROR;
     }
-    const store = await openEventStore(config.EVENT_STORE_URL);
+    const store = await openEventStore(config.EVENT_STORE_URL, UPCASTERS);
     try {
       const policies = await openPublishedPolicies(config.POLICIES_DIR, store);
       const scheduler = await BullTimerScheduler.open(

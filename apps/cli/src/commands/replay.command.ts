@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { configOrExit } from '@app/config';
-import { ticketStream } from '@app/domain';
+import { ticketStream, UPCASTERS } from '@app/domain';
 import { openEventStore, type RecordedEvent } from '@app/event-store';
 import { type HistoryEntry, historyEntry, replayTicket, type TicketAsOf } from '@app/projections';
 import { openPublishedPolicies, type PolicyLookup } from '@app/policy';
@@ -118,7 +118,7 @@ export const replayCommand: CliCommand = {
       return USAGE_ERROR;
     }
     const config = configOrExit();
-    const store = await openEventStore(config.EVENT_STORE_URL);
+    const store = await openEventStore(config.EVENT_STORE_URL, UPCASTERS);
     try {
       const events: RecordedEvent[] = [];
       for await (const event of store.readStream(ticketStream(parsed.ticketId))) events.push(event);

@@ -57,13 +57,28 @@ async function* upcastAll(codec: EventCodec, events: AsyncIterable<RecordedEvent
   for await (const event of events) yield codec.upcast(event);
 }
 
-/** The same store, with every event read or delivered upcast to its current shape. */
-export const withUpcasting = (store: EventStore, codec: EventCodec): EventStore => ({
-  append: (stream, events, options) => store.append(stream, events, options),
-  readStream: (stream, options) => upcastAll(codec, store.readStream(stream, options)),
-  readAll: (options) => upcastAll(codec, store.readAll(options)),
-  subscribeToAll: (options, handler) => store.subscribeToAll(options, (event) => handler(codec.upcast(event))),
-  headPosition: () => store.headPosition(),
-  ping: () => store.ping(),
-  close: () => store.close(),
-});
+/**
+ * The same store, writing every new event at its type's current schema version and upcasting every event read or
+ * delivered to its current shape, as `openEventStore` opens it: for an adapter opened directly (SQLite options).
+ * Raises `DuplicateUpcaster` for two upcasters of one type from the same version.
+ */
+export const withUpcasting = (store: EventStore, upcasters: readonly Upcaster[]): EventStore => {
+  const codec = new EventCodec(upcasters);
+  return {
+    append: (stream, events, options) =>
+      store.append(
+        stream,
+        events.map((event) => ({
+          ...event,
+          metadata: { ...event.metadata, schemaVersion: codec.schemaVersion(event.type) },
+        })),
+        options,
+      ),
+    readStream: (stream, options) => upcastAll(codec, store.readStream(stream, options)),
+    readAll: (options) => upcastAll(codec, store.readAll(options)),
+    subscribeToAll: (options, handler) => store.subscribeToAll(options, (event) => handler(codec.upcast(event))),
+    headPosition: () => store.headPosition(),
+    ping: () => store.ping(),
+    close: () => store.close(),
+  };
+};

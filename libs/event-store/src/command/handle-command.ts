@@ -1,6 +1,5 @@
 import type { Instant } from '@app/clock';
 import { v5 as uuidv5 } from 'uuid';
-import { EventCodec } from '../codec/event-codec';
 import { ConcurrencyConflict } from '../port/event-store.errors';
 import type { Actor, EventStore, NewEvent, RecordedEvent } from '../port/event-store.port';
 
@@ -34,11 +33,6 @@ export interface CommandMeta {
   readonly now: Instant;
 }
 
-export interface HandleCommandOptions {
-  /** Upcasts the stream's events before `evolve` and gives the schema version of new events (default: none, v1). */
-  readonly codec?: EventCodec;
-}
-
 export type CommandOutcome<S, E extends DomainEvent, R> =
   | {
       readonly outcome: 'accepted';
@@ -51,7 +45,6 @@ export type CommandOutcome<S, E extends DomainEvent, R> =
   | { readonly outcome: 'refused'; readonly refusal: R; readonly state: S; readonly revision: number | null };
 
 const MAX_RETRIES = 3;
-const NO_UPCASTERS = new EventCodec();
 
 /** The id an event gets from its command: the same on every retry of the command, so the append is idempotent. */
 export const commandEventId = (commandId: string, index: number): string =>
@@ -61,12 +54,11 @@ const load = async <S, E extends DomainEvent>(
   store: EventStore,
   stream: string,
   decider: Decider<S, E, unknown>,
-  codec: EventCodec,
 ): Promise<{ state: S; revision: number | null }> => {
   let state = decider.initialState;
   let revision: number | null = null;
   for await (const event of store.readStream(stream)) {
-    state = decider.evolve(state, codec.upcast(event) as unknown as E);
+    state = decider.evolve(state, event as unknown as E);
     revision = event.revision;
   }
   return { state, revision };
@@ -74,17 +66,17 @@ const load = async <S, E extends DomainEvent>(
 
 /**
  * Loads the stream, folds `evolve`, runs `decide` and appends its events with the expected revision. On a concurrency
- * conflict it starts again, at most 3 times, then rethrows the `ConcurrencyConflict`.
+ * conflict it starts again, at most 3 times, then rethrows the `ConcurrencyConflict`. `store` is the store as the
+ * engine opens it (`openEventStore`): it upcasts what is read and sets the schema version of what is appended.
  */
 export const handleCommand = async <S, E extends DomainEvent, R>(
   store: EventStore,
   stream: string,
   decider: Decider<S, E, R>,
   meta: CommandMeta,
-  { codec = NO_UPCASTERS }: HandleCommandOptions = {},
 ): Promise<CommandOutcome<S, E, R>> => {
   for (let attempt = 0; ; attempt++) {
-    const { state, revision } = await load(store, stream, decider, codec);
+    const { state, revision } = await load(store, stream, decider);
     const decision = decider.decide(state);
     if (!Array.isArray(decision)) return { outcome: 'refused', refusal: decision as R, state, revision };
     const decided = decision as readonly E[];
@@ -99,7 +91,6 @@ export const handleCommand = async <S, E extends DomainEvent, R>(
           causedBy === undefined ? (meta.causationId ?? meta.commandId) : commandEventId(meta.commandId, causedBy),
         actor: meta.actor,
         recordedAt: meta.now,
-        schemaVersion: codec.schemaVersion(type),
       },
     }));
     try {

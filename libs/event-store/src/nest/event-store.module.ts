@@ -1,10 +1,13 @@
 import { type DynamicModule, Inject, Module, type ModuleMetadata, type OnApplicationShutdown } from '@nestjs/common';
+import type { Upcaster } from '../codec/event-codec';
 import { EVENT_STORE, type EventStore } from '../port/event-store.port';
 import { openEventStore } from './open-event-store';
 
 export interface EventStoreModuleOptions {
   /** `sqlite:<path>`, `memory:` or `esdb://…`; see `openEventStore`. */
   readonly url: string;
+  /** Every upcaster of the engine's events (`UPCASTERS` of `@app/domain`); see `openEventStore`. */
+  readonly upcasters: readonly Upcaster[];
 }
 
 export interface EventStoreModuleAsyncOptions {
@@ -13,13 +16,15 @@ export interface EventStoreModuleAsyncOptions {
   readonly useFactory: (...args: never[]) => EventStoreModuleOptions | Promise<EventStoreModuleOptions>;
 }
 
-/** Provides {@link EVENT_STORE} everywhere, opened at start from a URL, closed at shutdown. */
+/**
+ * Provides {@link EVENT_STORE} everywhere, opened at start from a URL with the engine's upcasters, closed at shutdown.
+ */
 @Module({})
 export class EventStoreModule implements OnApplicationShutdown {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  static forRoot(url: string): DynamicModule {
-    return EventStoreModule.forRootAsync({ useFactory: () => ({ url }) });
+  static forRoot(url: string, upcasters: readonly Upcaster[]): DynamicModule {
+    return EventStoreModule.forRootAsync({ useFactory: () => ({ url, upcasters }) });
   }
 
   static forRootAsync({ imports = [], inject = [], useFactory }: EventStoreModuleAsyncOptions): DynamicModule {
@@ -31,7 +36,10 @@ export class EventStoreModule implements OnApplicationShutdown {
         {
           provide: EVENT_STORE,
           inject: [...inject],
-          useFactory: async (...args: never[]) => openEventStore((await useFactory(...args)).url),
+          useFactory: async (...args: never[]) => {
+            const { url, upcasters } = await useFactory(...args);
+            return openEventStore(url, upcasters);
+          },
         },
       ],
       exports: [EVENT_STORE],

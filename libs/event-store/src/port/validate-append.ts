@@ -61,7 +61,7 @@ const serialise = (event: NewEvent): SerialisedEvent => {
   const problem = jsonProblem(event.data, 'data') ?? jsonProblem(event.metadata, 'metadata');
   if (problem) throw new InvalidEvent(event.id, problem);
   const { schemaVersion } = event.metadata ?? {};
-  if (!Number.isInteger(schemaVersion) || schemaVersion < 1) {
+  if (typeof schemaVersion !== 'number' || !Number.isInteger(schemaVersion) || schemaVersion < 1) {
     throw new InvalidEvent(event.id, 'metadata.schemaVersion is not a whole number from 1');
   }
   const data = JSON.stringify(event.data);

@@ -1,10 +1,11 @@
-import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
+import { UPCASTERS } from '@app/domain';
+import { type EventStore, openEventStore, type RecordedEvent } from '@app/event-store';
 import { Scenario } from '../test-support/scenario';
 import { supportDay } from '../test-support/support-day';
 import { historyEntry, replayTicket } from './ticket-audit';
 
 describe('replayTicket', () => {
-  let store: InMemoryEventStore;
+  let store: EventStore;
   let scenario: Scenario;
 
   const eventsOf = async (ticketId: string): Promise<RecordedEvent[]> => {
@@ -14,7 +15,7 @@ describe('replayTicket', () => {
   };
 
   beforeEach(async () => {
-    store = new InMemoryEventStore();
+    store = await openEventStore('memory:', UPCASTERS);
     scenario = new Scenario(store);
     await supportDay(scenario);
   });
@@ -82,7 +83,7 @@ describe('replayTicket', () => {
 
 describe('historyEntry', () => {
   it('names who, when, the policy version and the cause of an event', async () => {
-    const store = new InMemoryEventStore();
+    const store = await openEventStore('memory:', UPCASTERS);
     const scenario = new Scenario(store);
     await supportDay(scenario);
     const [opened] = await (async () => {

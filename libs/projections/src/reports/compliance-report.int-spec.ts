@@ -1,6 +1,6 @@
 import { FixedClock, type Instant } from '@app/clock';
-import { FIRST_RESPONSE_CLOCK } from '@app/domain';
-import { InMemoryEventStore } from '@app/event-store';
+import { FIRST_RESPONSE_CLOCK, UPCASTERS } from '@app/domain';
+import { openEventStore } from '@app/event-store';
 import { READ_MODELS } from '../read-models';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { openReadModelDb } from '../runner/read-model-db';
@@ -52,7 +52,7 @@ class Tickets {
 }
 
 const given = async (...steps: Step[]): Promise<ReportQueries> => {
-  const store = new InMemoryEventStore();
+  const store = await openEventStore('memory:', UPCASTERS);
   const scenario = new Scenario(store);
   const tickets = new Tickets(scenario);
   await tickets.customer('acme');

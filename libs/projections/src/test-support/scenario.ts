@@ -48,8 +48,9 @@ interface Stream<S> {
 }
 
 /**
- * Drives the deciders against a store, as the command side does, keeping each stream's state in memory: for tests and
- * benchmarks of the read side. A refused command throws, so a scenario never silently skips a step.
+ * Drives the deciders against a store opened as the engine opens it (`openEventStore`), as the command side does,
+ * keeping each stream's state in memory: for tests and benchmarks of the read side. A refused command throws, so a
+ * scenario never silently skips a step.
  */
 export class Scenario {
   private readonly tickets = new Map<string, Stream<TicketState>>();
@@ -134,7 +135,6 @@ export class Scenario {
         causationId: `command-${this.sequence}`,
         actor: { id: `${role}-1`, role },
         recordedAt: now,
-        schemaVersion: 1,
       },
     }));
     const { nextExpectedRevision } = await this.store.append(streamName, events, {
