@@ -1,8 +1,9 @@
+import { UPCASTERS } from '@app/domain';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from '@app/clock';
-import { type RecordedEvent, SqliteEventStore } from '@app/event-store';
+import { type EventStore, type RecordedEvent, SqliteEventStore, withUpcasting } from '@app/event-store';
 import { loadPolicyBook } from '@app/policy';
 import { openTicket, roundTheClockPolicyDocument } from '@app/reactors/test-support/reactor.fixtures';
 import { type RunningProcess, runApp } from '../support/process';
@@ -10,7 +11,7 @@ import { countByTicket, waitFor } from './engine';
 
 describe('SLA timers in embedded mode (one process, no Redis)', () => {
   let dir: string;
-  let store: SqliteEventStore;
+  let store: EventStore;
   let engine: RunningProcess | undefined;
 
   beforeEach(() => {
@@ -20,7 +21,7 @@ describe('SLA timers in embedded mode (one process, no Redis)', () => {
       join(dir, 'policies', 'test.json'),
       JSON.stringify(roundTheClockPolicyDocument({ allowanceMinutes: 0.25, escalationDelayMinutes: 0 })),
     );
-    store = SqliteEventStore.open(join(dir, 'events.db'));
+    store = withUpcasting(SqliteEventStore.open(join(dir, 'events.db')), UPCASTERS);
   });
 
   afterEach(async () => {

@@ -1,9 +1,10 @@
+import { UPCASTERS } from '@app/domain';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { SystemClock } from '@app/clock';
-import { type RecordedEvent, SqliteEventStore } from '@app/event-store';
+import { type EventStore, type RecordedEvent, SqliteEventStore, withUpcasting } from '@app/event-store';
 import { loadPolicyBook, type PolicyBook } from '@app/policy';
 import { BullTimerScheduler, type Timer, TIMER_QUEUE } from '@app/scheduling';
 import { type RoundTheClockTerms, roundTheClockPolicyDocument } from '@app/reactors/test-support/reactor.fixtures';
@@ -22,7 +23,7 @@ export class TimersEngine {
   private constructor(
     readonly dir: string,
     readonly redis: OwnRedis,
-    readonly store: SqliteEventStore,
+    readonly store: EventStore,
     readonly policies: PolicyBook,
     private readonly extraEnv: Record<string, string>,
   ) {}
@@ -41,7 +42,7 @@ export class TimersEngine {
     );
     const redis = await OwnRedis.start();
     // The test's own writes need not survive a power cut; the workers keep the default (FULL).
-    const store = SqliteEventStore.open(join(dir, 'events.db'), { synchronous: 'NORMAL' });
+    const store = withUpcasting(SqliteEventStore.open(join(dir, 'events.db'), { synchronous: 'NORMAL' }), UPCASTERS);
     return new TimersEngine(dir, redis, store, loadPolicyBook(policiesDir), extraEnv);
   }
 

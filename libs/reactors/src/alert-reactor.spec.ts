@@ -1,7 +1,7 @@
+import { ticketDecider, UPCASTERS } from '@app/domain';
 import type { Alert, AlertSink } from '@app/alerts';
 import { FixedClock } from '@app/clock';
-import { ticketDecider } from '@app/domain';
-import { handleCommand, InMemoryEventStore, type RecordedEvent } from '@app/event-store';
+import { handleCommand, openEventStore, type RecordedEvent } from '@app/event-store';
 import { fixedPolicies } from '@app/policy';
 import type { Timer } from '@app/scheduling';
 import { AlertReactor } from './alert-reactor';
@@ -14,7 +14,7 @@ const source = fixedPolicies(bookOf(roundTheClockPolicy({ allowanceMinutes: 60, 
 
 /** A ticket opened at `OPENED_AT` whose timers fire, one kind at a time, on a clock the test moves. */
 const openTicketWithTimers = async () => {
-  const store = new InMemoryEventStore();
+  const store = await openEventStore('memory:', UPCASTERS);
   const clock = new FixedClock(OPENED_AT);
   await openTicket(store, await source.current(), 't1', OPENED_AT);
   const timers: Timer[] = [];

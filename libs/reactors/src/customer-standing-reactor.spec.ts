@@ -1,18 +1,11 @@
+import { type CustomerEvent, type TicketEvent, UPCASTERS } from '@app/domain';
 import { FixedClock } from '@app/clock';
-import type { CustomerEvent, TicketEvent } from '@app/domain';
-import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
+import { type EventStore, openEventStore, type RecordedEvent } from '@app/event-store';
 import { fixedPolicies } from '@app/policy';
 import { openReadModelDb, OpenClocks, ProjectionRunner, WORKER_READ_MODELS } from '@app/projections';
 import { CustomerStandingReactor } from './customer-standing-reactor';
 import { openClocksOfCustomer } from './open-clocks-of-customer';
-import {
-  aRunningClock,
-  aTicketOpened,
-  bookOf,
-  openTicket,
-  roundTheClockPolicy,
-  stored,
-} from './test-support/reactor.fixtures';
+import { aRunningClock, bookOf, openTicket, roundTheClockPolicy, stored } from './test-support/reactor.fixtures';
 
 const NOW = '2026-11-30T15:00:00.000Z';
 const policies = bookOf(roundTheClockPolicy({ allowanceMinutes: 600 }));
@@ -41,22 +34,6 @@ const trainingRequired = (customerId: string): CustomerEvent => ({
   type: 'CustomerTrainingRequired',
   data: { customerId, requiredBy: 'lead-1', requiredAt: NOW },
 });
-const trainingCompleted = (customerId: string): CustomerEvent => ({
-  type: 'CustomerTrainingCompleted',
-  data: { customerId, recordedBy: 'lead-1', completedAt: NOW },
-});
-const opened = (ticketId: string, customerId: string, isFlagged = false): TicketEvent => {
-  const event = aTicketOpened(
-    ticketId,
-    aRunningClock({ asOf: NOW, deadline: '2026-12-01T01:00:00.000Z', allowanceMinutes: 600 }),
-    NOW,
-  );
-  if (event.type !== 'TicketOpened') throw new Error('not an opening');
-  return {
-    ...event,
-    data: { ...event.data, customerId, standing: { ...event.data.standing, isFlagged } },
-  };
-};
 const resolved = (ticketId: string): TicketEvent => ({
   type: 'TicketResolved',
   data: {
@@ -68,7 +45,7 @@ const resolved = (ticketId: string): TicketEvent => ({
 });
 
 describe('the customer-standing reactor against a store', () => {
-  let store: InMemoryEventStore;
+  let store: EventStore;
   let refusals: string[];
   let reactor: CustomerStandingReactor;
   let openClocks: ProjectionRunner;
@@ -79,8 +56,8 @@ describe('the customer-standing reactor against a store', () => {
     return new CustomerStandingReactor(store, fixedPolicies(policies), new FixedClock(NOW), clocks, onRefused);
   };
 
-  beforeEach(() => {
-    store = new InMemoryEventStore();
+  beforeEach(async () => {
+    store = await openEventStore('memory:', UPCASTERS);
     refusals = [];
     reactor = aReactor((ticketId, refusal) => refusals.push(`${ticketId}: ${refusal.code}`));
   });

@@ -1,5 +1,6 @@
+import { UPCASTERS } from '@app/domain';
 import { FixedClock } from '@app/clock';
-import { commandEventId, InMemoryEventStore, type RecordedEvent } from '@app/event-store';
+import { commandEventId, type EventStore, openEventStore, type RecordedEvent } from '@app/event-store';
 import { fixedPolicies } from '@app/policy';
 import type { Timer } from '@app/scheduling';
 import { FiredTimerHandler, TimerFiredEarly, TimerRefused } from './fired-timer.handler';
@@ -11,7 +12,7 @@ const policies = bookOf(roundTheClockPolicy({ allowanceMinutes: 60, atRiskPercen
 const source = fixedPolicies(policies);
 
 describe('FiredTimerHandler', () => {
-  let store: InMemoryEventStore;
+  let store: EventStore;
   let clock: FixedClock;
   let handler: FiredTimerHandler;
 
@@ -30,7 +31,7 @@ describe('FiredTimerHandler', () => {
   };
 
   beforeEach(async () => {
-    store = new InMemoryEventStore();
+    store = await openEventStore('memory:', UPCASTERS);
     clock = new FixedClock(OPENED_AT);
     handler = new FiredTimerHandler(store, source, clock);
     await openTicket(store, policies, 't1', OPENED_AT);

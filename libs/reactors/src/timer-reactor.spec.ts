@@ -1,6 +1,6 @@
+import { type TicketEvent, UPCASTERS } from '@app/domain';
 import { FixedClock } from '@app/clock';
-import type { TicketEvent } from '@app/domain';
-import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
+import { type EventStore, openEventStore, type RecordedEvent } from '@app/event-store';
 import { fixedPolicies } from '@app/policy';
 import { InProcessTimerScheduler, reconcileTimers } from '@app/scheduling';
 import { aRunningClock, aTicketOpened, bookOf, roundTheClockPolicy, stored } from './test-support/reactor.fixtures';
@@ -68,7 +68,7 @@ const waived = (ticketId: string): TicketEvent => ({
 });
 
 describe('TimerReactor', () => {
-  let store: InMemoryEventStore;
+  let store: EventStore;
   let scheduler: InProcessTimerScheduler;
   const fired = jest.fn(async () => undefined);
 
@@ -85,8 +85,8 @@ describe('TimerReactor', () => {
     return recorded.slice(-events.length);
   };
 
-  beforeEach(() => {
-    store = new InMemoryEventStore();
+  beforeEach(async () => {
+    store = await openEventStore('memory:', UPCASTERS);
     scheduler = new InProcessTimerScheduler(new FixedClock(OPENED_AT), { handler: fired, onFailure: fired });
   });
 
@@ -186,7 +186,7 @@ describe('TimerReactor', () => {
 
 describe('reconciling the timers with the open clocks', () => {
   it('schedules what the open clocks imply, cancels orphans and counts both', async () => {
-    const store = new InMemoryEventStore();
+    const store = await openEventStore('memory:', UPCASTERS);
     const scheduler = new InProcessTimerScheduler(new FixedClock(OPENED_AT), {
       handler: async () => undefined,
       onFailure: () => undefined,
