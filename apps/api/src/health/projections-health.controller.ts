@@ -60,7 +60,7 @@ export class ProjectionsHealthController {
       ),
       gauge(
         'sla_projection_lag_positions',
-        'Head of the log minus the read models\' checkpoint: events not yet applied on the embedded store.',
+        "Head of the log minus the read models' checkpoint: events not yet applied on the embedded store.",
         lag.behind,
       ),
       gauge('sla_projection_lag_seconds', 'Age of the oldest event not yet applied to the read models.', lag.seconds),

@@ -47,9 +47,17 @@ export const STANDING_EVENT_TYPES: readonly StandingEvent['type'][] = [
  */
 export type StandingReaction =
   | { readonly customerId: string; readonly tickets: 'open'; readonly aspect: StandingAspect }
-  | { readonly customerId: string; readonly tickets: 'opened'; readonly ticketId: string; readonly atOpening: Standing };
+  | {
+      readonly customerId: string;
+      readonly tickets: 'opened';
+      readonly ticketId: string;
+      readonly atOpening: Standing;
+    };
 
-export const standingReactionTo = (event: { readonly type: string; readonly data: unknown }): StandingReaction | null => {
+export const standingReactionTo = (event: {
+  readonly type: string;
+  readonly data: unknown;
+}): StandingReaction | null => {
   const known = event as StandingEvent;
   switch (known.type) {
     case 'CustomerFlaggedForExcessiveRequests':

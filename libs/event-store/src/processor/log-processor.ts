@@ -164,7 +164,13 @@ export class LogProcessor {
     this.position = after;
     if (follower.batchSize !== undefined) {
       this.setState('catching-up');
-      after = await catchUpFollower(store, follower, after, (last) => this.moved(last), () => this.isStopping);
+      after = await catchUpFollower(
+        store,
+        follower,
+        after,
+        (last) => this.moved(last),
+        () => this.isStopping,
+      );
     }
     if (this.isStopping) return;
     this.setState('live');

@@ -112,4 +112,3 @@ export class OpenClocks {
     return this.ofCustomer.all(customerId).map((row) => row.ticket_id);
   }
 }
-
