@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AccessDeniedError,
   BACKWARDS,
   END,
   EventStoreDBClient,
   MaxAppendSizeExceededError,
+  NotFoundError,
+  NotLeaderError,
   START,
   StreamNotFoundError,
   UnavailableError,
+  UnknownError,
   WrongExpectedVersionError,
   eventTypeFilter,
   jsonEvent,
@@ -16,7 +20,7 @@ import {
   type ResolvedEvent,
   type StreamSubscription,
 } from '@eventstore/db-client';
-import { EsdbTestServer } from './esdb-test-server';
+import { EsdbTestServer, type Fault } from './esdb-test-server';
 
 const WAIT_TIMEOUT_MS = 10_000;
 
@@ -67,6 +71,7 @@ describe('EventStoreDB gRPC test server, through the real client', () => {
   });
 
   afterEach(async () => {
+    server.clearFaults();
     await client.dispose();
   });
 
@@ -212,5 +217,79 @@ describe('EventStoreDB gRPC test server, through the real client', () => {
 
     expect(events).toHaveLength(1);
     expect(await afterEnd).toMatchObject({ ended: 'end' });
+  });
+
+  it.each<[Fault, new (...args: never[]) => Error, RegExp]>([
+    ['access-denied', AccessDeniedError, /Access Denied/],
+    ['unknown-position', UnknownError, /INVALID_ARGUMENT: Trying to read from an invalid position/],
+    ['not-found', NotFoundError, /NOT_FOUND/],
+    ['not-leader', NotLeaderError, /Leader info available/],
+    ['server-busy', UnavailableError, /Server Is Too Busy/],
+    ['not-ready', UnavailableError, /Server Is Not Ready/],
+  ])(
+    'refuses a subscription with %s as the server does, which the client raises as %p',
+    async (fault, type, message) => {
+      server.inject('subscribe', fault, 1);
+      const subscription = client.subscribeToAll({ fromPosition: START });
+
+      const { ended, error } = await deliveries(subscription, Infinity);
+
+      expect(ended).toBe('error');
+      expect(error).toBeInstanceOf(type);
+      expect((error as Error).message).toMatch(message);
+    },
+  );
+
+  it('names itself as the leader when it answers not leader, so the client reconnects to it', async () => {
+    server.inject('read', 'not-leader', 1);
+    const error = await failure(collect(client.readAll({ maxCount: 1 })));
+
+    expect(error).toMatchObject({
+      leader: { address: '127.0.0.1', port: Number(new URL(server.url.replace('esdb', 'http')).port) },
+    });
+    expect(await collect(client.readAll({ maxCount: 1 }))).toHaveLength(1);
+  });
+
+  it.each<[Fault, new (...args: never[]) => Error, unknown]>([
+    ['not-leader', NotLeaderError, expect.stringMatching(/Leader info available/)],
+    ['server-busy', UnknownError, expect.stringMatching(/Server Is Busy/)],
+    ['not-ready', UnknownError, expect.stringMatching(/Server Is Not Ready/)],
+    // the client raises it without a message, as from a real server
+    ['access-denied', AccessDeniedError, ''],
+  ])('refuses an append with %s as batch append does, which the client raises as %p', async (fault, type, message) => {
+    server.inject('append', fault, 1);
+    const before = server.calls.append;
+    const error = await failure(client.appendToStream(stream, anEvent(), { expectedRevision: 'no_stream' }));
+
+    expect(error).toBeInstanceOf(type);
+    expect((error as Error).message).toEqual(message);
+    expect(server.calls.append - before).toBe(1);
+    await expect(collect(client.readStream(stream))).rejects.toBeInstanceOf(StreamNotFoundError);
+  });
+
+  it('holds a delayed call, then serves it', async () => {
+    server.inject('append', { delayMs: 300 }, 1);
+    let isAnswered = false;
+    const append = client.appendToStream(stream, anEvent(), { expectedRevision: 'no_stream' }).then((result) => {
+      isAnswered = true;
+      return result;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect(isAnswered).toBe(false);
+    expect((await append).nextExpectedRevision).toBe(0n);
+  });
+
+  it('hides the events of a stream before a revision from stream reads, not from $all', async () => {
+    await client.appendToStream(stream, [anEvent(), anEvent(), anEvent()], { expectedRevision: 'no_stream' });
+    server.hideEventsBefore(stream, 2);
+
+    const read = await collect(client.readStream(stream));
+    const all = await collect(client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 3 }));
+    const refusal = await failure(client.appendToStream(stream, anEvent(), { expectedRevision: 'no_stream' }));
+
+    expect(read.map((resolved) => resolved.event?.revision)).toEqual([2n]);
+    expect(all.map((resolved) => resolved.event?.revision)).toEqual([2n, 1n, 0n]);
+    expect(refusal).toMatchObject({ actualVersion: 2n });
   });
 });

@@ -4,6 +4,7 @@ import { Code } from '@eventstore/db-client/generated/code_pb';
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
 import {
+  AccessDenied,
   AllStreamPosition,
   MaximumAppendSizeExceeded,
   StreamIdentifier,
@@ -26,13 +27,55 @@ const SERVER_VERSION = '23.10.0';
 const DEFAULT_SEARCH_WINDOW = 32;
 
 /**
+ * How EventStoreDB answers when it cannot or will not serve a call. `not-leader` names this very server as the leader,
+ * so the client reconnects to it; a `delayMs` holds the call that long before serving it.
+ */
+export type Fault =
+  | 'not-leader'
+  | 'server-busy'
+  | 'not-ready'
+  | 'access-denied'
+  | 'not-found'
+  | 'unknown-position'
+  | { readonly delayMs: number };
+
+/** Appends (one per batch), stream and `$all` reads, and subscriptions to `$all`. */
+export type CallKind = 'append' | 'read' | 'subscribe';
+
+interface RefusalStatus {
+  readonly code: grpc.status;
+  readonly details: string;
+  readonly exception?: string;
+}
+
+/** The statuses of the server's `RpcExceptions` for reads and subscriptions. */
+const READ_REFUSALS: Readonly<Record<Exclude<Fault, { delayMs: number }>, RefusalStatus>> = {
+  'not-leader': { code: grpc.status.NOT_FOUND, details: 'Leader info available', exception: 'not-leader' },
+  'server-busy': { code: grpc.status.UNAVAILABLE, details: 'Server Is Too Busy' },
+  'not-ready': { code: grpc.status.UNAVAILABLE, details: 'Server Is Not Ready' },
+  'access-denied': { code: grpc.status.PERMISSION_DENIED, details: 'Access Denied', exception: 'access-denied' },
+  'not-found': { code: grpc.status.NOT_FOUND, details: 'Not found' },
+  'unknown-position': { code: grpc.status.INVALID_ARGUMENT, details: 'Trying to read from an invalid position.' },
+};
+
+/**
  * An in-memory EventStoreDB node speaking the part of the public gRPC protocol that the event store adapter uses:
  * server features, batch append, stream reads, `$all` reads, and catch-up subscriptions to `$all` with stream-name
  * or event-type filters and checkpoints. The messages and service definitions are those the client package ships.
  */
 export class EsdbTestServer {
   readonly log = new InMemoryLog();
+  /** How many calls of each kind the server received, faulted ones included. */
+  readonly calls: Record<CallKind, number> = { append: 0, read: 0, subscribe: 0 };
   private readonly subscriptions = new Set<ReadCall>();
+  private readonly faults: Record<CallKind, { fault: Fault; remaining: number }[]> = {
+    append: [],
+    read: [],
+    subscribe: [],
+  };
+  private readonly hiddenBefore = new Map<string, number>();
+  private readonly delays = new Map<NodeJS.Timeout, () => void>();
+  private readonly delayedCalls = new Set<Promise<void>>();
   private grpcServer: grpc.Server | undefined;
   private proxy: CuttableProxy | undefined;
 
@@ -59,9 +102,79 @@ export class EsdbTestServer {
     this.subscriptions.clear();
   }
 
+  /** The next `times` calls of that kind (every one when omitted) meet the fault, after any injected before it. */
+  inject(kind: CallKind, fault: Fault, times = Infinity): void {
+    if (kind === 'append' && (fault === 'not-found' || fault === 'unknown-position')) {
+      throw new Error(`an append cannot meet ${fault}`);
+    }
+    this.faults[kind].push({ fault, remaining: times });
+  }
+
+  clearFaults(): void {
+    for (const queue of Object.values(this.faults)) queue.length = 0;
+  }
+
+  /** Stream reads no longer return the stream's events before `revision`, as after a `$tb` or a `$maxAge`. */
+  hideEventsBefore(stream: string, revision: number): void {
+    this.hiddenBefore.set(stream, revision);
+  }
+
+  /** Resolves once every delayed call has been served. */
+  async delayedCallsServed(): Promise<void> {
+    await Promise.all([...this.delayedCalls]);
+  }
+
   async stop(): Promise<void> {
+    for (const [timer, release] of this.delays) {
+      clearTimeout(timer);
+      release();
+    }
     await this.proxy?.close();
     this.grpcServer?.forceShutdown();
+  }
+
+  private takeFault(kind: CallKind): Fault | undefined {
+    this.calls[kind] += 1;
+    const [next] = this.faults[kind];
+    if (!next) return undefined;
+    if (--next.remaining <= 0) this.faults[kind].shift();
+    return next.fault;
+  }
+
+  private delay(ms: number): Promise<void> {
+    const served = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.delays.delete(timer);
+        resolve();
+      }, ms);
+      this.delays.set(timer, resolve);
+    });
+    this.delayedCalls.add(served);
+    void served.then(() => this.delayedCalls.delete(served));
+    return served;
+  }
+
+  private refusalMetadata({ exception }: RefusalStatus): grpc.Metadata {
+    const metadata = new grpc.Metadata();
+    if (exception) metadata.set('exception', exception);
+    if (exception === 'not-leader') {
+      metadata.set('leader-endpoint-host', '127.0.0.1');
+      metadata.set('leader-endpoint-port', String(this.requireProxy().port));
+    }
+    return metadata;
+  }
+
+  /** Serves the fault, if any: true when the call is answered with a refusal (or was cancelled while held). */
+  private async meetFault(call: ReadCall, kind: CallKind): Promise<boolean> {
+    const fault = this.takeFault(kind);
+    if (fault === undefined) return false;
+    if (typeof fault === 'object') {
+      await this.delay(fault.delayMs);
+      return call.cancelled;
+    }
+    const refusal = READ_REFUSALS[fault];
+    call.emit('error', { code: refusal.code, details: refusal.details, metadata: this.refusalMetadata(refusal) });
+    return true;
   }
 
   private async listen(): Promise<void> {
@@ -116,6 +229,8 @@ export class EsdbTestServer {
     const streamOptions = options?.getStream();
     const allOptions = options?.getAll();
     if (options?.getUuidOption()?.hasStructured()) return fail(call, grpc.status.UNIMPLEMENTED, 'structured UUIDs');
+    const kind: CallKind = options?.hasSubscription() ? 'subscribe' : 'read';
+    if ((streamOptions || allOptions) && (await this.meetFault(call, kind))) return;
     if (options && streamOptions && !options.hasSubscription()) return this.readStream(call, options, streamOptions);
     if (options && allOptions && !options.hasSubscription()) return this.readAll(call, options, allOptions);
     if (options && allOptions) return this.subscribeToAll(call, options, allOptions);
@@ -128,7 +243,8 @@ export class EsdbTestServer {
     streamOptions: ReadReq.Options.StreamOptions,
   ): Promise<void> {
     const identifier = streamOptions.getStreamIdentifier() ?? new StreamIdentifier();
-    const events = this.log.stream(Buffer.from(identifier.getStreamName_asU8()).toString('utf8'));
+    const name = Buffer.from(identifier.getStreamName_asU8()).toString('utf8');
+    const events = this.log.stream(name);
     if (!events) {
       await send(call, new ReadResp().setStreamNotFound(new ReadResp.StreamNotFound().setStreamIdentifier(identifier)));
       call.end();
@@ -142,7 +258,8 @@ export class EsdbTestServer {
       : streamOptions.hasEnd()
         ? []
         : events.slice(from, from + count);
-    for (const event of selected) await send(call, eventResponse(event));
+    const hiddenBefore = this.hiddenBefore.get(name) ?? 0;
+    for (const event of selected) if (event.revision >= hiddenBefore) await send(call, eventResponse(event));
     call.end();
   }
 
@@ -242,14 +359,59 @@ export class EsdbTestServer {
       for (const message of request.getProposedMessagesList()) entry.events.push(proposedEvent(message));
       if (!request.getIsFinal()) return;
       pending.delete(key);
-      const streamName = Buffer.from(entry.options.getStreamIdentifier()?.getStreamName_asU8() ?? []).toString('utf8');
-      const expected = expectedOf(entry.options);
-      const outcome = this.log.append(streamName, expected, entry.events);
-      call.write(appendResponse(correlationId, entry.options, expected, outcome));
+      void this.serveAppend(call, correlationId, entry.options, entry.events);
     });
     call.on('end', () => call.end());
     call.on('error', () => pending.clear());
   }
+
+  private async serveAppend(
+    call: AppendCall,
+    correlationId: UUID,
+    options: BatchAppendReq.Options,
+    events: readonly ProposedEvent[],
+  ): Promise<void> {
+    const fault = this.takeFault('append');
+    if (typeof fault === 'object') await this.delay(fault.delayMs);
+    if (call.cancelled || call.writableEnded) return;
+    switch (fault) {
+      case 'not-leader': {
+        const refusal = READ_REFUSALS['not-leader'];
+        call.emit('error', { code: refusal.code, details: refusal.details, metadata: this.refusalMetadata(refusal) });
+        return;
+      }
+      case 'server-busy':
+      case 'not-ready':
+      case 'access-denied':
+        call.write(appendRefusal(correlationId, options, fault));
+        return;
+    }
+    const streamName = Buffer.from(options.getStreamIdentifier()?.getStreamName_asU8() ?? []).toString('utf8');
+    const expected = expectedOf(options);
+    const outcome = this.log.append(streamName, expected, events);
+    call.write(appendResponse(correlationId, options, expected, outcome));
+  }
+}
+
+/** As `BatchAppend` answers: a bare status for a node not ready or too busy, `AccessDenied` details for a refusal. */
+function appendRefusal(
+  correlationId: UUID,
+  options: BatchAppendReq.Options,
+  fault: 'server-busy' | 'not-ready' | 'access-denied',
+): BatchAppendResp {
+  const response = new BatchAppendResp().setCorrelationId(correlationId);
+  const identifier = options.getStreamIdentifier();
+  if (identifier) response.setStreamIdentifier(identifier);
+  const details = new Any();
+  if (fault === 'access-denied') {
+    details.pack(new AccessDenied().serializeBinary(), 'event_store.client.AccessDenied');
+    return response.setError(
+      new Status().setCode(Code.PERMISSION_DENIED).setMessage('Access Denied').setDetails(details),
+    );
+  }
+  details.pack(new Empty().serializeBinary(), 'google.protobuf.Empty');
+  const message = fault === 'server-busy' ? 'Server Is Busy' : 'Server Is Not Ready';
+  return response.setError(new Status().setMessage(message).setDetails(details));
 }
 
 function supportedMethods(): SupportedMethods {

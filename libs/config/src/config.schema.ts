@@ -83,6 +83,8 @@ export const configSchema = z
     PORT: port.default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     EVENT_STORE_URL: eventStoreUrl.default('sqlite:./data/events.db'),
+    EVENT_STORE_DEADLINE_MS: positiveInteger.default(10_000),
+    SUBSCRIPTION_GIVE_UP_MS: positiveInteger.default(300_000),
     REDIS_URL: redisUrl.optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `accepted: ${LOG_LEVELS.join(', ')}` }).default('info'),
     LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { message: 'accepted: auto, json, pretty' }).default('auto'),

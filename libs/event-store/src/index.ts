@@ -23,6 +23,9 @@ export {
   EventTooLarge,
   InvalidEvent,
   InvalidStreamName,
+  StreamHistoryHidden,
+  SubscriptionRefused,
+  type SubscriptionRefusal,
 } from './port/event-store.errors';
 export {
   EVENT_SIZE_LIMIT_BYTES,
@@ -36,6 +39,7 @@ export { InMemoryEventStore } from './memory/in-memory-event-store';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 /** The EventStoreDB adapter, opened from an `esdb://…` connection string; keep-alive is always on. */
 export { EsdbEventStore, type EsdbEventStoreOptions } from './esdb/esdb-event-store';
+export type { EsdbLogger } from './esdb/esdb-retry';
 export { DuplicateUpcaster, EventCodec, withUpcasting, type Upcaster } from './codec/event-codec';
 export {
   COMMAND_EVENT_ID_NAMESPACE,

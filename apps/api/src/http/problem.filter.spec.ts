@@ -2,7 +2,7 @@ import type { ArgumentsHost } from '@nestjs/common';
 import { NotFoundException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { CustomerNotFound, PlanNotEligible, TicketResolvedAlready, InvalidCommand, NotAllowed } from '@app/domain';
-import { ConcurrencyConflict, EventStoreUnavailable } from '@app/event-store';
+import { ConcurrencyConflict, EventStoreUnavailable, StreamHistoryHidden } from '@app/event-store';
 import { InvalidPolicyVersion } from '@app/policy';
 import { ProblemFilter } from './problem.filter';
 
@@ -49,6 +49,7 @@ describe('ProblemFilter', () => {
     [new ThrottlerException(), 429, 'rate-limited'],
     [new NotFoundException('Cannot GET /nowhere'), 404, 'not-found'],
     [new EventStoreUnavailable('closed'), 503, 'event-store-unavailable'],
+    [new StreamHistoryHidden('ticket-1', null, 4), 503, 'stream-history-hidden'],
   ])('answers %p with %i and code %s as a problem document with a sentence', (exception, status, code) => {
     const sent = answerTo(exception);
     expect(sent.status).toBe(status);

@@ -1,7 +1,13 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Response } from 'express';
-import { ConcurrencyConflict, EventStoreError, EventStoreUnavailable, EventTooLarge } from '@app/event-store';
+import {
+  ConcurrencyConflict,
+  EventStoreError,
+  EventStoreUnavailable,
+  EventTooLarge,
+  StreamHistoryHidden,
+} from '@app/event-store';
 import { type Problem, PROBLEM_CONTENT_TYPE, ProblemException, problemOf } from './problem';
 
 const STATUS_OF_KIND: Readonly<Record<string, number>> = {
@@ -91,6 +97,13 @@ export class ProblemFilter implements ExceptionFilter {
       );
     }
     if (exception instanceof EventTooLarge) return problemOf(413, exception.code, sentence(exception.message));
+    if (exception instanceof StreamHistoryHidden) {
+      return problemOf(
+        503,
+        exception.code,
+        'The event store no longer returns the earlier events of this record, so it cannot be changed; an operator must restore them.',
+      );
+    }
     if (exception instanceof EventStoreUnavailable) {
       return problemOf(503, exception.code, 'The event store is not answering; try again shortly.');
     }

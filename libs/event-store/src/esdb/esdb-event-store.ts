@@ -9,7 +9,8 @@ import {
   jsonEvent,
   type JSONType,
 } from '@eventstore/db-client';
-import { EventStoreUnavailable } from '../port/event-store.errors';
+import { Logger } from '@nestjs/common';
+import { ConcurrencyConflict, EventStoreUnavailable, StreamHistoryHidden } from '../port/event-store.errors';
 import type {
   AppendOptions,
   AppendResult,
@@ -27,25 +28,58 @@ import { withKeepAlive } from './esdb-connection-string';
 import { translateError } from './esdb-errors';
 import { drained } from './esdb-read';
 import { toRecordedEvent } from './esdb-recorded-event';
-import { backoffMs, isTransient, pause, TRANSIENT_ATTEMPTS } from './esdb-retry';
+import {
+  backoffMs,
+  type EsdbLogger,
+  FailureLog,
+  isTransient,
+  pause,
+  TRANSIENT_ATTEMPTS,
+  withinDeadline,
+} from './esdb-retry';
 import { isWanted, ResubscribingSubscription } from './esdb-subscription';
 
-const PING_TIMEOUT_MS = 5_000;
+/** Writes refused as "wrong expected version" (a concurrent writer, a repeat) before the append gives up. */
+const WRITE_CONFLICT_ATTEMPTS = 5;
+/** Reads in a row that return less than the revision the server refused a write with, before its history counts as hidden. */
+const HIDDEN_HISTORY_CHECKS = 3;
 
 export interface EsdbEventStoreOptions {
+  /** Longest wait for an answer to any call, or for the next message of a read (`EVENT_STORE_DEADLINE_MS`, 10 000 ms). */
+  readonly deadlineMs?: number;
+  /** How long a subscription may keep failing before its `done` rejects (`SUBSCRIPTION_GIVE_UP_MS`, 300 000 ms). */
+  readonly subscriptionGiveUpMs?: number;
   /** How often a live subscription with `onCheckpoint` looks whether the log moved on past events it skips (5 000 ms). */
   readonly checkpointProbeMs?: number;
+  /** Nest's `Logger` named `EventStoreDB` when omitted. */
+  readonly logger?: EsdbLogger;
 }
+
+type WriteOutcome =
+  | { readonly kind: 'written'; readonly result: AppendResult }
+  /** Someone else wrote first, or the server took the batch for a repeat; `actualRevision` when the server said. */
+  | { readonly kind: 'refused'; readonly actualRevision: number | null | undefined };
 
 /** The event store on EventStoreDB (`esdb://…` connection strings), through its gRPC client. */
 export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly deadlineMs: number;
+  private readonly subscriptionGiveUpMs: number;
   private readonly checkpointProbeMs: number;
+  private readonly logger: EsdbLogger;
+  private readonly appends: FailureLog;
+  private readonly reads: FailureLog;
   private isClosed = false;
 
   constructor(connectionString: string, options: EsdbEventStoreOptions = {}) {
+    this.deadlineMs = options.deadlineMs ?? 10_000;
+    this.subscriptionGiveUpMs = options.subscriptionGiveUpMs ?? 300_000;
     this.checkpointProbeMs = options.checkpointProbeMs ?? 5_000;
+    this.logger = options.logger ?? new Logger('EventStoreDB');
+    // Apart, since a follower that lost its leader serves reads while it refuses appends.
+    this.appends = new FailureLog(this.logger, 'appending to EventStoreDB');
+    this.reads = new FailureLog(this.logger, 'reading from EventStoreDB');
     try {
       this.client = EventStoreDBClient.connectionString(withKeepAlive(connectionString));
     } catch (error) {
@@ -57,6 +91,8 @@ export class EsdbEventStore implements EventStore {
    * The server drops a repeated append only when it can see the repeat (an exact expectation that is now stale, or its
    * best-effort id cache for `any`), so the stream's ids are read first and the batch is written with the revision
    * read: a concurrent writer, or a retry of this very append, then surfaces as a conflict, and the check runs again.
+   * Every loop is bounded: transient failures give `EventStoreUnavailable`, repeated conflicts `ConcurrencyConflict`,
+   * and a server that keeps counting revisions the reads do not return `StreamHistoryHidden`.
    */
   async append(
     stream: string,
@@ -66,17 +102,36 @@ export class EsdbEventStore implements EventStore {
     const serialised = validateAppend(stream, events);
     this.assertOpen();
     const ids = serialised.map((event) => event.id);
-    for (let failures = 0; ;) {
+    let failures = 0;
+    let conflicts = 0;
+    let hiddenChecks = 0;
+    let serverRevision: number | null | undefined;
+    for (;;) {
       const { stored, current } = await this.findStored(stream, ids);
+      if (typeof serverRevision === 'number' && (current ?? -1) < serverRevision) {
+        if (++hiddenChecks >= HIDDEN_HISTORY_CHECKS) throw new StreamHistoryHidden(stream, current, serverRevision);
+      } else {
+        hiddenChecks = 0;
+      }
       const plan = planAppend(stream, ids, stored, expectedRevision, current);
       if (plan.kind === 'repeat') return plan.result;
+      let outcome: WriteOutcome;
       try {
-        const written = await this.write(stream, events, serialised, current);
-        if (written) return written;
+        outcome = await this.write(stream, events, serialised, current);
       } catch (error) {
         if (!isTransient(error) || ++failures >= TRANSIENT_ATTEMPTS) throw translateError(error, serialised);
+        this.appends.failed(error);
         await pause(backoffMs(failures));
+        continue;
       }
+      this.appends.recovered();
+      if (outcome.kind === 'written') return outcome.result;
+      serverRevision = outcome.actualRevision;
+      if (++conflicts >= WRITE_CONFLICT_ATTEMPTS) {
+        throw new ConcurrencyConflict(stream, expectedRevision, outcome.actualRevision ?? current);
+      }
+      // The re-read is the check after a first conflict; later ones back off.
+      if (conflicts > 1) await pause(backoffMs(conflicts - 2));
     }
   }
 
@@ -90,9 +145,10 @@ export class EsdbEventStore implements EventStore {
         direction: isBackwards ? BACKWARDS : FORWARDS,
         fromRevision: from === undefined ? (isBackwards ? END : START) : BigInt(from),
         maxCount: remaining,
+        deadline: this.deadlineMs,
       });
       try {
-        for await (const resolved of drained(read)) {
+        for await (const resolved of drained(read, this.deadlineMs)) {
           const event = toRecordedEvent(resolved);
           if (!event) continue;
           yield event;
@@ -100,10 +156,15 @@ export class EsdbEventStore implements EventStore {
           remaining -= 1;
           failures = 0;
         }
+        this.reads.recovered();
         return;
       } catch (error) {
-        if (error instanceof StreamNotFoundError) return;
+        if (error instanceof StreamNotFoundError) {
+          this.reads.recovered();
+          return;
+        }
         if (!isTransient(error) || ++failures >= TRANSIENT_ATTEMPTS) throw translateError(error);
+        this.reads.failed(error);
       }
       if (from !== undefined && from < 0) return;
       await pause(backoffMs(failures));
@@ -121,9 +182,10 @@ export class EsdbEventStore implements EventStore {
       const read = this.client.readAll({
         direction: FORWARDS,
         fromPosition: from === undefined ? START : { commit: from, prepare: from },
+        deadline: this.deadlineMs,
       });
       try {
-        for await (const resolved of drained(read)) {
+        for await (const resolved of drained(read, this.deadlineMs)) {
           const event = toRecordedEvent(resolved);
           if (!event || (after !== undefined && event.position <= after)) continue;
           after = event.position;
@@ -132,9 +194,11 @@ export class EsdbEventStore implements EventStore {
           yield event;
           if (++count >= maxCount) return;
         }
+        this.reads.recovered();
         return;
       } catch (error) {
         if (!isTransient(error) || ++failures >= TRANSIENT_ATTEMPTS) throw translateError(error);
+        this.reads.failed(error);
       }
       await pause(backoffMs(failures));
     }
@@ -143,7 +207,10 @@ export class EsdbEventStore implements EventStore {
   subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Subscription {
     this.assertOpen();
     const subscription = new ResubscribingSubscription(this.client, options, handler, {
+      deadlineMs: this.deadlineMs,
+      giveUpMs: this.subscriptionGiveUpMs,
       checkpointProbeMs: this.checkpointProbeMs,
+      logger: this.logger,
     });
     this.subscriptions.add(subscription);
     void subscription.done.then(
@@ -157,39 +224,25 @@ export class EsdbEventStore implements EventStore {
   async headPosition(): Promise<number | undefined> {
     this.assertOpen();
     for (let failures = 0; ;) {
-      const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
       try {
-        for await (const resolved of drained(read)) {
-          const event = toRecordedEvent(resolved);
-          if (event) return event.position;
-        }
-        return undefined;
+        const position = await this.lastPosition();
+        this.reads.recovered();
+        return position;
       } catch (error) {
         if (!isTransient(error) || ++failures >= TRANSIENT_ATTEMPTS) throw translateError(error);
+        this.reads.failed(error);
       }
       await pause(backoffMs(failures));
     }
   }
 
+  /** One read within the deadline, not retried: a ping says whether the store answers now. */
   async ping(): Promise<void> {
     this.assertOpen();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new EventStoreUnavailable(`no answer in ${PING_TIMEOUT_MS} ms`)),
-        PING_TIMEOUT_MS,
-      );
-    });
-    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
-    const answer = (async () => {
-      for await (const _ of drained(read)) break;
-    })();
     try {
-      await Promise.race([answer, timeout]);
+      await this.lastPosition();
     } catch (error) {
       throw translateError(error);
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -200,15 +253,28 @@ export class EsdbEventStore implements EventStore {
     await this.client.dispose();
   }
 
-  /** The result, or `undefined` when someone else wrote first (or the server took the batch for a repeat). */
+  private async lastPosition(): Promise<number | undefined> {
+    const read = this.client.readAll({
+      direction: BACKWARDS,
+      fromPosition: END,
+      maxCount: 1,
+      deadline: this.deadlineMs,
+    });
+    for await (const resolved of drained(read, this.deadlineMs)) {
+      const event = toRecordedEvent(resolved);
+      if (event) return event.position;
+    }
+    return undefined;
+  }
+
   private async write(
     stream: string,
     events: readonly NewEvent[],
     serialised: readonly SerialisedEvent[],
     current: number | null,
-  ): Promise<AppendResult | undefined> {
+  ): Promise<WriteOutcome> {
     try {
-      const result = await this.client.appendToStream(
+      const append = this.client.appendToStream(
         stream,
         events.map((event, i) =>
           jsonEvent({
@@ -218,13 +284,18 @@ export class EsdbEventStore implements EventStore {
             metadata: event.metadata,
           }),
         ),
-        { expectedRevision: current === null ? 'no_stream' : BigInt(current) },
+        { expectedRevision: current === null ? 'no_stream' : BigInt(current), deadline: this.deadlineMs },
       );
-      if (result.position === undefined) return undefined;
-      return { nextExpectedRevision: Number(result.nextExpectedRevision), position: Number(result.position.commit) };
+      const result = await withinDeadline(append, this.deadlineMs);
+      if (result.position === undefined) return { kind: 'refused', actualRevision: undefined };
+      return {
+        kind: 'written',
+        result: { nextExpectedRevision: Number(result.nextExpectedRevision), position: Number(result.position.commit) },
+      };
     } catch (error) {
-      if (error instanceof WrongExpectedVersionError) return undefined;
-      throw error;
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      const actual = error.actualVersion;
+      return { kind: 'refused', actualRevision: actual === 'no_stream' ? null : Number(actual) };
     }
   }
 

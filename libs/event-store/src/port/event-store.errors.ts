@@ -71,3 +71,49 @@ export class EventStoreUnavailable extends EventStoreError {
     super(`event store unavailable: ${reason}`);
   }
 }
+
+/**
+ * The server refuses to return a stream's earlier events (a `$maxAge` or `$tb` on its metadata) while it still counts
+ * them in the stream's revision: what the engine would decide from its reads is not the stream's history, so nothing
+ * is appended until an operator restores the history or moves the record to a new stream.
+ */
+export class StreamHistoryHidden extends EventStoreError {
+  readonly code = 'stream-history-hidden';
+  constructor(
+    readonly stream: string,
+    /** The last revision a read returns, `null` when it returns nothing. */
+    readonly readRevision: number | null,
+    /** The revision the server reports for the stream when it refuses an append. */
+    readonly actualRevision: number,
+  ) {
+    super(
+      `stream ${stream}: the server counts revisions up to ${actualRevision}, reads return ${readRevision ?? 'none'}`,
+    );
+  }
+}
+
+/** Why a subscription ended without being stopped. */
+export type SubscriptionRefusal =
+  /** The credentials may not read `$all` (a secure node without the right user or ACL). */
+  | 'access-denied'
+  /** The server does not know the position to resume after (a scavenged log, another cluster's checkpoint). */
+  | 'unknown-position'
+  | 'not-found'
+  /** The server refuses the request itself (an option it does not support). */
+  | 'invalid-request'
+  /** Transient failures went on longer than the give-up time. */
+  | 'kept-failing';
+
+/**
+ * A subscription the server refused for a reason retrying cannot cure, or that kept failing past its give-up time. Its
+ * `done` rejects with it; `cause` is the last failure, translated.
+ */
+export class SubscriptionRefused extends EventStoreError {
+  readonly code = 'subscription-refused';
+  constructor(
+    readonly reason: SubscriptionRefusal,
+    override readonly cause: EventStoreError,
+  ) {
+    super(`subscription to the log ended (${reason}): ${cause.message}`, { cause });
+  }
+}

@@ -95,7 +95,8 @@ export interface Subscription {
   stop(): Promise<void>;
   /**
    * Settles when the subscription ends: resolves after `stop()` (or `close()` of the store), rejects with the
-   * handler's (or `onCheckpoint`'s) error, or with {@link EventStoreUnavailable} when the adapter gives up reconnecting.
+   * handler's (or `onCheckpoint`'s) error, or with `SubscriptionRefused` when the server refuses the subscription for
+   * a reason retrying cannot cure, or the adapter gives up reconnecting.
    */
   readonly done: Promise<void>;
 }
