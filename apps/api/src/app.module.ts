@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CLOCK, SystemClock } from '@app/clock';
-import { AppConfigModule, type AppConfig } from '@app/config';
+import { AppConfigModule, type AppConfig, storeOptionsOf } from '@app/config';
 import { UPCASTERS } from '@app/domain';
 import { EventStoreModule } from '@app/event-store';
 import { RedisModule } from '@app/scheduling';
@@ -18,7 +18,7 @@ export class AppModule {
       global: true,
       imports: [
         AppConfigModule.forRoot(config),
-        EventStoreModule.forRoot(config.EVENT_STORE_URL, UPCASTERS),
+        EventStoreModule.forRoot(config.EVENT_STORE_URL, UPCASTERS, storeOptionsOf(config)),
         ...(config.REDIS_URL ? [RedisModule.forRoot(config.REDIS_URL)] : []),
         ...(config.REDIS_URL ? [] : [ReactorsModule.forRoot(config, ReadModule)]),
         HealthModule,

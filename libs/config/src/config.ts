@@ -57,3 +57,11 @@ export const parseConfig = (env: Environment, isTty: boolean): AppConfig => {
 
 /** Reads the process environment: the only place in the engine that does. */
 export const readConfigFromEnvironment = (): AppConfig => parseConfig(process.env, process.stdout.isTTY === true);
+
+/** How the event store adapter is tuned by the configuration (EventStoreDB deadlines and give-up). */
+export const storeOptionsOf = (
+  config: Pick<AppConfig, 'EVENT_STORE_DEADLINE_MS' | 'SUBSCRIPTION_GIVE_UP_MS'>,
+): { readonly deadlineMs: number; readonly subscriptionGiveUpMs: number } => ({
+  deadlineMs: config.EVENT_STORE_DEADLINE_MS,
+  subscriptionGiveUpMs: config.SUBSCRIPTION_GIVE_UP_MS,
+});

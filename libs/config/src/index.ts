@@ -1,4 +1,4 @@
-export { APP_CONFIG, ConfigError, parseConfig, readConfigFromEnvironment, shownValue } from './config';
+export { APP_CONFIG, ConfigError, parseConfig, readConfigFromEnvironment, shownValue, storeOptionsOf } from './config';
 export type { AppConfig, ConfigProblem } from './config';
 export { configSchema } from './config.schema';
 export type { AlertWebhook, ListedApiKey } from './config.schema';

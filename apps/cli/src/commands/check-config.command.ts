@@ -1,4 +1,4 @@
-import { configOrExit, shownValue } from '@app/config';
+import { configOrExit, shownValue, storeOptionsOf } from '@app/config';
 import { UPCASTERS } from '@app/domain';
 import { openEventStore } from '@app/event-store';
 import { openPublishedPolicies, PolicyFileRejected } from '@app/policy';
@@ -14,7 +14,7 @@ export const checkConfigCommand: CliCommand = {
   options: [],
   run: async () => {
     const config = configOrExit();
-    const store = await openEventStore(config.EVENT_STORE_URL, UPCASTERS);
+    const store = await openEventStore(config.EVENT_STORE_URL, UPCASTERS, storeOptionsOf(config));
     try {
       const book = await (await openPublishedPolicies(config.POLICIES_DIR, store)).current();
       const shown = {

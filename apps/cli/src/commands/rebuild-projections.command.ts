@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { SystemClock } from '@app/clock';
-import { configOrExit } from '@app/config';
+import { configOrExit, storeOptionsOf } from '@app/config';
 import { UPCASTERS } from '@app/domain';
 import { openEventStore } from '@app/event-store';
 import { forgetReadModels, openReadModelDb, ProjectionRunner, READ_MODELS, readModelsPathOf } from '@app/projections';
@@ -26,7 +26,7 @@ export const rebuildProjectionsCommand: CliCommand = {
   options: [],
   run: async () => {
     const config = configOrExit();
-    const store = await openEventStore(config.EVENT_STORE_URL, UPCASTERS);
+    const store = await openEventStore(config.EVENT_STORE_URL, UPCASTERS, storeOptionsOf(config));
     const db = openReadModelDb(readModelsPathOf(config));
     try {
       let total = 0;

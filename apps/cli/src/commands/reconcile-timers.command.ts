@@ -1,5 +1,5 @@
 import { SystemClock } from '@app/clock';
-import { configOrExit } from '@app/config';
+import { configOrExit, storeOptionsOf } from '@app/config';
 import { UPCASTERS } from '@app/domain';
 import { openEventStore } from '@app/event-store';
 import { openPublishedPolicies } from '@app/policy';
@@ -24,7 +24,7 @@ export const reconcileTimersCommand: CliCommand = {
       );
       return USAGE_ERROR;
     }
-    const store = await openEventStore(config.EVENT_STORE_URL, UPCASTERS);
+    const store = await openEventStore(config.EVENT_STORE_URL, UPCASTERS, storeOptionsOf(config));
     try {
       const policies = await openPublishedPolicies(config.POLICIES_DIR, store);
       const scheduler = await BullTimerScheduler.open(

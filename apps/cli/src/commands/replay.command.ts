@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
-import { configOrExit } from '@app/config';
+import { configOrExit, storeOptionsOf } from '@app/config';
 import { ticketStream, UPCASTERS } from '@app/domain';
 import { openEventStore, type RecordedEvent } from '@app/event-store';
 import { type HistoryEntry, historyEntry, replayTicket, type TicketAsOf } from '@app/projections';
@@ -118,7 +118,7 @@ export const replayCommand: CliCommand = {
       return USAGE_ERROR;
     }
     const config = configOrExit();
-    const store = await openEventStore(config.EVENT_STORE_URL, UPCASTERS);
+    const store = await openEventStore(config.EVENT_STORE_URL, UPCASTERS, storeOptionsOf(config));
     try {
       const events: RecordedEvent[] = [];
       for await (const event of store.readStream(ticketStream(parsed.ticketId))) events.push(event);

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { z } from 'zod';
 import { SystemClock } from '@app/clock';
-import { configOrExit } from '@app/config';
+import { configOrExit, storeOptionsOf } from '@app/config';
 import { UPCASTERS } from '@app/domain';
 import { openEventStore } from '@app/event-store';
 import {
@@ -107,7 +107,7 @@ export const reportCommand: CliCommand = {
       return USAGE_ERROR;
     }
     const config = configOrExit();
-    const store = await openEventStore(config.EVENT_STORE_URL, UPCASTERS);
+    const store = await openEventStore(config.EVENT_STORE_URL, UPCASTERS, storeOptionsOf(config));
     // Built in memory from the log, so the report is current and the engine's read-model file is left alone.
     const db = openReadModelDb(':memory:');
     try {

@@ -1,5 +1,6 @@
 import { type DynamicModule, Inject, Module, type ModuleMetadata, type OnApplicationShutdown } from '@nestjs/common';
 import type { Upcaster } from '../codec/event-codec';
+import type { EsdbEventStoreOptions } from '../esdb/esdb-event-store';
 import { EVENT_STORE, type EventStore } from '../port/event-store.port';
 import { openEventStore } from './open-event-store';
 
@@ -8,6 +9,7 @@ export interface EventStoreModuleOptions {
   readonly url: string;
   /** Every upcaster of the engine's events (`UPCASTERS` of `@app/domain`); see `openEventStore`. */
   readonly upcasters: readonly Upcaster[];
+  readonly options?: EsdbEventStoreOptions;
 }
 
 export interface EventStoreModuleAsyncOptions {
@@ -23,8 +25,8 @@ export interface EventStoreModuleAsyncOptions {
 export class EventStoreModule implements OnApplicationShutdown {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  static forRoot(url: string, upcasters: readonly Upcaster[]): DynamicModule {
-    return EventStoreModule.forRootAsync({ useFactory: () => ({ url, upcasters }) });
+  static forRoot(url: string, upcasters: readonly Upcaster[], options: EsdbEventStoreOptions = {}): DynamicModule {
+    return EventStoreModule.forRootAsync({ useFactory: () => ({ url, upcasters, options }) });
   }
 
   static forRootAsync({ imports = [], inject = [], useFactory }: EventStoreModuleAsyncOptions): DynamicModule {
@@ -37,8 +39,8 @@ export class EventStoreModule implements OnApplicationShutdown {
           provide: EVENT_STORE,
           inject: [...inject],
           useFactory: async (...args: never[]) => {
-            const { url, upcasters } = await useFactory(...args);
-            return openEventStore(url, upcasters);
+            const { url, upcasters, options } = await useFactory(...args);
+            return openEventStore(url, upcasters, options);
           },
         },
       ],
