@@ -45,6 +45,7 @@ export {
   COMMAND_EVENT_ID_NAMESPACE,
   commandEventId,
   handleCommand,
+  RecordedEventsUnread,
   type CommandMeta,
   type CommandOutcome,
   type Decider,

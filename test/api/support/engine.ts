@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -51,10 +51,12 @@ export interface EngineOptions {
   readonly env?: Record<string, string>;
   /** Starts the engine on a {@link FixedClock} at this instant instead of the system clock. */
   readonly now?: string;
+  /** Replaces providers of the application, to break one part of it for real. */
+  readonly configure?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
 /** Starts the whole engine on a free port, with a SQLite events file in a fresh temporary folder. */
-export const startEngine = async ({ env = {}, now }: EngineOptions = {}): Promise<Engine> => {
+export const startEngine = async ({ env = {}, now, configure }: EngineOptions = {}): Promise<Engine> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sla-api-'));
   const eventsFile = join(dataDir, 'events.db');
   const config = parseConfig(
@@ -72,7 +74,7 @@ export const startEngine = async ({ env = {}, now }: EngineOptions = {}): Promis
     false,
   );
   const clock = now === undefined ? undefined : new FixedClock(now);
-  const app = clock ? await createAppOn(clock, config) : await createApp(config);
+  const app = clock || configure ? await createAppWith(config, clock, configure) : await createApp(config);
   await app.listen(0, '127.0.0.1');
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -98,11 +100,13 @@ export const startEngine = async ({ env = {}, now }: EngineOptions = {}): Promis
   return { url, dataDir, eventsFile, app, clock, call, close };
 };
 
-/** The same application as `createApp`, with the clock replaced. */
-const createAppOn = async (clock: FixedClock, config: ReturnType<typeof parseConfig>): Promise<INestApplication> => {
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-    .overrideProvider(CLOCK)
-    .useValue(clock)
-    .compile();
+/** The same application as `createApp`, with the clock and whatever `configure` replaces replaced. */
+const createAppWith = async (
+  config: ReturnType<typeof parseConfig>,
+  clock: FixedClock | undefined,
+  configure: EngineOptions['configure'] = (builder) => builder,
+): Promise<INestApplication> => {
+  const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
+  const moduleRef = await configure(clock ? builder.overrideProvider(CLOCK).useValue(clock) : builder).compile();
   return configureApp(moduleRef.createNestApplication({ bufferLogs: true }));
 };

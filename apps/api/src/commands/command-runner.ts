@@ -1,8 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock } from '@app/clock';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { type CommandMetadata, InvalidCommand } from '@app/domain';
-import { EVENT_STORE, type EventStore, handleCommand, type RecordedEvent } from '@app/event-store';
+import {
+  EVENT_STORE,
+  type EventStore,
+  handleCommand,
+  type RecordedEvent,
+  RecordedEventsUnread,
+} from '@app/event-store';
+import { ProblemException } from '../http/problem';
 import type { Caller } from './caller';
 
 interface Decider<S, E extends { readonly type: string; readonly data: unknown }> {
@@ -17,11 +24,30 @@ export interface Accepted<S> {
   readonly revision: number | null;
 }
 
+/** The record a command changes: named in the answer when the command is recorded but its answer cannot be given. */
+export type Subject =
+  { readonly ticketId: string } | { readonly customerId: string } | { readonly policyVersion: string };
+
 const DATED_FIELDS = ['receivedAt', 'respondedAt', 'occurredAt'] as const;
+
+/** Long enough for a store that stopped answering to come back, short enough for a person waiting. */
+const RECORDED_RETRY_AFTER_SECONDS = 5;
+
+const kindAndId = (subject: Subject): readonly [string, string] =>
+  'ticketId' in subject
+    ? ['ticket', subject.ticketId]
+    : 'customerId' in subject
+      ? ['customer', subject.customerId]
+      : ['policy version', subject.policyVersion];
+
+const listed = (events: readonly { readonly id: string; readonly type: string }[]): string =>
+  events.length === 0 ? 'nothing new (already recorded)' : events.map(({ id, type }) => `${type} ${id}`).join(', ');
 
 /** Runs deciders against the event store for HTTP callers; a refusal is thrown for the problem filter to word. */
 @Injectable()
 export class CommandRunner {
+  private readonly logger = new Logger('Commands');
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -64,14 +90,58 @@ export class CommandRunner {
     };
   }
 
+  /**
+   * Runs the command on `stream`; a refusal is thrown. When its events are appended but cannot be read back, the
+   * caller gets the 503 of {@link answer}.
+   */
   async run<S, E extends { readonly type: string; readonly data: unknown }>(
+    subject: Subject,
     stream: string,
     decider: Decider<S, E>,
     metadata: CommandMetadata,
   ): Promise<Accepted<S>> {
-    const outcome = await handleCommand(this.store, stream, decider, metadata);
+    let outcome;
+    try {
+      outcome = await handleCommand(this.store, stream, decider, metadata);
+    } catch (error) {
+      if (error instanceof RecordedEventsUnread) throw this.answerUnavailable(subject, error.events, error.failure);
+      throw error;
+    }
     if (outcome.outcome === 'refused') throw outcome.refusal;
     return outcome;
+  }
+
+  /**
+   * Builds the answer to a command whose events are recorded. If that fails, the caller must not send the command
+   * again as new (without its Idempotency-Key it would be recorded twice): the answer is `503
+   * recorded-answer-unavailable` naming the subject, with `Retry-After`, and a warning says what was recorded.
+   */
+  async answer<A>(subject: Subject, accepted: Accepted<unknown>, build: () => A | Promise<A>): Promise<A> {
+    try {
+      return await build();
+    } catch (error) {
+      throw this.answerUnavailable(subject, accepted.events, error);
+    }
+  }
+
+  private answerUnavailable(
+    subject: Subject,
+    recorded: readonly { readonly id: string; readonly type: string }[],
+    failure: unknown,
+  ): ProblemException {
+    const [kind, id] = kindAndId(subject);
+    this.logger.warn(
+      `${kind} ${id}: recorded ${listed(recorded)}; building the answer failed, so the caller is told it is ` +
+        `recorded: ${String(failure)}`,
+    );
+    return ProblemException.of(
+      503,
+      'recorded-answer-unavailable',
+      `Recorded, answer unavailable: the command is in the log but its answer could not be built. Read the ${kind}, ` +
+        'or repeat the request with the same Idempotency-Key; do not send it again without one.',
+      subject,
+      { 'Retry-After': String(RECORDED_RETRY_AFTER_SECONDS) },
+    );
   }
 
   /** Folds a stream into its state. */

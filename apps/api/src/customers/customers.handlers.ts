@@ -71,12 +71,13 @@ export const runCustomerCommand = async (
 ): Promise<CustomerView> => {
   const full = { ...command, metadata: runner.metadata(caller) } as CustomerCommand;
   runner.checkDating(full.data, full.metadata);
-  const { state } = await runner.run(
+  const accepted = await runner.run(
+    { customerId },
     customerStream(customerId),
     customerDecider(full, { policies: await book.current() }),
     full.metadata,
   );
-  return customerView(state, customerId);
+  return runner.answer({ customerId }, accepted, () => customerView(accepted.state, customerId));
 };
 
 @CommandHandler(RegisterCustomer)

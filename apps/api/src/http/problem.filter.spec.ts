@@ -1,14 +1,16 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { NotFoundException } from '@nestjs/common';
+import { Logger, NotFoundException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { CustomerNotFound, PlanNotEligible, TicketResolvedAlready, InvalidCommand, NotAllowed } from '@app/domain';
 import { ConcurrencyConflict, EventStoreUnavailable, StreamHistoryHidden } from '@app/event-store';
 import { InvalidPolicyVersion } from '@app/policy';
+import { ProblemException } from './problem';
 import { ProblemFilter } from './problem.filter';
 
 interface Sent {
   status?: number;
   type?: string;
+  headers?: Record<string, string>;
   body?: Record<string, unknown>;
 }
 
@@ -21,6 +23,10 @@ const answerTo = (exception: unknown): Sent => {
     },
     type(type: string) {
       sent.type = type;
+      return response;
+    },
+    set(headers: Record<string, string>) {
+      sent.headers = { ...sent.headers, ...headers };
       return response;
     },
     send(body: string) {
@@ -73,6 +79,27 @@ describe('ProblemFilter', () => {
       licences: 9,
       required: 10,
     });
+  });
+
+  it('sends the headers of a worded problem, leaving its logging to where it was raised', () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const problem = ProblemException.of(
+        503,
+        'recorded-answer-unavailable',
+        'Recorded.',
+        { ticketId: 't-1' },
+        {
+          'Retry-After': '5',
+        },
+      );
+      const sent = answerTo(problem);
+
+      expect(sent).toMatchObject({ status: 503, headers: { 'Retry-After': '5' }, body: { ticketId: 't-1' } });
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('answers anything unexpected with 500 without revealing it', () => {

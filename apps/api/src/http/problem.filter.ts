@@ -79,7 +79,11 @@ export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const problem = this.toProblem(exception);
-    if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    // A ProblemException is worded where it is raised, which also logs it at the level it deserves.
+    if (problem.status >= 500 && !(exception instanceof ProblemException)) {
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    }
+    if (exception instanceof ProblemException) response.set(exception.headers);
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 

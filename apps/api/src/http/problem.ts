@@ -37,13 +37,22 @@ export const problemOf = (status: number, code: string, detail: string, fields: 
   code,
 });
 
-/** An answer the API refuses with, already worded for the caller. */
+/** An answer the API refuses with, already worded for the caller, with the response headers it needs. */
 export class ProblemException extends HttpException {
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
     super(problem, problem.status);
   }
 
-  static of(status: number, code: string, detail: string, fields: object = {}): ProblemException {
-    return new ProblemException(problemOf(status, code, detail, fields));
+  static of(
+    status: number,
+    code: string,
+    detail: string,
+    fields: object = {},
+    headers: Readonly<Record<string, string>> = {},
+  ): ProblemException {
+    return new ProblemException(problemOf(status, code, detail, fields), headers);
   }
 }

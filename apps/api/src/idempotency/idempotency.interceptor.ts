@@ -1,4 +1,11 @@
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
@@ -21,13 +28,25 @@ const fingerprintOf = (request: AuthenticatedRequest): string => {
   return createHash('sha256').update(`${request.method} ${request.path}\n${body}`).digest('hex');
 };
 
+/** The ids an answer names (the ticket or customer, a response), for a log line about it. */
+const idsIn = (body: unknown): string =>
+  ['id', 'ticketId', 'customerId', 'responseId', 'version']
+    .flatMap((field) => {
+      const value = (body as Record<string, unknown> | null | undefined)?.[field];
+      return typeof value === 'string' ? [`${field} ${value}`] : [];
+    })
+    .join(', ');
+
 /**
  * `Idempotency-Key`: the same key (per API key) with the same request gives the first answer again without running
- * the command; with another request it is refused. Answers are stored only once the command succeeded.
+ * the command; with another request it is refused. Answers are stored only once the command succeeded. An answer
+ * that cannot be stored is still given: the command is recorded, and a repeat with the key runs it again, which
+ * appends nothing (its ids come from the key) and answers from what was recorded.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly logger = new Logger('Idempotency');
 
   constructor(
     private readonly store: IdempotencyStore,
@@ -62,7 +81,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return stored.body;
         }
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-        this.store.save(actor, key, { fingerprint, body }, this.clock.now());
+        try {
+          this.store.save(actor, key, { fingerprint, body }, this.clock.now());
+        } catch (error) {
+          // The command is recorded: a failed request now would invite a repeat without the key, recorded twice.
+          this.logger.warn(
+            `${request.method} ${request.path} recorded and answered (${idsIn(body)}), but its answer was not kept ` +
+              `for Idempotency-Key replay: ${String(error)}; a repeat with the key runs the command again, which ` +
+              'appends nothing twice',
+          );
+        }
         return body;
       }),
     );

@@ -74,7 +74,9 @@ export class PublishPolicyVersionHandler implements ICommandHandler<PublishPolic
     if (candidate instanceof InvalidPolicyVersion) throw candidate;
     const metadata = this.runner.metadata(caller);
     const files = this.book.filePolicies;
-    await this.runner.run(
+    const subject = { policyVersion: candidate.version };
+    const accepted = await this.runner.run(
+      subject,
       POLICY_VERSIONS_STREAM,
       {
         initialState: [] as readonly Policy[],
@@ -99,8 +101,10 @@ export class PublishPolicyVersionHandler implements ICommandHandler<PublishPolic
       },
       metadata,
     );
-    const entry = (await this.book.entries()).find(({ policy }) => policy.version === candidate.version);
-    return summaryOf(entry ?? { policy: candidate, source: 'published' });
+    return this.runner.answer(subject, accepted, async () => {
+      const entry = (await this.book.entries()).find(({ policy }) => policy.version === candidate.version);
+      return summaryOf(entry ?? { policy: candidate, source: 'published' });
+    });
   }
 }
 

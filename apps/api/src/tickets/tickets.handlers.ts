@@ -16,7 +16,7 @@ import {
   ticketStream,
 } from '@app/domain';
 import { type Caller, idFor } from '../commands/caller';
-import { CommandRunner } from '../commands/command-runner';
+import { type Accepted, CommandRunner } from '../commands/command-runner';
 import { runCustomerCommand } from '../customers/customers.handlers';
 import { PolicyBookService } from '../policies/policy-book.service';
 import type { OpenTicketInput } from './ticket.schemas';
@@ -77,23 +77,31 @@ export class GetTicket extends Query<TicketView> {
   }
 }
 
-const runTicketCommand = async (
+/** Runs a ticket command and builds its answer from what was recorded, `ticketView` by default. */
+const runTicketCommand = async <A = TicketView>(
   runner: CommandRunner,
   book: PolicyBookService,
   ticketId: string,
   command: Pick<TicketCommand, 'type' | 'data'>,
   caller: Caller,
-  customer?: ReturnType<typeof customerStanding>,
-) => {
+  {
+    customer,
+    answer = (_accepted, view) => view as A,
+  }: {
+    readonly customer?: ReturnType<typeof customerStanding>;
+    readonly answer?: (accepted: Accepted<TicketState>, view: TicketView) => A | Promise<A>;
+  } = {},
+): Promise<A> => {
   const full = { ...command, metadata: runner.metadata(caller) } as TicketCommand;
   runner.checkDating(full.data, full.metadata);
   const policies = await book.current();
   const accepted = await runner.run(
+    { ticketId },
     ticketStream(ticketId),
     ticketDecider(full, { policies, ...(customer === undefined ? {} : { customer }) }),
     full.metadata,
   );
-  return { ...accepted, view: ticketView(accepted.state, ticketId, policies) };
+  return runner.answer({ ticketId }, accepted, () => answer(accepted, ticketView(accepted.state, ticketId, policies)));
 };
 
 @CommandHandler(OpenTicket)
@@ -111,8 +119,7 @@ export class OpenTicketHandler implements ICommandHandler<OpenTicket> {
       evolveCustomer,
     );
     const command = { type: 'OpenTicket', data: { ticketId, ...input } } as const;
-    const { view } = await runTicketCommand(this.runner, this.book, ticketId, command, caller, customerStanding(state));
-    return view;
+    return runTicketCommand(this.runner, this.book, ticketId, command, caller, { customer: customerStanding(state) });
   }
 }
 
@@ -125,7 +132,7 @@ export class ChangeTicketHandler implements ICommandHandler<ChangeTicket> {
 
   async execute({ ticketId, change, caller }: ChangeTicket): Promise<TicketView> {
     const command = { type: change.type, data: { ...change.data, ticketId } } as TicketCommand;
-    return (await runTicketCommand(this.runner, this.book, ticketId, command, caller)).view;
+    return runTicketCommand(this.runner, this.book, ticketId, command, caller);
   }
 }
 
@@ -138,11 +145,14 @@ export class RespondToTicketHandler implements ICommandHandler<RespondToTicket> 
 
   async execute({ ticketId, response, caller }: RespondToTicket): Promise<ResponseAnswer> {
     const command = { type: 'RecordResponse', data: { ticketId, ...response } } as const;
-    const { events, view } = await runTicketCommand(this.runner, this.book, ticketId, command, caller);
-    const appended = events.find((event) => event.type === 'TicketResponded') as TicketResponded | undefined;
-    const recorded = appended ?? (await this.recordedResponse(ticketId, caller.commandId));
-    const { sla: _sla, ...facts } = recorded.data as TicketResponded['data'] & { sla?: unknown };
-    return { ...facts, ticket: view };
+    return runTicketCommand(this.runner, this.book, ticketId, command, caller, {
+      answer: async ({ events }, view): Promise<ResponseAnswer> => {
+        const appended = events.find((event) => event.type === 'TicketResponded') as TicketResponded | undefined;
+        const recorded = appended ?? (await this.recordedResponse(ticketId, caller.commandId));
+        const { sla: _sla, ...facts } = recorded.data as TicketResponded['data'] & { sla?: unknown };
+        return { ...facts, ticket: view };
+      },
+    });
   }
 
   /** The response an earlier attempt of this command recorded, when this one appended nothing. */
@@ -166,7 +176,9 @@ export class FlagCustomerFromTicketHandler implements ICommandHandler<FlagCustom
 
   async execute({ ticketId, flag, caller }: FlagCustomerFromTicket): Promise<TicketView> {
     const command = { type: 'FlagCustomerFromTicket', data: { ticketId, ...flag } } as const;
-    const { state, view } = await runTicketCommand(this.runner, this.book, ticketId, command, caller);
+    const { state, view } = await runTicketCommand(this.runner, this.book, ticketId, command, caller, {
+      answer: ({ state: flagged }, ticket) => ({ state: flagged, view: ticket }),
+    });
     const customerId = (state as Exclude<TicketState, { status: 'NotOpened' }>).customerId;
     // A distinct command id: the customer's events must not share ids with the ticket's.
     await runCustomerCommand(

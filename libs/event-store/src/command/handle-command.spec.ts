@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { withUpcasting } from '../codec/event-codec';
 import { InMemoryEventStore } from '../memory/in-memory-event-store';
-import { ConcurrencyConflict, InvalidEvent } from '../port/event-store.errors';
+import { ConcurrencyConflict, EventStoreUnavailable, InvalidEvent } from '../port/event-store.errors';
 import type { EventStore, RecordedEvent } from '../port/event-store.port';
-import { type CommandMeta, type Decider, commandEventId, handleCommand } from './handle-command';
+import { type CommandMeta, type Decider, commandEventId, handleCommand, RecordedEventsUnread } from './handle-command';
 
 type CounterEvent =
   | { readonly type: 'TestCounterOpened'; readonly data: { readonly counterId: string } }
@@ -180,6 +180,32 @@ describe('handleCommand', () => {
 
     await expect(handleCommand(race.store, stream, increment(1), aMeta())).rejects.toBeInstanceOf(ConcurrencyConflict);
     expect(race.appends()).toBe(4);
+  });
+
+  it('reports the events as recorded when reading them back after the append fails, and a retry appends nothing', async () => {
+    await handleCommand(store, stream, open, aMeta());
+    const meta = aMeta();
+    const unavailable = new EventStoreUnavailable('connection lost');
+    const unreadable: EventStore = {
+      ...store,
+      readStream: (name, options) =>
+        options?.fromRevision === undefined
+          ? store.readStream(name, options)
+          : { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(unavailable) }) },
+    };
+
+    const failed = handleCommand(unreadable, stream, increment(2), meta);
+
+    await expect(failed).rejects.toBeInstanceOf(RecordedEventsUnread);
+    await expect(failed).rejects.toMatchObject({
+      stream,
+      revision: 1,
+      events: [{ id: commandEventId(meta.commandId, 0), type: 'TestCounterIncremented' }],
+      failure: unavailable,
+    });
+    expect(await readAll(store, stream)).toHaveLength(2);
+    expect(await handleCommand(store, stream, increment(2), meta)).toMatchObject({ state: { total: 2 }, revision: 1 });
+    expect(await readAll(store, stream)).toHaveLength(2);
   });
 
   it('leaves the schema version to the store: an adapter used without openEventStore refuses its events', async () => {

@@ -1,6 +1,6 @@
 import type { Instant } from '@app/clock';
 import { v5 as uuidv5 } from 'uuid';
-import { ConcurrencyConflict } from '../port/event-store.errors';
+import { ConcurrencyConflict, EventStoreUnavailable } from '../port/event-store.errors';
 import type { Actor, EventStore, NewEvent, RecordedEvent } from '../port/event-store.port';
 
 /** The namespace of the deterministic ids of the events a command produces. Never change it. */
@@ -44,6 +44,21 @@ export type CommandOutcome<S, E extends DomainEvent, R> =
     }
   | { readonly outcome: 'refused'; readonly refusal: R; readonly state: S; readonly revision: number | null };
 
+/**
+ * The command's events are appended (up to `revision` of `stream`), but reading them back failed: the command is
+ * recorded, only its outcome could not be read. Retrying the same command appends nothing.
+ */
+export class RecordedEventsUnread extends EventStoreUnavailable {
+  constructor(
+    readonly stream: string,
+    readonly revision: number,
+    readonly events: readonly Pick<NewEvent, 'id' | 'type'>[],
+    readonly failure: unknown,
+  ) {
+    super(`events appended to ${stream} up to revision ${revision}, then reading them back failed: ${String(failure)}`);
+  }
+}
+
 const MAX_RETRIES = 3;
 
 /** The id an event gets from its command: the same on every retry of the command, so the append is idempotent. */
@@ -62,6 +77,26 @@ const load = async <S, E extends DomainEvent>(
     revision = event.revision;
   }
   return { state, revision };
+};
+
+/** The events of an append as recorded; once appended, a failure to read them is a {@link RecordedEventsUnread}. */
+const readRecorded = async (
+  store: EventStore,
+  stream: string,
+  events: readonly NewEvent[],
+  nextExpectedRevision: number,
+): Promise<RecordedEvent[]> => {
+  const recorded: RecordedEvent[] = [];
+  try {
+    const fromRevision = nextExpectedRevision - events.length + 1;
+    for await (const event of store.readStream(stream, { fromRevision, maxCount: events.length })) {
+      recorded.push(event);
+    }
+  } catch (error) {
+    const appended = events.map(({ id, type }) => ({ id, type }));
+    throw new RecordedEventsUnread(stream, nextExpectedRevision, appended, error);
+  }
+  return recorded;
 };
 
 /**
@@ -93,25 +128,21 @@ export const handleCommand = async <S, E extends DomainEvent, R>(
         recordedAt: meta.now,
       },
     }));
+    let nextExpectedRevision: number;
     try {
-      const { nextExpectedRevision } = await store.append(stream, events, {
-        expectedRevision: revision ?? 'no-stream',
-      });
-      const recorded: RecordedEvent[] = [];
-      const fromRevision = nextExpectedRevision - events.length + 1;
-      for await (const event of store.readStream(stream, { fromRevision, maxCount: events.length })) {
-        recorded.push(event);
-      }
-      // a repeat of an append this command already made: its events are part of the loaded state
-      const isRepeat = nextExpectedRevision !== (revision ?? -1) + events.length;
-      return {
-        outcome: 'accepted',
-        events: recorded as (RecordedEvent<E['data']> & { type: E['type'] })[],
-        state: isRepeat ? state : decided.reduce((folded, event) => decider.evolve(folded, event), state),
-        revision: isRepeat ? revision : nextExpectedRevision,
-      };
+      ({ nextExpectedRevision } = await store.append(stream, events, { expectedRevision: revision ?? 'no-stream' }));
     } catch (error) {
       if (!(error instanceof ConcurrencyConflict) || attempt === MAX_RETRIES) throw error;
+      continue;
     }
+    const recorded = await readRecorded(store, stream, events, nextExpectedRevision);
+    // a repeat of an append this command already made: its events are part of the loaded state
+    const isRepeat = nextExpectedRevision !== (revision ?? -1) + events.length;
+    return {
+      outcome: 'accepted',
+      events: recorded as (RecordedEvent<E['data']> & { type: E['type'] })[],
+      state: isRepeat ? state : decided.reduce((folded, event) => decider.evolve(folded, event), state),
+      revision: isRepeat ? revision : nextExpectedRevision,
+    };
   }
 };
