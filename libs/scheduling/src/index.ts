@@ -13,8 +13,12 @@ export type {
   NewJob,
   QueuedJob,
   QueueLocation,
+  RetryingJob,
+  RetryOutcome,
   RetryPolicy,
 } from './jobs/bull-jobs';
+export { cappedBackoffMs, InvalidRetryHorizon, retryPolicyWithin } from './jobs/retry-policy';
+export type { RetryHorizon } from './jobs/retry-policy';
 export {
   assertValidTimerId,
   delayUntil,
