@@ -1,5 +1,5 @@
 export { ReactorsModule } from './reactors.module';
-export { ALERT_DELIVERY_QUEUE, ReactorsService, TIMER_QUEUE } from './reactors.service';
+export { ALERT_DELIVERY_QUEUE, alertRetryPolicy, ReactorsService, TIMER_QUEUE } from './reactors.service';
 export { reconcileWithLog, impliedTimers } from './reconcile-with-log';
 export type { LogReconciliation } from './reconcile-with-log';
 export { FiredTimerHandler, TIMER_ACTOR, TimerFiredEarly, TimerRefused } from './fired-timer.handler';

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AlertsModule } from '@app/alerts';
 import { CLOCK, type Clock } from '@app/clock';
 import type { AppConfig } from '@app/config';
-import { ALERT_DELIVERY_QUEUE, ReactorsService } from './reactors.service';
+import { ALERT_DELIVERY_QUEUE, alertRetryPolicy, ReactorsService } from './reactors.service';
 
 /**
  * The timers and reactors of the engine, wired by configuration: with `REDIS_URL`, BullMQ timers and signed webhook
@@ -24,6 +24,7 @@ export class ReactorsModule {
             ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
             ...(config.ALERT_WEBHOOKS ? { webhooks: config.ALERT_WEBHOOKS } : {}),
             ...(config.ALERT_WEBHOOK_SECRET ? { webhookSecret: config.ALERT_WEBHOOK_SECRET } : {}),
+            retry: alertRetryPolicy(config),
           }),
         }),
       ],

@@ -11,7 +11,8 @@ import { CLOCK, type Clock } from '@app/clock';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { openPublishedPolicies } from '@app/projections/policy-book';
-import type { BullJobWorker } from '../jobs/bull-jobs';
+import type { BullJobWorker, RetryPolicy } from '../jobs/bull-jobs';
+import { retryPolicyWithin } from '../jobs/retry-policy';
 import { createRedisConnection, whenRedisReady } from '../redis/redis-connection';
 import { WorkerHeartbeat, workerIdOfThisProcess } from '../redis/worker-heartbeat';
 import { BullTimerScheduler, startBullTimerWorker } from '../timers/bull-timer-scheduler';
@@ -28,6 +29,14 @@ import { TimerReactor } from './timer-reactor';
 export const TIMER_QUEUE = 'sla-timers';
 /** The BullMQ queue of the webhook deliveries of alerts. */
 export const ALERT_DELIVERY_QUEUE = 'sla-alert-deliveries';
+
+/** The tries of a webhook delivery, from `ALERT_RETRY_HORIZON_MS`, `ALERT_RETRY_BACKOFF_MS` and `…_MAX_BACKOFF_MS`. */
+export const alertRetryPolicy = (config: AppConfig): RetryPolicy =>
+  retryPolicyWithin({
+    horizonMs: config.ALERT_RETRY_HORIZON_MS,
+    backoffMs: config.ALERT_RETRY_BACKOFF_MS,
+    maxBackoffMs: config.ALERT_RETRY_MAX_BACKOFF_MS,
+  });
 
 /**
  * Runs the timers and the reactors of one process: at start, reconciles the timers with the log, then follows the
