@@ -76,6 +76,7 @@ describe('the breach log with webhook deliveries', () => {
       secretOf: () => SECRET,
       clock: new FixedClock('2026-11-30T21:30:00.000Z'),
       onError: () => undefined,
+      logger: { warn: () => undefined, log: () => undefined },
     });
     try {
       await sink.publish({

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Alert,
+  DeliveryNotFound,
+  DeliveryNotParked,
   IDEMPOTENCY_KEY_HEADER,
   SIGNATURE_HEADER,
   startWebhookDeliveryWorker,
@@ -11,7 +13,7 @@ import {
   type WebhookTarget,
 } from '@app/alerts';
 import { SystemClock } from '@app/clock';
-import type { BullJobWorker } from '@app/scheduling';
+import { type BullJobWorker, type RetryPolicy, retryPolicyWithin } from '@app/scheduling';
 import { Receiver, type Received, REDIS_URL, requireRedis, uniqueQueueName, waitFor } from './support';
 
 const SECRET = 'test-secret-0123456789';
@@ -27,6 +29,18 @@ const anAlert = (kind: Alert['kind'] = 'breach', recipients: Alert['recipients']
   recipients,
 });
 
+/** The lines the delivery worker logs, by level. */
+class RecordingLogger {
+  readonly warnings: string[] = [];
+  readonly lines: string[] = [];
+  warn(message: string): void {
+    this.warnings.push(message);
+  }
+  log(message: string): void {
+    this.lines.push(message);
+  }
+}
+
 const header = (received: Received | undefined, name: string): string | undefined => {
   const value = received?.headers[name.toLowerCase()];
   return typeof value === 'string' ? value : undefined;
@@ -37,20 +51,22 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
   let sink: WebhookAlertSink;
   let worker: BullJobWorker;
   let receiver: Receiver;
+  let logger: RecordingLogger;
   const throwError = (error: Error): never => {
     throw error;
   };
 
   const open = async (
     targets: readonly WebhookTarget[],
-    attempts: number,
-    secretOf: (target: WebhookTarget) => string = () => SECRET,
+    retry: number | RetryPolicy,
+    secretOf: (target: WebhookTarget) => string | undefined = () => SECRET,
   ) => {
+    logger = new RecordingLogger();
     sink = await WebhookAlertSink.open({
       redisUrl: REDIS_URL,
       queueName,
       targets,
-      retry: { attempts, backoffMs: 20 },
+      retry: typeof retry === 'number' ? { attempts: retry, backoffMs: 20 } : retry,
       onError: throwError,
     });
     worker = await startWebhookDeliveryWorker({
@@ -60,6 +76,7 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
       clock,
       timeoutMs: 2_000,
       onError: throwError,
+      logger,
     });
   };
 
@@ -102,25 +119,97 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
       clock.now(),
     );
     expect(verification).toEqual({ isValid: true });
-    expect(await sink.listFailedDeliveries()).toEqual([]);
+    expect(await sink.listDeliveries()).toEqual([]);
+    expect(logger.warnings).toEqual([expect.stringContaining('failed')]);
+    expect(logger.lines).toEqual([expect.stringContaining('delivered at try 3')]);
   });
 
-  it('parks a delivery to a receiver down for good in the visible failed set after the last try', async () => {
+  it('retries with waits doubling up to the cap until the horizon, then parks the delivery, saying so once', async () => {
     receiver = await Receiver.start(() => 503);
-    const target: WebhookTarget = { role: 'ops', url: receiver.url('/down') };
-    await open([target], 3);
+    const target: WebhookTarget = { role: 'ops', url: receiver.url('/down?token=a-token-of-the-receiver') };
+    const retry = retryPolicyWithin({ horizonMs: 600, backoffMs: 20, maxBackoffMs: 80 });
+    await open([target], retry);
+    const alert = anAlert('at-risk', ['ops']);
+
+    await sink.publish(alert);
+    await waitFor('the delivery to park', async () => (await sink.listDeliveries({ state: 'parked' })).length === 1);
+
+    const [parked] = await sink.listDeliveries();
+    expect(parked).toEqual({
+      deliveryId: webhookIdempotencyKey(alert.alertId, target),
+      state: 'parked',
+      alertId: alert.alertId,
+      kind: 'at-risk',
+      ticketId: alert.ticketId,
+      clockId: alert.clockId,
+      target: { role: 'ops', url: receiver.url('/down?token=***') },
+      attempts: retry.attempts,
+      maxAttempts: retry.attempts,
+      lastError: `${receiver.url('/down?token=***')} answered 503`,
+      lastAttemptAt: expect.any(String),
+      nextAttemptAt: null,
+      parkedAt: expect.any(String),
+    });
+    expect(receiver.requests).toHaveLength(retry.attempts);
+    expect(logger.warnings).toEqual([expect.stringContaining('failed'), expect.stringContaining('parked after')]);
+    expect(logger.warnings.join('\n')).not.toContain('a-token-of-the-receiver');
+  });
+
+  it('lists a delivery waiting for its next try as retrying, with when that try is due', async () => {
+    receiver = await Receiver.start(() => 500);
+    await open([{ role: 'ops', url: receiver.url('/ops') }], { attempts: 3, backoffMs: 60_000, maxBackoffMs: 60_000 });
     const alert = anAlert();
 
     await sink.publish(alert);
-    await waitFor('the delivery to fail for good', async () => (await sink.listFailedDeliveries()).length === 1);
+    await waitFor('the first failure', async () => (await sink.listDeliveries({ state: 'retrying' })).length === 1);
 
-    const [failed] = await sink.listFailedDeliveries();
-    expect({ target: failed?.target, alert: failed?.alert, attempts: failed?.attempts }).toEqual({
-      target,
-      alert,
-      attempts: 3,
+    const [retrying] = await sink.listDeliveries({ kind: 'breach' });
+    expect(retrying).toMatchObject({ state: 'retrying', alertId: alert.alertId, attempts: 1, maxAttempts: 3 });
+    expect(Date.parse(retrying?.nextAttemptAt ?? '') - Date.parse(retrying?.lastAttemptAt ?? '')).toBe(60_000);
+    expect(await sink.listDeliveries({ kind: 'at-risk' })).toEqual([]);
+    expect(await sink.listDeliveries({ state: 'parked' })).toEqual([]);
+    expect(await sink.countDeliveries()).toEqual({ retrying: 1, parked: 0 });
+  });
+
+  it('sends a parked delivery again with its whole retry policy and the same Idempotency-Key', async () => {
+    let isDown = true;
+    receiver = await Receiver.start(() => (isDown ? 503 : 200));
+    const target: WebhookTarget = { role: 'ops', url: receiver.url('/ops') };
+    await open([target], 2);
+    const alert = anAlert();
+    await sink.publish(alert);
+    await waitFor('the delivery to park', async () => (await sink.countDeliveries()).parked === 1);
+    const deliveryId = webhookIdempotencyKey(alert.alertId, target);
+
+    isDown = false;
+    const redriven = await sink.redrive({ deliveryId });
+    await waitFor('the delivery', () => receiver.requests.some((r) => r.status === 200));
+    await waitFor('the queue to drain', async () => (await sink.countPending()) === 0);
+
+    expect(redriven.map((delivery) => delivery.deliveryId)).toEqual([deliveryId]);
+    expect(receiver.requests.map((r) => [r.status, header(r, IDEMPOTENCY_KEY_HEADER)])).toEqual([
+      [503, deliveryId],
+      [503, deliveryId],
+      [200, deliveryId],
+    ]);
+    expect(await sink.listDeliveries()).toEqual([]);
+    await expect(sink.redrive({ deliveryId })).rejects.toEqual(new DeliveryNotParked(deliveryId, 'delivered'));
+    await expect(sink.redrive({ deliveryId: 'no-such-delivery' })).rejects.toBeInstanceOf(DeliveryNotFound);
+    expect(await sink.redrive({ all: true })).toEqual([]);
+  });
+
+  it('parks a delivery to a target no longer configured instead of signing it without a secret', async () => {
+    receiver = await Receiver.start(() => 200);
+    await open([{ role: 'ops', url: receiver.url('/gone') }], 5, () => undefined);
+
+    await sink.publish(anAlert());
+    await waitFor('the delivery to park', async () => (await sink.countDeliveries()).parked === 1);
+
+    expect((await sink.listDeliveries())[0]).toMatchObject({
+      attempts: 1,
+      lastError: expect.stringContaining('ALERT_WEBHOOKS'),
     });
-    expect(receiver.requests).toHaveLength(3);
+    expect(receiver.requests).toHaveLength(0);
   });
 
   it('does not retry a delivery the receiver refuses with a 4xx', async () => {
@@ -128,10 +217,11 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
     await open([{ role: 'ops', url: receiver.url('/ops') }], 5);
 
     await sink.publish(anAlert());
-    await waitFor('the delivery to fail', async () => (await sink.listFailedDeliveries()).length === 1);
+    await waitFor('the delivery to park', async () => (await sink.countDeliveries()).parked === 1);
 
-    expect((await sink.listFailedDeliveries())[0]?.attempts).toBe(1);
+    expect((await sink.listDeliveries())[0]).toMatchObject({ state: 'parked', attempts: 1 });
     expect(receiver.requests).toHaveLength(1);
+    expect(logger.warnings).toEqual([expect.stringContaining('parked after 1 try')]);
   });
 
   it('sends each alert to every target of the roles its policy version names, once even when published twice', async () => {

@@ -3,6 +3,7 @@ import { type CliCommand, USAGE_ERROR } from './command';
 import { checkConfigCommand } from './commands/check-config.command';
 import { rebuildProjectionsCommand } from './commands/rebuild-projections.command';
 import { reconcileTimersCommand } from './commands/reconcile-timers.command';
+import { redriveAlertsCommand } from './commands/redrive-alerts.command';
 import { replayCommand } from './commands/replay.command';
 import { reportCommand } from './commands/report.command';
 import { workerHealthCommand } from './commands/worker-health.command';
@@ -11,6 +12,7 @@ const commands: Readonly<Record<string, CliCommand>> = {
   'check-config': checkConfigCommand,
   'reconcile-timers': reconcileTimersCommand,
   'rebuild-projections': rebuildProjectionsCommand,
+  'redrive-alerts': redriveAlertsCommand,
   replay: replayCommand,
   report: reportCommand,
   'worker-health': workerHealthCommand,

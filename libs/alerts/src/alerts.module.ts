@@ -27,7 +27,7 @@ export interface AlertsModuleOptions {
   readonly webhooks?: readonly ConfiguredWebhookTarget[];
   /** The signing secret of the webhooks that have none of their own; required when one has none. */
   readonly webhookSecret?: string;
-  /** Default {@link DEFAULT_WEBHOOK_RETRY}: 8 attempts, exponential from 2 s. */
+  /** Default {@link DEFAULT_WEBHOOK_RETRY}: 24 h of tries, 2 s apart at first, doubling up to 10 min. */
   readonly retry?: RetryPolicy;
   /** Deliver webhooks from this process (worker processes); default false. */
   readonly deliver?: boolean;
@@ -82,15 +82,17 @@ const startDelivery = async (options: AlertsModuleOptions, logger: Logger): Prom
   return startWebhookDeliveryWorker({
     redisUrl: options.redisUrl,
     queueName: options.queueName ?? DEFAULT_QUEUE,
-    secretOf: (target) => secretOf(options, target) ?? '',
+    secretOf: (target) => secretOf(options, target),
     clock: options.clock,
     onError: (error) => logger.error(`alert delivery worker: ${error.message}`),
+    logger,
   });
 };
 
 /**
  * Provides {@link ALERT_SINK} (log, live stream and, when configured, signed webhooks), the {@link LiveAlertStream}
- * for the SSE endpoint, the {@link WebhookAlertSink} (for its failed set) and, with `deliver`, a delivery worker.
+ * for the SSE endpoint, the {@link WebhookAlertSink} (its retrying and parked deliveries) and, with `deliver`, a
+ * delivery worker.
  */
 @Module({})
 export class AlertsModule implements OnApplicationShutdown {

@@ -109,11 +109,18 @@ export const configSchema = z
       `role=url entries separated by commas, each optionally followed by " secret=<its own signing secret, at least 16 characters>"; role one of ${ALERT_ROLES.join(', ')}`,
     ).optional(),
     ALERT_WEBHOOK_SECRET: z.string().min(16, { message: 'accepted: a secret of at least 16 characters' }).optional(),
+    ALERT_RETRY_HORIZON_MS: positiveInteger.default(86_400_000),
+    ALERT_RETRY_BACKOFF_MS: positiveInteger.default(2_000),
+    ALERT_RETRY_MAX_BACKOFF_MS: positiveInteger.default(600_000),
   })
   .refine((config) => config.ALERT_WEBHOOK_SECRET || (config.ALERT_WEBHOOKS ?? []).every(({ secret }) => secret), {
     path: ['ALERT_WEBHOOK_SECRET'],
     message:
       'accepted: a secret of at least 16 characters; required when a webhook of ALERT_WEBHOOKS has none of its own',
+  })
+  .refine((config) => config.ALERT_RETRY_MAX_BACKOFF_MS >= config.ALERT_RETRY_BACKOFF_MS, {
+    path: ['ALERT_RETRY_MAX_BACKOFF_MS'],
+    message: 'accepted: a whole number of milliseconds, at least ALERT_RETRY_BACKOFF_MS',
   });
 
 export type ConfigInput = z.input<typeof configSchema>;

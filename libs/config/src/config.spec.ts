@@ -31,6 +31,9 @@ describe('configuration', () => {
       BACKDATING_LIMIT: 604_800_000,
       METRICS_PUBLIC: false,
       IDEMPOTENCY_TTL_MS: 86_400_000,
+      ALERT_RETRY_HORIZON_MS: 86_400_000,
+      ALERT_RETRY_BACKOFF_MS: 2_000,
+      ALERT_RETRY_MAX_BACKOFF_MS: 600_000,
       logPretty: false,
     });
   });
@@ -66,6 +69,9 @@ describe('configuration', () => {
     ['CLOCK_SKEW_TOLERANCE_MS', '2m'],
     ['BACKDATING_LIMIT', 'a week'],
     ['METRICS_PUBLIC', 'yes'],
+    ['ALERT_RETRY_HORIZON_MS', '24h'],
+    ['ALERT_RETRY_BACKOFF_MS', '0'],
+    ['ALERT_RETRY_MAX_BACKOFF_MS', '1999'],
   ])('refuses %s=%s with one line naming the variable, its value and what is accepted', (variable, value) => {
     const error = refusal({ [variable]: value });
     expect(error.problems).toEqual([{ variable, value, problem: expect.stringContaining('accepted') }]);

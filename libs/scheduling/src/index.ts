@@ -14,8 +14,12 @@ export type {
   NewJob,
   QueuedJob,
   QueueLocation,
+  RetryingJob,
+  RetryOutcome,
   RetryPolicy,
 } from './jobs/bull-jobs';
+export { alertRetryPolicy, cappedBackoffMs, InvalidRetryHorizon, retryPolicyWithin } from './jobs/retry-policy';
+export type { AlertRetrySettings, RetryHorizon } from './jobs/retry-policy';
 export { assertValidTimerId, delayUntil, InvalidDueInstant, timerPayloadSchema } from './timers/timer';
 export type { Timer, TimerPayload } from './timers/timer';
 export type { TimerHandler, TimerScheduler } from './timers/timer-scheduler.port';

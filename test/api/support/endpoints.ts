@@ -37,6 +37,7 @@ export interface Endpoint {
 const READERS: readonly Role[] = ['agent', 'lead', 'ops', 'auditor', 'admin'];
 const WRITERS: readonly Role[] = ['agent', 'lead', 'admin'];
 const ADMINS: readonly Role[] = ['admin'];
+const OPERATORS: readonly Role[] = ['ops', 'admin'];
 
 let keyNames = 0;
 
@@ -180,6 +181,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
     body: () => ({ name: `key-${++keyNames}`, role: 'agent' }),
   },
   { method: 'GET', route: '/api-keys', roles: ADMINS, path: () => '/api-keys' },
+  { method: 'GET', route: '/alerts/deliveries', roles: OPERATORS, path: () => '/alerts/deliveries' },
+  {
+    method: 'POST',
+    route: '/alerts/deliveries/redrive',
+    roles: OPERATORS,
+    path: () => '/alerts/deliveries/redrive',
+    body: () => ({ all: true }),
+  },
   {
     method: 'POST',
     route: '/api-keys/{id}/rotate',

@@ -1,7 +1,9 @@
-import { Controller, Get, Header, Req, Res, SetMetadata, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Req, Res, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import type { DeliveryState, WebhookAlertSink } from '@app/alerts';
 import { type ProjectionLag, ProjectionRunner, type RunnerState } from '@app/projections';
+import { ALERT_DELIVERIES } from '../alerts/alert-deliveries';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { MetricsGuard } from '../auth/metrics.guard';
 import { RateLimitGuard } from '../auth/rate-limit.guard';
@@ -10,6 +12,16 @@ import { HealthService } from './health.service';
 
 const gauge = (name: string, help: string, value: number): string =>
   `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${value}\n`;
+
+const labelledGauge = (name: string, help: string, label: string, values: Readonly<Record<string, number>>): string =>
+  `# HELP ${name} ${help}\n# TYPE ${name} gauge\n` +
+  Object.entries(values)
+    .map(([value, n]) => `${name}{${label}="${value}"} ${n}\n`)
+    .join('');
+
+type DeliveryCounts = Readonly<Record<DeliveryState, number>>;
+
+const everyStateAt = (value: number): DeliveryCounts => ({ retrying: value, parked: value });
 
 /**
  * How far this process's read models are behind the log, for probes (`/health/projections`), and that with the
@@ -22,6 +34,7 @@ export class ProjectionsHealthController {
     private readonly runner: ProjectionRunner,
     private readonly keys: ApiKeysService,
     private readonly healthService: HealthService,
+    @Inject(ALERT_DELIVERIES) private readonly deliveries: WebhookAlertSink | undefined,
   ) {}
 
   @Get('health/projections')
@@ -46,7 +59,11 @@ export class ProjectionsHealthController {
   @ApiOkResponse({ description: 'Prometheus gauges; an ops or admin key unless METRICS_PUBLIC is true.' })
   @Header('Content-Type', 'text/plain; version=0.0.4')
   async metrics(): Promise<string> {
-    const [lag, timers] = await Promise.all([this.runner.lag(), this.healthService.timers()]);
+    const [lag, timers, deliveries] = await Promise.all([
+      this.runner.lag(),
+      this.healthService.timers(),
+      this.deliveryCounts(),
+    ]);
     return [
       gauge(
         'sla_timer_workers',
@@ -70,6 +87,22 @@ export class ProjectionsHealthController {
         '1 when the projection runner has stopped on an error.',
         lag.state === 'failed' ? 1 : 0,
       ),
+      labelledGauge(
+        'sla_alert_deliveries',
+        'Webhook deliveries that failed: retrying, or parked until re-sent; -1 when the queue does not answer.',
+        'state',
+        deliveries,
+      ),
     ].join('');
+  }
+
+  private async deliveryCounts(): Promise<DeliveryCounts> {
+    if (!this.deliveries) return everyStateAt(0);
+    try {
+      return await this.deliveries.countDeliveries();
+    } catch {
+      // Redis away is for the redis dependency of /health to report; the gauges say the counts are not known.
+      return everyStateAt(-1);
+    }
   }
 }

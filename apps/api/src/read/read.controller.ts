@@ -20,7 +20,8 @@ import {
 import { Allow } from '../auth/allow.decorator';
 import { READERS } from '../auth/roles';
 import { PolicyBookService } from '../policies/policy-book.service';
-import { ALERT_DELIVERIES, type DeliveryStatus, withDeliveryStatus } from './delivery-status';
+import { ALERT_DELIVERIES } from '../alerts/alert-deliveries';
+import { type DeliveryStatus, withDeliveryStatus } from './delivery-status';
 import { pageSchema, parseQuery } from './read-query';
 import { PERIOD_RULE } from './reports.controller';
 

@@ -2,7 +2,7 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { AlertsModule } from '@app/alerts';
 import { CLOCK, type Clock } from '@app/clock';
 import type { AppConfig } from '@app/config';
-import { ALERT_DELIVERY_QUEUE } from '@app/scheduling';
+import { ALERT_DELIVERY_QUEUE, alertRetryPolicy } from '@app/scheduling';
 import { ReactorsService } from './reactors.service';
 
 /**
@@ -26,6 +26,7 @@ export class ReactorsModule {
             ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
             ...(config.ALERT_WEBHOOKS ? { webhooks: config.ALERT_WEBHOOKS } : {}),
             ...(config.ALERT_WEBHOOK_SECRET ? { webhookSecret: config.ALERT_WEBHOOK_SECRET } : {}),
+            retry: alertRetryPolicy(config),
           }),
         }),
         ...(readModels ? [readModels] : []),

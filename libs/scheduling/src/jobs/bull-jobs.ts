@@ -1,7 +1,16 @@
-import { type Job, type JobType, Queue, UnrecoverableError, Worker } from 'bullmq';
+import {
+  type BackoffOptions,
+  type BackoffStrategy,
+  type Job,
+  type JobType,
+  Queue,
+  UnrecoverableError,
+  Worker,
+} from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { createRedisConnection, isReadyWithin, pingRedis, whenRedisReady } from '../redis/redis-connection';
+import { cappedBackoffMs } from './retry-policy';
 
 /** Where a queue lives: one Redis, one name, an optional key prefix (BullMQ's default is `bull`). */
 export interface QueueLocation {
@@ -10,10 +19,14 @@ export interface QueueLocation {
   readonly prefix?: string;
 }
 
-/** Exponential backoff: attempt n waits `backoffMs * 2^(n-1)`; after `attempts` tries the job is parked as failed. */
+/**
+ * Exponential backoff: retry n waits `backoffMs * 2^(n-1)`, never more than `maxBackoffMs` when set; after `attempts`
+ * tries the job is parked as failed.
+ */
 export interface RetryPolicy {
   readonly attempts: number;
   readonly backoffMs: number;
+  readonly maxBackoffMs?: number;
 }
 
 /** Receives connection errors, which BullMQ reports as events and recovers from by reconnecting. */
@@ -24,7 +37,7 @@ export interface JobQueueOptions extends QueueLocation {
   readonly onError: ErrorListener;
   /** How long a finished job keeps its id, so that adding it again is a no-op; default 3600. */
   readonly keepCompletedSeconds?: number;
-  /** How long a job that failed for good stays visible in the failed set; default 7 days. */
+  /** How long a job that failed for good stays visible in the failed set; default 7 days, `Infinity` until removed. */
   readonly keepFailedSeconds?: number;
 }
 
@@ -49,11 +62,57 @@ export interface FailedJob {
   readonly data: unknown;
   readonly failedReason: string;
   readonly attemptsMade: number;
+  readonly maxAttempts: number;
+  /** Epoch milliseconds at which the last try started. */
+  readonly lastAttemptAtMs: number | undefined;
   /** Epoch milliseconds of the last failure. */
   readonly failedAtMs: number | undefined;
 }
 
+/** A job that failed at least once and will be tried again. */
+export interface RetryingJob {
+  readonly id: string;
+  readonly name: string;
+  readonly data: unknown;
+  readonly lastError: string;
+  readonly attemptsMade: number;
+  readonly maxAttempts: number;
+  /** Epoch milliseconds at which the last try started. */
+  readonly lastAttemptAtMs: number | undefined;
+  /**
+   * Epoch milliseconds of the next try at the earliest: the start of the last try plus its backoff (which runs from
+   * the end of the try, and grows after each failure); in the past when the try is due or under way.
+   */
+  readonly nextAttemptAtMs: number | undefined;
+}
+
+/** What became of a request to retry a failed job: retried, or not failed (in the state given), or no such job. */
+export type RetryOutcome = 'retried' | 'unknown' | Exclude<JobType, 'failed'>;
+
 const PENDING_STATES: JobType[] = ['delayed', 'wait', 'prioritized', 'active'];
+
+/** BullMQ hands the backoff types it does not know to the worker's strategy; the cap travels in the job's options. */
+const CAPPED_EXPONENTIAL = 'capped-exponential';
+
+interface CappedBackoff extends BackoffOptions {
+  readonly delay: number;
+  readonly maxDelay: number;
+}
+
+const backoffOf = ({ backoffMs, maxBackoffMs }: RetryPolicy): BackoffOptions => {
+  if (maxBackoffMs === undefined) return { type: 'exponential', delay: backoffMs };
+  const capped: CappedBackoff = { type: CAPPED_EXPONENTIAL, delay: backoffMs, maxDelay: maxBackoffMs };
+  return capped;
+};
+
+/** -1 (fail for good, visible in the failed set) for a backoff this code did not write. */
+const cappedBackoffStrategy: BackoffStrategy = (attemptsMade, type, _error, job) => {
+  const backoff = job?.opts.backoff as Partial<CappedBackoff> | undefined;
+  if (type !== CAPPED_EXPONENTIAL || typeof backoff?.delay !== 'number' || typeof backoff.maxDelay !== 'number') {
+    return -1;
+  }
+  return cappedBackoffMs(attemptsMade, backoff.delay, backoff.maxDelay);
+};
 
 /** Pages keep each Redis round trip small when hundreds of thousands of timers are pending. */
 const LIST_PAGE = 5_000;
@@ -73,6 +132,8 @@ const requireId = (job: Job): string => {
   if (job.id === undefined) throw new Error(`job of queue ${job.queueName} has no id`);
   return job.id;
 };
+
+const keepFailed = (seconds: number): { age: number } | false => (Number.isFinite(seconds) ? { age: seconds } : false);
 
 const toQueued = (job: Job): QueuedJob => ({
   id: requireId(job),
@@ -103,9 +164,9 @@ export class BullJobQueue<T> {
       ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
       defaultJobOptions: {
         attempts: options.retry.attempts,
-        backoff: { type: 'exponential', delay: options.retry.backoffMs },
+        backoff: backoffOf(options.retry),
         removeOnComplete: { age: options.keepCompletedSeconds ?? 3_600 },
-        removeOnFail: { age: options.keepFailedSeconds ?? 7 * 86_400 },
+        removeOnFail: keepFailed(options.keepFailedSeconds ?? 7 * 86_400),
       },
     });
     queue.on('error', options.onError);
@@ -133,20 +194,53 @@ export class BullJobQueue<T> {
 
   /** Jobs not finished yet: delayed, waiting or running. */
   async listPending(): Promise<QueuedJob[]> {
-    const byId = new Map<string, QueuedJob>();
-    for (const state of PENDING_STATES) {
-      for (let start = 0; ; start += LIST_PAGE) {
-        const jobs = await this.queue.getJobs([state], start, start + LIST_PAGE - 1, true);
-        for (const job of jobs) if (job !== undefined) byId.set(requireId(job), toQueued(job));
-        if (jobs.length < LIST_PAGE) break;
-      }
-    }
-    return [...byId.values()];
+    return (await this.jobsIn(PENDING_STATES)).map(toQueued);
   }
 
   async countPending(): Promise<number> {
     const counts = await this.queue.getJobCounts(...PENDING_STATES);
     return Object.values(counts).reduce((sum, n) => sum + n, 0);
+  }
+
+  /** Jobs that failed at least once and wait for, or are in, their next try. */
+  async listRetrying(): Promise<RetryingJob[]> {
+    return (await this.jobsIn(PENDING_STATES))
+      .filter((job) => job.attemptsMade > 0)
+      .map((job) => ({
+        id: requireId(job),
+        name: job.name,
+        data: job.data as unknown,
+        lastError: job.failedReason,
+        attemptsMade: job.attemptsMade,
+        maxAttempts: job.opts.attempts ?? 1,
+        lastAttemptAtMs: job.processedOn,
+        nextAttemptAtMs: job.processedOn === undefined ? undefined : job.processedOn + (job.delay ?? 0),
+      }));
+  }
+
+  async stateOf(id: string): Promise<JobType | 'unknown'> {
+    return this.queue.getJobState(id);
+  }
+
+  async countFailed(): Promise<number> {
+    return this.queue.getFailedCount();
+  }
+
+  /** Sends a failed job back to the queue with its attempts counted from zero, so it gets its whole retry policy. */
+  async retryFailed(id: string): Promise<RetryOutcome> {
+    const job = await this.queue.getJob(id);
+    if (!job) return 'unknown';
+    const state = await job.getState();
+    if (state !== 'failed') return state;
+    try {
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      return 'retried';
+    } catch (error) {
+      // Retried by someone else meanwhile: say where it is now.
+      const now = await job.getState();
+      if (now === 'failed') throw error;
+      return now;
+    }
   }
 
   /** Jobs parked after their last attempt (or refused as malformed), newest first. */
@@ -160,8 +254,23 @@ export class BullJobQueue<T> {
         data: job.data as unknown,
         failedReason: job.failedReason,
         attemptsMade: job.attemptsMade,
+        maxAttempts: job.opts.attempts ?? 1,
+        lastAttemptAtMs: job.processedOn,
         failedAtMs: job.finishedOn,
       }));
+  }
+
+  /**
+   * One script reads the ids of a page in every state at once, so a job moving between these states meanwhile is seen
+   * once, never missed; a page holds up to {@link LIST_PAGE} jobs of each state.
+   */
+  private async jobsIn(states: JobType[]): Promise<Job[]> {
+    const byId = new Map<string, Job>();
+    for (let start = 0; ; start += LIST_PAGE) {
+      const jobs = await this.queue.getJobs(states, start, start + LIST_PAGE - 1, true);
+      for (const job of jobs) if (job !== undefined) byId.set(requireId(job), job);
+      if (jobs.length < LIST_PAGE) return [...byId.values()];
+    }
   }
 
   /** Deletes the queue and every job in it (tests and benchmarks). */
@@ -180,6 +289,8 @@ export interface JobContext {
   readonly name: string;
   /** 1 on the first try. */
   readonly attempt: number;
+  /** The try after which a failure parks the job in the failed set. */
+  readonly maxAttempts: number;
 }
 
 export interface JobWorkerOptions<T> extends QueueLocation {
@@ -254,12 +365,18 @@ export class BullJobWorker {
         const parsed = options.schema.safeParse(job.data);
         if (!parsed.success) throw new MalformedJob(id, parsed.error.message);
         await handlers.run(id, () =>
-          options.handle(parsed.data, { id, name: job.name, attempt: job.attemptsMade + 1 }),
+          options.handle(parsed.data, {
+            id,
+            name: job.name,
+            attempt: job.attemptsMade + 1,
+            maxAttempts: job.opts.attempts ?? 1,
+          }),
         );
       },
       {
         connection,
         concurrency: options.concurrency ?? 16,
+        settings: { backoffStrategy: cappedBackoffStrategy },
         ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
       },
     );
