@@ -30,6 +30,12 @@ interface ProjectionsBody {
   readonly seconds: number;
 }
 
+/** Without the workers in this process, the read models are the one follower of the log. */
+const READ_MODELS_FOLLOWING = {
+  status: 'up',
+  processors: [{ name: 'read models', state: expect.stringMatching(/^(idle|catching-up|live)$/) }],
+};
+
 /** A fresh log is empty: nothing to apply, whether the runner is still starting or already following. */
 const EMPTY_LOG_FOLLOWED = {
   status: 'up',
@@ -92,6 +98,7 @@ describe('GET /health over HTTP', () => {
         dependencies: { eventStore: { status: 'up' }, redis: { status: 'up' } },
         projections: EMPTY_LOG_FOLLOWED,
         timers: { status: 'up', workers: 1, oldestOverdueMs: 0 },
+        processors: READ_MODELS_FOLLOWING,
       });
       expect(existsSync(join(dataDir, 'events.db'))).toBe(true);
     } finally {
@@ -130,6 +137,20 @@ describe('GET /health over HTTP', () => {
     expect(Number(/^sla_timer_oldest_overdue_seconds (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(60);
   });
 
+  it('lists every follower of the log in embedded mode, the read models and the three reactors, in /health and /metrics', async () => {
+    const url = await start({});
+    const processors = await waitFor('every follower live', async () => {
+      const response = await fetch(`${url}/health`, asOperator);
+      const body = (await response.json()) as { processors: { processors: { name: string; state: string }[] } };
+      const all = body.processors.processors;
+      return all.length === 4 && all.every(({ state }) => state === 'live') ? all : undefined;
+    });
+    expect(processors.map(({ name }) => name).sort()).toEqual(['alerts', 'customer-standing', 'read models', 'timers']);
+    const metrics = await (await fetch(`${url}/metrics`, asOperator)).text();
+    for (const name of ['alerts', 'customer-standing', 'read models', 'timers'])
+      expect(metrics).toContain(`sla_log_processor_following{processor="${name}"} 1\n`);
+  });
+
   it('reports 503 naming Redis when Redis does not answer', async () => {
     const url = await start({ REDIS_URL: UNREACHABLE_REDIS });
     const response = await fetch(`${url}/health`, asOperator);
@@ -139,6 +160,7 @@ describe('GET /health over HTTP', () => {
       dependencies: { eventStore: { status: 'up' }, redis: { status: 'down', error: expect.any(String) } },
       projections: EMPTY_LOG_FOLLOWED,
       timers: { status: 'down', workers: 0, oldestOverdueMs: 0, reason: expect.stringContaining('no worker') },
+      processors: READ_MODELS_FOLLOWING,
     });
   });
 
@@ -189,6 +211,7 @@ describe('GET /health over HTTP', () => {
       dependencies: { eventStore: { status: 'up' }, redis: { status: 'down' } },
       projections: { status: 'up' },
       timers: { status: 'down' },
+      processors: { status: 'up' },
     };
     for (const headers of [
       {},

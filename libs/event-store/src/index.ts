@@ -69,3 +69,4 @@ export {
   type ProcessorState,
   type ProcessorStatus,
 } from './processor/log-processor';
+export { LogProcessors } from './processor/log-processors';

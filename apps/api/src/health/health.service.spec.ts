@@ -103,6 +103,7 @@ describe('HealthService, without an event store or Redis wired', () => {
         error: 'cannot apply Poison',
       },
       timers: { status: 'up', workers: null, oldestOverdueMs: 0 },
+      processors: { status: 'up', processors: [] },
     });
   });
 

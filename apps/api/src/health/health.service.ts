@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { CLOCK, type Clock } from '@app/clock';
-import { EVENT_STORE, type EventStore } from '@app/event-store';
+import { EVENT_STORE, type EventStore, LogProcessors, type ProcessorStatus } from '@app/event-store';
 import {
   oldestOverdueDeadline,
   type ProjectionLag,
@@ -35,11 +35,18 @@ export interface TimersState {
   readonly reason?: string;
 }
 
+/** Every follower of the log in this process; `down` while one retries a failure or once one has stopped. */
+export interface ProcessorsState {
+  readonly status: 'up' | 'down';
+  readonly processors: readonly ProcessorStatus[];
+}
+
 export interface HealthReport {
   readonly status: 'up' | 'down';
   readonly dependencies: Readonly<Record<string, DependencyState>>;
   readonly projections: ProjectionsState;
   readonly timers: TimersState;
+  readonly processors: ProcessorsState;
 }
 
 /** A deadline passed this long ago with no breach recorded means the timers are not being processed. */
@@ -51,15 +58,17 @@ export interface HealthSummary {
   readonly dependencies: Readonly<Record<string, { readonly status: DependencyState['status'] }>>;
   readonly projections: { readonly status: 'up' | 'down' };
   readonly timers: { readonly status: 'up' | 'down' };
+  readonly processors: { readonly status: 'up' | 'down' };
 }
 
-export const summaryOf = ({ status, dependencies, projections, timers }: HealthReport): HealthSummary => ({
+export const summaryOf = ({ status, dependencies, projections, timers, processors }: HealthReport): HealthSummary => ({
   status,
   dependencies: Object.fromEntries(
     Object.entries(dependencies).map(([name, state]) => [name, { status: state.status }]),
   ),
   projections: { status: projections.status },
   timers: { status: timers.status },
+  processors: { status: processors.status },
 });
 
 // A lagging read side still answers, only late: that is for the lag figures to tell, not for the status.
@@ -87,6 +96,7 @@ export class HealthService {
     private readonly runner: ProjectionRunner,
     @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() private readonly logProcessors?: LogProcessors,
   ) {}
 
   async report(): Promise<HealthReport> {
@@ -99,11 +109,20 @@ export class HealthService {
       this.timers(),
     ]);
     const dependencies = { eventStore, redis };
+    const processors = this.processors();
     const isDown =
       Object.values(dependencies).some((state) => state.status === 'down') ||
       projections.status === 'down' ||
-      timers.status === 'down';
-    return { status: isDown ? 'down' : 'up', dependencies, projections, timers };
+      timers.status === 'down' ||
+      processors.status === 'down';
+    return { status: isDown ? 'down' : 'up', dependencies, projections, timers, processors };
+  }
+
+  /** Also the figures of `/metrics`. */
+  processors(): ProcessorsState {
+    const processors = this.logProcessors?.statuses ?? [];
+    const isDown = processors.some(({ state }) => NOT_FOLLOWING.has(state));
+    return { status: isDown ? 'down' : 'up', processors };
   }
 
   /** Also the figures of `/metrics`. */

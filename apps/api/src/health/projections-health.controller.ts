@@ -84,8 +84,18 @@ export class ProjectionsHealthController {
       gauge('sla_projection_checkpoint', 'Global position the read models have applied.', lag.checkpoint ?? -1),
       gauge(
         'sla_projection_failed',
-        '1 when the projection runner has stopped on an error.',
-        lag.state === 'failed' ? 1 : 0,
+        '1 when the projection runner has stopped on an error, or retries one.',
+        lag.state === 'failed' || lag.state === 'retrying' ? 1 : 0,
+      ),
+      labelledGauge(
+        'sla_log_processor_following',
+        'Per follower of the log in this process: 1 while it follows, 0 while it retries a failure or has stopped.',
+        'processor',
+        Object.fromEntries(
+          this.healthService
+            .processors()
+            .processors.map(({ name, state }) => [name, state === 'retrying' || state === 'failed' ? 0 : 1]),
+        ),
       ),
       labelledGauge(
         'sla_alert_deliveries',

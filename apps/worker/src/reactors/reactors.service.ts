@@ -10,7 +10,7 @@ import {
 import { ALERT_SINK, type AlertSink } from '@app/alerts';
 import { CLOCK, type Clock } from '@app/clock';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { EVENT_STORE, type EventStore, type LogProcessor, type ProcessorStatus } from '@app/event-store';
+import { EVENT_STORE, type EventStore, LogProcessors } from '@app/event-store';
 import { openPublishedPolicies } from '@app/policy';
 import {
   OpenClocks,
@@ -60,7 +60,6 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly users: { stop(): Promise<void> }[] = [];
   /** Queues and files, closed with the rest of the application. */
   private readonly resources: { close(): Promise<void> }[] = [];
-  private readonly processors: LogProcessor[] = [];
   private reconciliation: ReconciliationReport | undefined;
 
   constructor(
@@ -68,6 +67,7 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ALERT_SINK) private readonly alerts: AlertSink,
+    private readonly processors: LogProcessors,
     @Optional() private readonly readModels?: ProjectionRunner,
     @Optional() @Inject(READ_MODEL_DB) private readonly readModelDb?: ReadModelDb,
   ) {}
@@ -75,11 +75,6 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
   /** What the reconciliation at start did. */
   get startReconciliation(): ReconciliationReport | undefined {
     return this.reconciliation;
-  }
-
-  /** How each reactor follows the log. */
-  get status(): ProcessorStatus[] {
-    return this.processors.map((processor) => processor.status);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -136,7 +131,7 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
     );
     for (const reactor of [timerReactor, new AlertReactor(this.alerts), standingReactor]) {
       const processor = startReactor(store, checkpoints, reactor, { clock, logger: this.logger });
-      this.processors.push(processor);
+      this.processors.add(processor);
       this.users.unshift(processor);
     }
     this.logger.log(`timers ${redisUrl ? 'on BullMQ' : 'in process'}, reactors following the log`);
@@ -162,6 +157,7 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
     const caughtUp = await runner.catchUp();
     this.logger.log(`open clocks caught up with ${caughtUp} events of the log`);
     runner.start();
+    this.processors.add(runner);
     this.users.push(runner);
     this.resources.push({ close: async () => void db.close() });
     return { runner, db };

@@ -2,6 +2,7 @@ import { type DynamicModule, Inject, Module, type ModuleMetadata, type OnApplica
 import type { Upcaster } from '../codec/event-codec';
 import type { EsdbEventStoreOptions } from '../esdb/esdb-event-store';
 import { EVENT_STORE, type EventStore } from '../port/event-store.port';
+import { LogProcessors } from '../processor/log-processors';
 import { openEventStore } from './open-event-store';
 
 export interface EventStoreModuleOptions {
@@ -35,6 +36,7 @@ export class EventStoreModule implements OnApplicationShutdown {
       global: true,
       imports,
       providers: [
+        LogProcessors,
         {
           provide: EVENT_STORE,
           inject: [...inject],
@@ -44,7 +46,7 @@ export class EventStoreModule implements OnApplicationShutdown {
           },
         },
       ],
-      exports: [EVENT_STORE],
+      exports: [EVENT_STORE, LogProcessors],
     };
   }
 

@@ -1,4 +1,5 @@
 import type { Clock, Instant } from '@app/clock';
+import { SubscriptionRefused } from '../port/event-store.errors';
 import type { AllFilter, EventStore, RecordedEvent, Subscription } from '../port/event-store.port';
 
 /**
@@ -57,7 +58,7 @@ export interface LogProcessorOptions {
   readonly clock: Clock;
   readonly logger: ProcessorLogger;
   readonly retry?: ProcessorRetry;
-  /** An error no retry can cure (the store refused the subscription): the processor stops and reports it. */
+  /** An error no retry can cure: the processor stops and reports it. Default: the store refused the subscription. */
   readonly isPermanent?: (error: unknown) => boolean;
   /** Told each change of state, e.g. when it first follows the log live. */
   readonly onStateChange?: (state: ProcessorState) => void;
@@ -86,6 +87,8 @@ export const catchUpFollower = async (
     onBatch(position, batch.length);
   }
 };
+
+const isRefusal = (error: unknown): boolean => error instanceof SubscriptionRefused;
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -141,7 +144,7 @@ export class LogProcessor {
         if (this.isStopping) return;
         const attempts = (this.failure?.attempts ?? 0) + 1;
         this.failure = { error: describe(error), since: this.failure?.since ?? this.options.clock.now(), attempts };
-        if (this.options.isPermanent?.(error)) {
+        if ((this.options.isPermanent ?? isRefusal)(error)) {
           this.setState('failed');
           this.options.logger.error(`${this.follower.name} stopped following the log: ${describe(error)}`);
           return;

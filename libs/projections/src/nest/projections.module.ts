@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { CLOCK, type Clock } from '@app/clock';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { EVENT_STORE, type EventStore } from '@app/event-store';
+import { EVENT_STORE, type EventStore, LogProcessors } from '@app/event-store';
 import { READ_MODELS } from '../read-models';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { openReadModelDb, type ReadModelDb } from '../runner/read-model-db';
@@ -38,9 +38,12 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
         },
         {
           provide: ProjectionRunner,
-          inject: [EVENT_STORE, READ_MODEL_DB, CLOCK],
-          useFactory: (store: EventStore, db: ReadModelDb, clock: Clock) =>
-            new ProjectionRunner(store, db, READ_MODELS, clock),
+          inject: [EVENT_STORE, READ_MODEL_DB, CLOCK, { token: LogProcessors, optional: true }],
+          useFactory: (store: EventStore, db: ReadModelDb, clock: Clock, processors?: LogProcessors) => {
+            const runner = new ProjectionRunner(store, db, READ_MODELS, clock);
+            processors?.add(runner);
+            return runner;
+          },
         },
       ],
       exports: [READ_MODEL_DB, ProjectionRunner],

@@ -8,6 +8,7 @@ import {
   LogProcessor,
   type ProcessorRetry,
   type ProcessorState,
+  type ProcessorStatus,
   type RecordedEvent,
 } from '@app/event-store';
 import type { BoundProjection as Binding, Projection } from './projection';
@@ -130,6 +131,11 @@ export class ProjectionRunner {
 
   get state(): RunnerState {
     return this.processor.status.state;
+  }
+
+  /** How its processor follows the log, as `/health` lists every follower. */
+  get status(): ProcessorStatus {
+    return this.processor.status;
   }
 
   /** Catches up, then follows the log, in the background; {@link lag} reports how it goes. */
