@@ -204,7 +204,9 @@ interface EngineFigures {
   readonly rssMbAfterStart: ProcessFigures;
   readonly idleCpuPercent: ProcessFigures;
   readonly load: LoadFigures;
+  /** The median over the rounds of ours / the baseline's, each pair measured one after the other. */
   readonly vsBaseline: number;
+  readonly vsBaselineByRound: readonly number[];
   readonly rssMbAfterLoad: ProcessFigures;
 }
 
@@ -259,12 +261,16 @@ const measureSize = async (size: number, dir: string, durationSeconds: number): 
     const baselineLoad = loads.get('baseline') as LoadFigures;
     const figuresOf = async (layout: Layout, idleCpuPercent: ProcessFigures): Promise<EngineFigures> => {
       const load = loads.get(layout) as LoadFigures;
+      const vsBaselineByRound = load.rounds.map((result, index) =>
+        round(result.requestsPerSecond / (baselineLoad.rounds[index]?.requestsPerSecond ?? Number.NaN), 2),
+      );
       return {
         startup: engines[layout].startup,
         rssMbAfterStart: engines[layout].rss,
         idleCpuPercent,
         load,
-        vsBaseline: round(load.requestsPerSecond / baselineLoad.requestsPerSecond, 2),
+        vsBaseline: median(vsBaselineByRound),
+        vsBaselineByRound,
         rssMbAfterLoad: await rssOf(engines[layout]),
       };
     };
