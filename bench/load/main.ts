@@ -128,6 +128,11 @@ interface LoadFigures {
   readonly rounds: readonly LoadResult[];
 }
 
+/** Where a long run is, on stderr: stdout holds only the report. */
+const progress = (message: string): void => {
+  process.stderr.write(`bench:load: ${message}\n`);
+};
+
 const median = (values: readonly number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
@@ -160,6 +165,7 @@ const loadRounds = async (loaded: readonly Loaded[], durationSeconds: number): P
   for (let round = 0; round < ROUNDS; round++) {
     for (const [index, server] of loaded.entries()) {
       const result = await postTickets(targetOf(server, `round-${round}`), durationSeconds);
+      progress(`round ${round + 1}: ${server.name} ${result.requestsPerSecond} requests/s`);
       answered[index]! += result.requests;
       rounds[index]!.push(result);
     }
@@ -229,16 +235,20 @@ const measureSize = async (size: number, dir: string, durationSeconds: number): 
   const logDir = join(dir, 'log');
   mkdirSync(logDir, { recursive: true });
   const history = new History(loadPolicyBook(join(ROOT, 'policies')), Date.parse(new SystemClock().now()));
+  progress(`${size} events: prefilling`);
   const log = await history.fill(join(logDir, 'events.db'), size);
+  progress(`${size} events: ${log.events} events appended in ${log.prefillSeconds} s`);
   const sampleFile = join(dir, 'sample-ticket-opened.json');
   writeFileSync(sampleFile, JSON.stringify(await history.sampleTicketOpened()));
   const first = await firstStart(logDir);
+  progress(`${size} events: first start answered /health after ${first.apiToHealthOkSeconds} s`);
   const servers: Server[] = [];
   try {
     const engines = {} as Record<Layout, Server & { readonly startup: EngineStartup; rss: ProcessFigures }>;
     for (const layout of ['embedded', 'redis'] as const) {
       const engine = await startEngine(layout, logDir, join(dir, layout));
       servers.push(engine);
+      progress(`${size} events: ${layout} restarted, /health after ${engine.startup.apiToHealthOkSeconds} s`);
       engines[layout] = { ...engine, rss: await rssOf(engine) };
     }
     const [embeddedIdle, redisIdle] = await Promise.all([idleCpuOf(engines.embedded), idleCpuOf(engines.redis)]);
