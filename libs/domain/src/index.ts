@@ -4,5 +4,6 @@ export * from './stream-names';
 export * from './customer';
 export * from './ticket';
 export * from './api-key';
+export * from './ingest';
 export * from './reactions/customer-standing';
 export * from './upcasters';
