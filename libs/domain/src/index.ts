@@ -7,3 +7,4 @@ export * from './api-key';
 export * from './ingest';
 export * from './reactions/customer-standing';
 export * from './upcasters';
+export { checkExternalId, checkExternalSource, firstProblem } from './validation';
