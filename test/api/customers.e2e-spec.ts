@@ -28,6 +28,7 @@ describe('customers over HTTP (POLICY §1 and §4)', () => {
       isPlanEligible: true,
       flag: null,
       isTrainingRequired: false,
+      externalRefs: {},
     });
   });
 

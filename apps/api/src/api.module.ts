@@ -13,6 +13,7 @@ import { JsonOnlyMiddleware } from './http/json-only.middleware';
 import { ProblemFilter } from './http/problem.filter';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
+import { IngestModule } from './ingest/ingest.module';
 import { PoliciesModule } from './policies/policies.module';
 import { TicketsModule } from './tickets/tickets.module';
 
@@ -32,6 +33,7 @@ const RATE_WINDOW_MS = 60_000;
     PoliciesModule,
     CustomersModule,
     TicketsModule,
+    IngestModule,
   ],
   controllers: [ApiKeysController],
   providers: [

@@ -1,5 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { ExpressAdapter } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { type AppConfig, START_OPTIONS } from '@app/config';
@@ -33,6 +34,8 @@ export const configureApp = (app: INestApplication): INestApplication => {
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.use(securityHeaders);
+  // The raw body too (`request.rawBody`): ingest signatures are computed over the bytes as sent.
+  (app.getHttpAdapter() as ExpressAdapter).useBodyParser('json', true);
   setUpOpenApi(app);
   return app;
 };

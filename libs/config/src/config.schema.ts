@@ -1,4 +1,4 @@
-import { ALERT_ROLES, type AlertRole } from '@app/policy';
+import { ALERT_ROLES, type AlertRole, CHANNELS, type Channel } from '@app/policy';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -34,7 +34,7 @@ const duration = z
     return Number(amount) * DURATION_UNITS_MS[unit as keyof typeof DURATION_UNITS_MS];
   });
 
-const ROLES = ['agent', 'lead', 'ops', 'auditor', 'admin'] as const;
+const ROLES = ['agent', 'lead', 'ops', 'auditor', 'admin', 'integration'] as const;
 
 const listOf = <T>(item: (entry: string) => T | undefined, accepted: string) =>
   z.string().transform((value, ctx) => {
@@ -77,6 +77,37 @@ const alertWebhook = (entry: string): AlertWebhook | undefined => {
   return match[3] ? { role, url: match[2], secret: match[3] } : { role, url: match[2] };
 };
 
+/** A source's name, as envelopes and external references spell it. */
+export const SOURCE_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
+
+/** The secret one ingest source signs its batches with. */
+export interface IngestSecret {
+  readonly source: string;
+  readonly secret: string;
+}
+
+const ingestSecret = (entry: string): IngestSecret | undefined => {
+  const match = /^([^=]+)=(\S{16,})$/.exec(entry);
+  return match?.[1] && match[2] && SOURCE_NAME.test(match[1]) ? { source: match[1], secret: match[2] } : undefined;
+};
+
+/** `zendesk-channel=engine-channel` pairs; `undefined` when one is malformed or names no engine channel. */
+export const parseChannelMap = (value: string): ReadonlyMap<string, Channel> | undefined => {
+  const map = new Map<string, Channel>();
+  for (const entry of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const [from, to, ...rest] = entry.split('=');
+    const channel = CHANNELS.find((candidate) => candidate === to?.trim());
+    if (!from?.trim() || !channel || rest.length > 0) return undefined;
+    map.set(from.trim(), channel);
+  }
+  return map;
+};
+
+const DEFAULT_ZENDESK_CHANNEL_MAP = 'email=email,web=forum,voice=phone,api=email';
+
 /** Every environment variable the engine reads, with its default. README's configuration table mirrors it. */
 export const configSchema = z
   .object({
@@ -112,6 +143,19 @@ export const configSchema = z
     ALERT_RETRY_HORIZON_MS: positiveInteger.default(86_400_000),
     ALERT_RETRY_BACKOFF_MS: positiveInteger.default(2_000),
     ALERT_RETRY_MAX_BACKOFF_MS: positiveInteger.default(600_000),
+    INGEST_SECRETS: listOf(
+      ingestSecret,
+      'source=secret entries separated by commas; source in lower case letters, digits, - and _; secret at least 16 characters',
+    ).optional(),
+    INGEST_SIGNATURE_TOLERANCE_MS: positiveInteger.default(300_000),
+    ZENDESK_WEBHOOK_SECRET: z.string().min(16, { message: 'accepted: a secret of at least 16 characters' }).optional(),
+    ZENDESK_SIGNATURE_TOLERANCE_MS: positiveInteger.default(300_000),
+    ZENDESK_CHANNEL_MAP: z
+      .string()
+      .refine((value) => parseChannelMap(value) !== undefined, {
+        message: `accepted: zendesk-channel=engine-channel pairs separated by commas; engine channel one of ${CHANNELS.join(', ')}`,
+      })
+      .default(DEFAULT_ZENDESK_CHANNEL_MAP),
   })
   .refine((config) => config.ALERT_WEBHOOK_SECRET || (config.ALERT_WEBHOOKS ?? []).every(({ secret }) => secret), {
     path: ['ALERT_WEBHOOK_SECRET'],

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, configSchema, parseConfig, shownValue } from '@app/config';
+import { ConfigError, configSchema, parseChannelMap, parseConfig, shownValue } from '@app/config';
 
 const refusal = (env: Record<string, string>): ConfigError => {
   try {
@@ -34,8 +34,43 @@ describe('configuration', () => {
       ALERT_RETRY_HORIZON_MS: 86_400_000,
       ALERT_RETRY_BACKOFF_MS: 2_000,
       ALERT_RETRY_MAX_BACKOFF_MS: 600_000,
+      INGEST_SIGNATURE_TOLERANCE_MS: 300_000,
+      ZENDESK_SIGNATURE_TOLERANCE_MS: 300_000,
+      ZENDESK_CHANNEL_MAP: 'email=email,web=forum,voice=phone,api=email',
       logPretty: false,
     });
+  });
+
+  it('reads one ingest secret per source', () => {
+    expect(
+      parseConfig({ INGEST_SECRETS: 'zendesk=0123456789abcdef, acme-desk=fedcba9876543210' }, false),
+    ).toMatchObject({
+      INGEST_SECRETS: [
+        { source: 'zendesk', secret: '0123456789abcdef' },
+        { source: 'acme-desk', secret: 'fedcba9876543210' },
+      ],
+    });
+  });
+
+  it.each([['zendesk=short'], ['Zendesk=0123456789abcdef'], ['0123456789abcdef']])(
+    'refuses the ingest secrets %s without showing them',
+    (value) => {
+      const attempt = () => parseConfig({ INGEST_SECRETS: value }, false);
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).not.toThrow(value);
+    },
+  );
+
+  it('reads the Zendesk channel map, refusing a channel the engine does not know', () => {
+    expect(parseChannelMap('email=email,web=forum,voice=phone')).toEqual(
+      new Map([
+        ['email', 'email'],
+        ['web', 'forum'],
+        ['voice', 'phone'],
+      ]),
+    );
+    expect(parseChannelMap('web=chat')).toBeUndefined();
+    expect(() => parseConfig({ ZENDESK_CHANNEL_MAP: 'web=chat' }, false)).toThrow(ConfigError);
   });
 
   it('reads the backdating limit as a duration', () => {

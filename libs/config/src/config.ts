@@ -21,7 +21,12 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['API_KEYS', 'ALERT_WEBHOOK_SECRET']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'API_KEYS',
+  'ALERT_WEBHOOK_SECRET',
+  'INGEST_SECRETS',
+  'ZENDESK_WEBHOOK_SECRET',
+]);
 
 /** A value as it may be shown in a log line: secrets hidden, the password of a URL masked. */
 export const shownValue = (variable: string, value: string | undefined): string | undefined => {

@@ -4,5 +4,7 @@ export * from './stream-names';
 export * from './customer';
 export * from './ticket';
 export * from './api-key';
+export * from './ingest';
 export * from './reactions/customer-standing';
 export * from './upcasters';
+export { checkExternalId, checkExternalSource, firstProblem } from './validation';

@@ -72,3 +72,26 @@ export const checkEnvelope = (command: unknown, idField: string): InvalidCommand
       : new InvalidCommand('metadata.actor', 'is required'),
   );
 };
+
+/** A source's name: lower-case letters, digits, `-` and `_`, starting with a letter. */
+export const EXTERNAL_SOURCE = /^[a-z][a-z0-9_-]{0,39}$/;
+/** An id in another system: visible characters, no space, at most 200. */
+export const EXTERNAL_ID = /^[\x21-\x7e]{1,200}$/;
+
+export const checkExternalSource = (field: string, value: unknown): InvalidCommand | null =>
+  typeof value === 'string' && EXTERNAL_SOURCE.test(value)
+    ? null
+    : new InvalidCommand(field, 'must be 1 to 40 lower-case letters, digits, - or _, starting with a letter');
+
+export const checkExternalId = (field: string, value: unknown): InvalidCommand | null =>
+  typeof value === 'string' && EXTERNAL_ID.test(value)
+    ? null
+    : new InvalidCommand(field, 'must be 1 to 200 visible ASCII characters without spaces');
+
+export const checkExternalRef = (field: string, value: unknown): InvalidCommand | null =>
+  isRecord(value)
+    ? firstProblem(
+        checkExternalSource(`${field}.source`, value.source),
+        checkExternalId(`${field}.externalId`, value.externalId),
+      )
+    : new InvalidCommand(field, 'must be { source, externalId }');

@@ -9,7 +9,9 @@ export const registerCustomerSchema = z.strictObject({
   name: text(200),
   licences: z.number().int().min(0).max(1_000_000),
   plan: z.enum(PLANS),
+  externalRefs: z.record(z.string(), z.string()).optional(),
 });
+export const externalRefSchema = z.strictObject({ externalId: z.string() });
 export const changeLicencesSchema = z.strictObject({ licences: z.number().int().min(0).max(1_000_000) });
 export const assignPlanSchema = z.strictObject({ plan: z.enum(PLANS) });
 export const flagSchema = z.strictObject({ reason: text(2000), occurredAt });

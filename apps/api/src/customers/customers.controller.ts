@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
@@ -14,6 +14,7 @@ import {
   changeLicencesSchema,
   clearFlagSchema,
   datedSchema,
+  externalRefSchema,
   flagSchema,
   registerCustomerSchema,
 } from './customer.schemas';
@@ -23,6 +24,7 @@ import {
   type CustomerView,
   GetCustomer,
   RegisterCustomer,
+  SetCustomerExternalRef,
 } from './customers.handlers';
 
 const customerExample: CustomerView = {
@@ -33,6 +35,7 @@ const customerExample: CustomerView = {
   isPlanEligible: true,
   flag: null,
   isTrainingRequired: false,
+  externalRefs: { zendesk: '8447346622462' },
 };
 
 const body = <S extends z.ZodType>(schema: S, example: unknown) =>
@@ -65,6 +68,20 @@ export class CustomersController {
     @CurrentCaller() caller: Caller,
   ): Promise<CustomerView> {
     return this.commands.execute(new RegisterCustomer(input, caller));
+  }
+
+  @Put(':id/external-refs/:source')
+  @HttpCode(200)
+  @Allow(...ADMINS)
+  @body(externalRefSchema, { externalId: '8447346622462' })
+  @changed
+  setExternalRef(
+    @Param('id', customerId) id: string,
+    @Param('source') source: string,
+    @Body(new ZodBodyPipe(externalRefSchema)) { externalId }: BodyOf<typeof externalRefSchema>,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CustomerView> {
+    return this.commands.execute(new SetCustomerExternalRef(id, source, externalId, caller));
   }
 
   @Get(':id')

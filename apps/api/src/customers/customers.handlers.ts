@@ -12,6 +12,7 @@ import {
 import type { Plan } from '@app/policy';
 import { type Caller, idFor } from '../commands/caller';
 import { CommandRunner } from '../commands/command-runner';
+import { ExternalRefsService } from '../external-refs/external-refs.service';
 import { PolicyBookService } from '../policies/policy-book.service';
 import type { RegisterCustomerInput } from './customer.schemas';
 
@@ -23,12 +24,14 @@ export interface CustomerView {
   readonly isPlanEligible: boolean;
   readonly flag: { readonly reason: string; readonly flaggedBy: string; readonly flaggedAt: string } | null;
   readonly isTrainingRequired: boolean;
+  /** The customer's ids in other systems, by source. */
+  readonly externalRefs: Readonly<Record<string, string>>;
 }
 
 export const customerView = (state: CustomerState, customerId: string): CustomerView => {
   if (state.status !== 'Registered') throw new CustomerNotFound(customerId);
-  const { name, licences, plan, isPlanEligible, flag, isTrainingRequired } = state;
-  return { id: state.customerId, name, licences, plan, isPlanEligible, flag, isTrainingRequired };
+  const { name, licences, plan, isPlanEligible, flag, isTrainingRequired, externalRefs } = state;
+  return { id: state.customerId, name, licences, plan, isPlanEligible, flag, isTrainingRequired, externalRefs };
 };
 
 /** A customer command as the API receives it: its type and data, without the customer id or the metadata. */
@@ -50,6 +53,27 @@ export class ChangeCustomer extends Command<CustomerView> {
     readonly customerId: string,
     readonly change: CustomerChange,
     readonly caller: Caller,
+  ) {
+    super();
+  }
+}
+
+/** Sets the customer's id in one source; the reference is claimed first, so it names one customer only. */
+export class SetCustomerExternalRef extends Command<CustomerView> {
+  constructor(
+    readonly customerId: string,
+    readonly source: string,
+    readonly externalId: string,
+    readonly caller: Caller,
+  ) {
+    super();
+  }
+}
+
+export class FindCustomerByExternalRef extends Query<readonly CustomerView[]> {
+  constructor(
+    readonly source: string,
+    readonly externalId: string,
   ) {
     super();
   }
@@ -80,15 +104,35 @@ export const runCustomerCommand = async (
   return runner.answer({ customerId }, accepted, () => customerView(accepted.state, customerId));
 };
 
+/** Claims a reference for the customer, with an id of its own so that its event ids differ from the customer's. */
+const claimRef = (
+  refs: ExternalRefsService,
+  runner: CommandRunner,
+  customerId: string,
+  source: string,
+  externalId: string,
+  caller: Caller,
+): Promise<void> =>
+  refs.claim(
+    source,
+    externalId,
+    customerId,
+    runner.metadata({ ...caller, commandId: idFor(caller, `external-ref:${source}:${externalId}`) }),
+  );
+
 @CommandHandler(RegisterCustomer)
 export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer> {
   constructor(
     private readonly runner: CommandRunner,
     private readonly book: PolicyBookService,
+    private readonly refs: ExternalRefsService,
   ) {}
 
-  execute({ input, caller }: RegisterCustomer): Promise<CustomerView> {
+  async execute({ input, caller }: RegisterCustomer): Promise<CustomerView> {
     const customerId = idFor(caller, 'customer');
+    for (const [source, externalId] of Object.entries(input.externalRefs ?? {})) {
+      await claimRef(this.refs, this.runner, customerId, source, externalId, caller);
+    }
     return runCustomerCommand(
       this.runner,
       this.book,
@@ -109,6 +153,46 @@ export class ChangeCustomerHandler implements ICommandHandler<ChangeCustomer> {
   execute({ customerId, change, caller }: ChangeCustomer): Promise<CustomerView> {
     const command = { type: change.type, data: { ...change.data, customerId } } as CustomerCommand;
     return runCustomerCommand(this.runner, this.book, customerId, command, caller);
+  }
+}
+
+@CommandHandler(SetCustomerExternalRef)
+export class SetCustomerExternalRefHandler implements ICommandHandler<SetCustomerExternalRef> {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly book: PolicyBookService,
+    private readonly refs: ExternalRefsService,
+  ) {}
+
+  async execute({ customerId, source, externalId, caller }: SetCustomerExternalRef): Promise<CustomerView> {
+    const state = await this.runner.load<CustomerState, CustomerEvent>(
+      customerStream(customerId),
+      initialCustomerState,
+      evolveCustomer,
+    );
+    if (state.status !== 'Registered') throw new CustomerNotFound(customerId);
+    await claimRef(this.refs, this.runner, customerId, source, externalId, caller);
+    const command = { type: 'SetCustomerExternalRef', data: { customerId, source, externalId } } as const;
+    return runCustomerCommand(this.runner, this.book, customerId, command, caller);
+  }
+}
+
+@QueryHandler(FindCustomerByExternalRef)
+export class FindCustomerByExternalRefHandler implements IQueryHandler<FindCustomerByExternalRef> {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly refs: ExternalRefsService,
+  ) {}
+
+  async execute({ source, externalId }: FindCustomerByExternalRef): Promise<readonly CustomerView[]> {
+    const customerId = await this.refs.customerOf(source, externalId);
+    if (customerId === null) return [];
+    const state = await this.runner.load<CustomerState, CustomerEvent>(
+      customerStream(customerId),
+      initialCustomerState,
+      evolveCustomer,
+    );
+    return [customerView(state, customerId)];
   }
 }
 

@@ -1,4 +1,5 @@
 import { applyDecorators, Controller, Get, Inject, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { WebhookAlertSink } from '@app/alerts';
@@ -20,6 +21,8 @@ import {
 import { Allow } from '../auth/allow.decorator';
 import { READERS } from '../auth/roles';
 import { PolicyBookService } from '../policies/policy-book.service';
+import { type CustomerView, FindCustomerByExternalRef } from '../customers/customers.handlers';
+import { parseExternalRef } from '../external-refs/external-refs.service';
 import { ALERT_DELIVERIES } from '../alerts/alert-deliveries';
 import { type DeliveryStatus, withDeliveryStatus } from './delivery-status';
 import { pageSchema, parseQuery } from './read-query';
@@ -59,6 +62,7 @@ export class ReadController {
     private readonly policies: PolicyBookService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ALERT_DELIVERIES) private readonly deliveries: WebhookAlertSink | undefined,
+    private readonly queryBus: QueryBus,
   ) {}
 
   @Get('queue')
@@ -116,7 +120,12 @@ export class ReadController {
     ApiQuery({ name: 'flagged', required: false, enum: ['true', 'false'] }),
   )
   @ApiOkResponse({ description: 'Customers with standing, usage against the flag suggestion and billed hours.' })
-  async customers(@Query() query: unknown): Promise<Page<CustomerItem>> {
+  async customers(@Query() query: unknown): Promise<Page<CustomerItem> | { items: readonly CustomerView[] }> {
+    // `externalRef` reads the log, not the read model: an ingest that just set a reference finds it at once.
+    if (typeof query === 'object' && query !== null && 'externalRef' in query) {
+      const { source, externalId } = parseExternalRef((query as { externalRef: unknown }).externalRef);
+      return { items: await this.queryBus.execute(new FindCustomerByExternalRef(source, externalId)) };
+    }
     const { limit, offset, plan, flagged } = parseQuery(customersQuery, query);
     const filter = { ...(plan ? { plan } : {}), ...(flagged ? { isFlagged: flagged === 'true' } : {}) };
     return (await this.queries()).customers(filter, { limit, offset }, this.clock.now());

@@ -14,6 +14,8 @@ export interface TicketView {
   readonly plan: string;
   readonly handlingPriority: string;
   readonly receivedAt: Instant;
+  /** The ticket in the helpdesk it came from, `null` when opened through this API. */
+  readonly externalRef: { readonly source: string; readonly externalId: string } | null;
   readonly policyVersion: string;
   readonly calendarId: string;
   readonly timeZone: string | null;
@@ -55,6 +57,7 @@ export const ticketView = (state: TicketState, ticketId: string, book: PolicyBoo
     plan: state.plan,
     handlingPriority: state.handlingPriority,
     receivedAt: state.receivedAt,
+    externalRef: state.externalRef,
     policyVersion: clock.policyVersion,
     calendarId: clock.calendarId,
     timeZone,

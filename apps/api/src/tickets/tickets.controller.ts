@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
@@ -30,6 +30,8 @@ import {
   type TicketChange,
 } from './tickets.handlers';
 import type { TicketView } from './ticket.view';
+import { externalTicketId, parseExternalRef } from '../external-refs/external-refs.service';
+import { TicketNotFound } from '@app/domain';
 
 const ticketExample: TicketView = {
   id: '9b2d7c1e-4f3a-4e8b-a1c2-5d6e7f8a9b0c',
@@ -40,6 +42,7 @@ const ticketExample: TicketView = {
   plan: 'premium',
   handlingPriority: 'priority',
   receivedAt: '2026-11-30T15:00:00.000Z',
+  externalRef: null,
   policyVersion: '2017-11-23',
   calendarId: 'quebec-support-hours',
   timeZone: 'America/Toronto',
@@ -116,6 +119,24 @@ export class TicketsController {
     @CurrentCaller() caller: Caller,
   ): Promise<TicketView> {
     return this.commands.execute(new OpenTicket(input, caller));
+  }
+
+  @Get()
+  @Allow(...READERS)
+  @ApiOkResponse({
+    description: 'The ticket a source opened under that reference, if any.',
+    schema: { example: { items: [{ ...ticketExample, externalRef: { source: 'zendesk', externalId: '35436' } }] } },
+  })
+  async find(@Query('externalRef') externalRef: unknown): Promise<{ readonly items: readonly TicketView[] }> {
+    const { source, externalId } = parseExternalRef(externalRef);
+    try {
+      const ticket: TicketView = await this.queries.execute(new GetTicket(externalTicketId(source, externalId)));
+      const isSame = ticket.externalRef?.source === source && ticket.externalRef.externalId === externalId;
+      return { items: isSame ? [ticket] : [] };
+    } catch (error) {
+      if (error instanceof TicketNotFound) return { items: [] };
+      throw error;
+    }
   }
 
   @Get(':id')

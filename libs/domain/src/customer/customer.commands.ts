@@ -2,9 +2,17 @@ import type { Instant } from '@app/clock';
 import type { Plan } from '@app/policy';
 import type { Command } from '../command';
 
+/** A customer's ids in other systems, by source: `{ zendesk: '8447346622462' }`. */
+export type ExternalRefs = Readonly<Record<string, string>>;
+
 export type RegisterCustomer = Command<
   'RegisterCustomer',
-  { customerId: string; name: string; licences: number; plan: Plan }
+  { customerId: string; name: string; licences: number; plan: Plan; externalRefs?: ExternalRefs }
+>;
+/** Sets the customer's id in one source, replacing the one it had there. */
+export type SetCustomerExternalRef = Command<
+  'SetCustomerExternalRef',
+  { customerId: string; source: string; externalId: string }
 >;
 export type ChangeLicences = Command<'ChangeLicences', { customerId: string; licences: number }>;
 export type AssignPlan = Command<'AssignPlan', { customerId: string; plan: Plan }>;
@@ -28,4 +36,5 @@ export type CustomerCommand =
   | FlagCustomerForExcessiveRequests
   | ClearExcessiveRequestsFlag
   | RequireTraining
-  | RecordTrainingCompleted;
+  | RecordTrainingCompleted
+  | SetCustomerExternalRef;

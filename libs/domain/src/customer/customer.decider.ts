@@ -2,6 +2,8 @@ import { PLANS, type Plan, type Policy, type PolicyLookup, planTerms } from '@ap
 import { assertNever, type DomainError, InvalidCommand, PolicyVersionUnknown, UnknownCommand } from '../domain-error';
 import {
   checkEnvelope,
+  checkExternalId,
+  checkExternalSource,
   checkInstant,
   checkLine,
   checkOneOf,
@@ -19,6 +21,7 @@ import type {
   RecordTrainingCompleted,
   RegisterCustomer,
   RequireTraining,
+  SetCustomerExternalRef,
 } from './customer.commands';
 import { CustomerAlreadyRegistered, CustomerNotFound, PlanNotEligible } from './customer.errors';
 import type { CustomerEvent } from './customer.events';
@@ -41,15 +44,42 @@ const checkLicences = (value: unknown): InvalidCommand | null =>
 
 const requiredLicences = (policy: Policy, plan: Plan): number => planTerms(policy, plan).minimumLicences;
 
+const MAX_EXTERNAL_REFS = 20;
+
+const checkExternalRefs = (refs: unknown): InvalidCommand | null => {
+  if (refs === undefined) return null;
+  if (typeof refs !== 'object' || refs === null || Array.isArray(refs)) {
+    return new InvalidCommand('externalRefs', 'must be an object of source: id');
+  }
+  const entries = Object.entries(refs);
+  if (entries.length > MAX_EXTERNAL_REFS) {
+    return new InvalidCommand('externalRefs', `must name at most ${MAX_EXTERNAL_REFS} sources`);
+  }
+  return firstProblem(
+    ...entries.flatMap(([source, id]) => [
+      checkExternalSource(`externalRefs.${source}`, source),
+      checkExternalId(`externalRefs.${source}`, id),
+    ]),
+  );
+};
+
+const isSameRefs = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>> = {}): boolean =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([source, id]) => b[source] === id);
+
 const registerCustomer = ({ data, metadata }: RegisterCustomer, state: CustomerState, policy: Policy): Decision => {
   const problem = firstProblem(
     checkLine('name', data.name, 200),
     checkLicences(data.licences),
     checkOneOf('plan', data.plan, PLANS),
+    checkExternalRefs(data.externalRefs),
   );
   if (problem) return problem;
   if (state.status === 'Registered') {
-    const isSame = state.name === data.name && state.licences === data.licences && state.plan === data.plan;
+    const isSame =
+      state.name === data.name &&
+      state.licences === data.licences &&
+      state.plan === data.plan &&
+      isSameRefs(state.externalRefs, data.externalRefs);
     return isSame ? [] : new CustomerAlreadyRegistered(data.customerId);
   }
   const required = requiredLicences(policy, data.plan);
@@ -65,6 +95,9 @@ const registerCustomer = ({ data, metadata }: RegisterCustomer, state: CustomerS
         policyVersion: policy.version,
         registeredBy: metadata.actor.id,
         registeredAt: metadata.now,
+        ...(data.externalRefs && Object.keys(data.externalRefs).length > 0
+          ? { externalRefs: { ...data.externalRefs } }
+          : {}),
       },
     },
   ];
@@ -195,6 +228,29 @@ const recordTrainingCompleted = (command: RecordTrainingCompleted, state: Regist
   ];
 };
 
+const setExternalRef = ({ data, metadata }: SetCustomerExternalRef, state: Registered): Decision => {
+  const problem = firstProblem(
+    checkExternalSource('source', data.source),
+    checkExternalId('externalId', data.externalId),
+  );
+  if (problem) return problem;
+  const previousExternalId = state.externalRefs[data.source];
+  if (previousExternalId === data.externalId) return [];
+  return [
+    {
+      type: 'CustomerExternalRefSet',
+      data: {
+        customerId: state.customerId,
+        source: data.source,
+        externalId: data.externalId,
+        ...(previousExternalId === undefined ? {} : { previousExternalId }),
+        setBy: metadata.actor.id,
+        setAt: metadata.now,
+      },
+    },
+  ];
+};
+
 const decideRegistered = (command: CustomerCommand, state: Registered, policy: Policy): Decision => {
   switch (command.type) {
     case 'RegisterCustomer':
@@ -211,6 +267,8 @@ const decideRegistered = (command: CustomerCommand, state: Registered, policy: P
       return requireTraining(command, state);
     case 'RecordTrainingCompleted':
       return recordTrainingCompleted(command, state);
+    case 'SetCustomerExternalRef':
+      return setExternalRef(command, state);
     default:
       return assertNever(command, new UnknownCommand((command as { type: string }).type));
   }

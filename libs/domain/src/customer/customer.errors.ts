@@ -29,3 +29,16 @@ export class PlanNotEligible extends DomainError {
     super(`the ${plan} plan needs at least ${required} licences; the customer has ${licences}`);
   }
 }
+
+/** A reference in a source names one customer at a time. */
+export class ExternalRefTaken extends DomainError {
+  readonly code = 'external-ref-taken';
+  readonly kind = 'conflict';
+  constructor(
+    readonly source: string,
+    readonly externalId: string,
+    readonly customerId: string,
+  ) {
+    super(`${source} reference ${externalId} belongs to customer ${customerId}`);
+  }
+}

@@ -1,6 +1,7 @@
 import type { Instant } from '@app/clock';
 import type { Plan } from '@app/policy';
 import type { DomainEvent } from '../command';
+import type { ExternalRefs } from './customer.commands';
 
 export type CustomerRegistered = DomainEvent<
   'CustomerRegistered',
@@ -12,6 +13,20 @@ export type CustomerRegistered = DomainEvent<
     policyVersion: string;
     registeredBy: string;
     registeredAt: Instant;
+    /** The customer's ids in other systems; absent in events recorded before they existed, meaning none. */
+    externalRefs?: ExternalRefs;
+  }
+>;
+export type CustomerExternalRefSet = DomainEvent<
+  'CustomerExternalRefSet',
+  {
+    customerId: string;
+    source: string;
+    externalId: string;
+    /** The id it replaces in that source, if any. */
+    previousExternalId?: string;
+    setBy: string;
+    setAt: Instant;
   }
 >;
 export type CustomerLicencesChanged = DomainEvent<
@@ -65,7 +80,8 @@ export type CustomerEvent =
   | CustomerFlaggedForExcessiveRequests
   | CustomerFlagCleared
   | CustomerTrainingRequired
-  | CustomerTrainingCompleted;
+  | CustomerTrainingCompleted
+  | CustomerExternalRefSet;
 
 export const CUSTOMER_EVENT_TYPES: readonly CustomerEvent['type'][] = [
   'CustomerRegistered',
@@ -77,4 +93,5 @@ export const CUSTOMER_EVENT_TYPES: readonly CustomerEvent['type'][] = [
   'CustomerFlagCleared',
   'CustomerTrainingRequired',
   'CustomerTrainingCompleted',
+  'CustomerExternalRefSet',
 ];

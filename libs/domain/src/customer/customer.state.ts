@@ -1,6 +1,7 @@
 import type { Instant } from '@app/clock';
 import type { Plan } from '@app/policy';
 import { assertNever } from '../domain-error';
+import type { ExternalRefs } from './customer.commands';
 import type { CustomerEvent } from './customer.events';
 
 export interface CustomerFlag {
@@ -22,6 +23,7 @@ export type CustomerState =
       readonly isTrainingRequired: boolean;
       /** When the training now required was required; `null` when none is. */
       readonly trainingRequiredAt: Instant | null;
+      readonly externalRefs: ExternalRefs;
     };
 
 export const initialCustomerState: CustomerState = { status: 'Unregistered' };
@@ -29,7 +31,7 @@ export const initialCustomerState: CustomerState = { status: 'Unregistered' };
 export const evolveCustomer = (state: CustomerState, event: CustomerEvent): CustomerState => {
   if (event.type === 'CustomerRegistered') {
     if (state.status !== 'Unregistered') return state;
-    const { customerId, name, licences, plan } = event.data;
+    const { customerId, name, licences, plan, externalRefs = {} } = event.data;
     return {
       status: 'Registered',
       customerId,
@@ -40,6 +42,7 @@ export const evolveCustomer = (state: CustomerState, event: CustomerEvent): Cust
       flag: null,
       isTrainingRequired: false,
       trainingRequiredAt: null,
+      externalRefs,
     };
   }
   if (state.status !== 'Registered') return state;
@@ -62,6 +65,8 @@ export const evolveCustomer = (state: CustomerState, event: CustomerEvent): Cust
       return { ...state, isTrainingRequired: true, trainingRequiredAt: event.data.requiredAt };
     case 'CustomerTrainingCompleted':
       return { ...state, isTrainingRequired: false, trainingRequiredAt: null };
+    case 'CustomerExternalRefSet':
+      return { ...state, externalRefs: { ...state.externalRefs, [event.data.source]: event.data.externalId } };
     default:
       return assertNever(event, state);
   }

@@ -4,3 +4,4 @@ export * from './customer.errors';
 export * from './customer.state';
 export * from './customer.decider';
 export * from './flag-suggestion';
+export * from './external-ref-claim';

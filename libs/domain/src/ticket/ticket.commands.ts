@@ -3,6 +3,11 @@ import type { Channel, Service } from '@app/policy';
 import type { Command } from '../command';
 
 type TicketRef = { ticketId: string };
+/** A reference in another system: the source's name and the id the source gives the thing. */
+export interface ExternalRef {
+  readonly source: string;
+  readonly externalId: string;
+}
 /** `occurredAt`: when the fact happened, when it is recorded later; defaults to the command's `now`. */
 type Dated = { occurredAt?: Instant };
 type TimerRef = { ticketId: string; clockId: string; timerGeneration: number };
@@ -21,6 +26,8 @@ export type OpenTicket = Command<
     service?: Service;
     receivedAt?: Instant;
     isPaidAssistance?: boolean;
+    /** The ticket in the helpdesk it came from. */
+    externalRef?: ExternalRef;
   }
 >;
 /** `by`: who answered, when not the caller itself; `respondedAt`: when, if not now. */

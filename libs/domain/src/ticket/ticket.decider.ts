@@ -23,6 +23,7 @@ import {
 } from '../domain-error';
 import {
   checkEnvelope,
+  checkExternalRef,
   checkInstant,
   checkLine,
   checkOneOf,
@@ -112,6 +113,7 @@ const checkOpenTicket = (data: OpenTicket['data']): InvalidCommand | null =>
     data.isPaidAssistance === undefined || typeof data.isPaidAssistance === 'boolean'
       ? null
       : new InvalidCommand('isPaidAssistance', 'must be true or false'),
+    data.externalRef === undefined ? null : checkExternalRef('externalRef', data.externalRef),
   );
 
 /** A receipt so old that the support time from it to now cannot be counted could never be answered. */
@@ -180,6 +182,9 @@ const openTicket = (command: OpenTicket, state: TicketState, { customer, policie
       receivedAt,
       openedBy: metadata.actor.id,
       openedAt: metadata.now,
+      ...(data.externalRef
+        ? { externalRef: { source: data.externalRef.source, externalId: data.externalRef.externalId } }
+        : {}),
       sla,
     },
   };

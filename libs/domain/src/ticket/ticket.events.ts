@@ -3,6 +3,7 @@ import type { AlertRole, Channel, Plan, Service } from '@app/policy';
 import type { DomainEvent } from '../command';
 import { assertNever } from '../domain-error';
 import type { SlaClockSnapshot } from './sla-clock';
+import type { ExternalRef } from './ticket.commands';
 
 export interface CustomerStandingAtOpening {
   licences: number;
@@ -27,6 +28,8 @@ export type TicketOpened = DomainEvent<
     receivedAt: Instant;
     openedBy: string;
     openedAt: Instant;
+    /** The ticket in the helpdesk it came from; absent for a ticket opened through the engine's own API. */
+    externalRef?: ExternalRef;
     /** The first-response clock: allowance, deadline (UTC), policy version and calendar. */
     sla: SlaClockSnapshot;
   }

@@ -4,6 +4,7 @@ import { assertNever } from '../domain-error';
 import { RecordedIds } from './recorded-ids';
 import { type ClockFact, type ClockStart, insertFact } from './clock-timeline';
 import type { SlaClock, SlaClockSnapshot } from './sla-clock';
+import type { ExternalRef } from './ticket.commands';
 import type { TicketEvent, TicketOpened } from './ticket.events';
 
 export interface TicketBody {
@@ -15,6 +16,8 @@ export interface TicketBody {
   readonly plan: Plan;
   readonly handlingPriority: 'standard' | 'priority';
   readonly receivedAt: Instant;
+  /** The ticket in the helpdesk it came from, `null` when opened through the engine's API. */
+  readonly externalRef: ExternalRef | null;
   /** The clock as the last event that changed it recorded it, with the outcomes recorded since. */
   readonly clock: SlaClock;
   readonly clockStart: ClockStart;
@@ -54,6 +57,7 @@ const opened = ({ data }: TicketOpened): TicketState => ({
   plan: data.plan,
   handlingPriority: data.handlingPriority,
   receivedAt: data.receivedAt,
+  externalRef: data.externalRef ?? null,
   clock: { ...data.sla, atRiskAt: null, breach: null, escalatedAt: null },
   clockStart: {
     clockId: data.sla.clockId,

@@ -110,6 +110,8 @@ export const customersProjection: Projection = {
         case 'CustomerTrainingCompleted':
           completeTraining.run({ customerId: data.customerId, completedAt: event.data.completedAt });
           return;
+        case 'CustomerExternalRefSet':
+          return;
         default:
           return assertNever(event, undefined);
       }

@@ -1,0 +1,2 @@
+export * from './ingest.envelope';
+export * from './ingest-ledger';
