@@ -30,7 +30,7 @@ import {
   SqliteEventStore,
 } from '@app/event-store';
 import type { Channel, Plan, PolicyBook } from '@app/policy';
-import { TIMER_ACTOR } from '@app/scheduling/reactor';
+import { TIMER_ACTOR } from '@app/reactors';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
