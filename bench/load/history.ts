@@ -17,6 +17,7 @@ import {
   ticketStream,
   timerPlan,
   type TimerKind,
+  UPCASTERS,
 } from '@app/domain';
 import {
   type Actor,
@@ -28,6 +29,7 @@ import {
   InMemoryEventStore,
   type NewEvent,
   SqliteEventStore,
+  withUpcasting,
 } from '@app/event-store';
 import type { Channel, Plan, PolicyBook } from '@app/policy';
 import { TIMER_ACTOR } from '@app/reactors';
@@ -114,7 +116,7 @@ interface OpenTicket {
  * the timer workers would run them; `commit` then hands the stream's events to the benchmark's store in one append.
  */
 class StagedStream<S> {
-  private readonly staging = new InMemoryEventStore();
+  private readonly staging: EventStore = withUpcasting(new InMemoryEventStore(), UPCASTERS);
   state: S;
 
   constructor(
@@ -177,7 +179,7 @@ export class History {
    */
   async fill(path: string, size: number): Promise<HistoryReport> {
     const started = performance.now();
-    const store = SqliteEventStore.open(path, { synchronous: 'NORMAL' });
+    const store = withUpcasting(SqliteEventStore.open(path, { synchronous: 'NORMAL' }), UPCASTERS);
     let events = 0;
     let tickets = 0;
     let openTicketsWithRunningClock = 0;
