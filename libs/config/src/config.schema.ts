@@ -112,6 +112,7 @@ export const configSchema = z
     ALERT_RETRY_HORIZON_MS: positiveInteger.default(86_400_000),
     ALERT_RETRY_BACKOFF_MS: positiveInteger.default(2_000),
     ALERT_RETRY_MAX_BACKOFF_MS: positiveInteger.default(600_000),
+    TIMER_RECONCILE_INTERVAL_MS: positiveInteger.default(60_000),
   })
   .refine((config) => config.ALERT_WEBHOOK_SECRET || (config.ALERT_WEBHOOKS ?? []).every(({ secret }) => secret), {
     path: ['ALERT_WEBHOOK_SECRET'],

@@ -34,6 +34,7 @@ describe('configuration', () => {
       ALERT_RETRY_HORIZON_MS: 86_400_000,
       ALERT_RETRY_BACKOFF_MS: 2_000,
       ALERT_RETRY_MAX_BACKOFF_MS: 600_000,
+      TIMER_RECONCILE_INTERVAL_MS: 60_000,
       logPretty: false,
     });
   });
@@ -72,6 +73,7 @@ describe('configuration', () => {
     ['ALERT_RETRY_HORIZON_MS', '24h'],
     ['ALERT_RETRY_BACKOFF_MS', '0'],
     ['ALERT_RETRY_MAX_BACKOFF_MS', '1999'],
+    ['TIMER_RECONCILE_INTERVAL_MS', '1m'],
   ])('refuses %s=%s with one line naming the variable, its value and what is accepted', (variable, value) => {
     const error = refusal({ [variable]: value });
     expect(error.problems).toEqual([{ variable, value, problem: expect.stringContaining('accepted') }]);
