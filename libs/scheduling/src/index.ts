@@ -4,7 +4,14 @@ export type { RedisRole } from './redis/redis-connection';
 export { REDIS, RedisModule } from './redis/redis.module';
 export { HEARTBEAT_TTL_MS, liveWorkers, WorkerHeartbeat, workerIdOfThisProcess } from './redis/worker-heartbeat';
 export type { WorkerBeat } from './redis/worker-heartbeat';
-export { BullJobQueue, BullJobWorker, MalformedJob, PermanentJobFailure, RedisUnavailable } from './jobs/bull-jobs';
+export {
+  BullJobQueue,
+  BullJobWorker,
+  MalformedJob,
+  PermanentJobFailure,
+  RedisUnavailable,
+  warnOncePerRun,
+} from './jobs/bull-jobs';
 export type {
   ErrorListener,
   FailedJob,

@@ -50,6 +50,7 @@ import {
   type TimerScheduler,
   startBullTimerWorker,
   TIMER_QUEUE,
+  warnOncePerRun,
   whenRedisReady,
   WorkerHeartbeat,
   workerIdOfThisProcess,
@@ -103,7 +104,7 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
     const { runner, db } = await this.openClocks();
 
     const handler = new FiredTimerHandler(store, policies, clock);
-    const onError = (error: Error): void => this.logger.warn(`Redis: ${error.message}`);
+    const onError = warnOncePerRun((message) => this.logger.warn(message), 'Redis');
     const redisUrl = config.REDIS_URL;
     const handle = async (timer: Timer, attempt: TimerAttempt): Promise<void> => {
       try {
