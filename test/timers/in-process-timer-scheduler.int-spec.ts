@@ -1,5 +1,5 @@
 import { FixedClock } from '@app/clock';
-import { InProcessTimerScheduler, type Timer, type TimerHandler } from '@app/scheduling';
+import { InProcessTimerScheduler, PermanentJobFailure, type Timer, type TimerHandler } from '@app/scheduling';
 import { aTimer, waitFor } from './support';
 
 const NOW = '2026-11-30T15:00:00.000Z';
@@ -88,6 +88,34 @@ describe('InProcessTimerScheduler', () => {
 
     await waitFor('the failure to be reported', () => failures.length === 1);
     expect({ calls, timer: failures[0]?.timer }).toEqual({ calls: 3, timer });
+  });
+
+  it('reports no failure for a try that fails while the timer was scheduled again: the new schedule records it', async () => {
+    const timer = aTimer({ dueAt: at(0) });
+    const attempts: number[] = [];
+    open(async (fired_, { attempt }) => {
+      attempts.push(attempt);
+      if (attempts.length > 1) return void fired.push(fired_);
+      await scheduler.schedule(timer);
+      throw new Error('fired before its breach was recorded');
+    });
+    await scheduler.schedule(timer);
+
+    await waitFor('the second schedule to fire', () => fired.length === 1);
+    expect({ attempts, failures }).toEqual({ attempts: [1, 1], failures: [] });
+  });
+
+  it('reports a permanent failure at once, without retrying it', async () => {
+    let calls = 0;
+    open(async () => {
+      calls += 1;
+      throw new PermanentJobFailure('no such ticket');
+    });
+    const timer = aTimer({ dueAt: at(0) });
+    await scheduler.schedule(timer);
+
+    await waitFor('the failure to be reported', () => failures.length === 1);
+    expect({ calls, timer: failures[0]?.timer }).toEqual({ calls: 1, timer });
   });
 
   it('fires nothing once closed', async () => {

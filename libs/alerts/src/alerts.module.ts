@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Clock } from '@app/clock';
-import type { BullJobWorker, RetryPolicy } from '@app/scheduling';
+import { type BullJobWorker, type RetryPolicy, warnOncePerRun } from '@app/scheduling';
 import { AlertDispatcher, type AlertSink } from './alert';
 import { LiveAlertStream } from './live/live-alert-stream';
 import { LogAlertSink } from './log/log-alert-sink';
@@ -70,7 +70,7 @@ const openWebhooks = async (options: AlertsModuleOptions, logger: Logger): Promi
     redisUrl: options.redisUrl,
     queueName: options.queueName ?? DEFAULT_QUEUE,
     targets: options.webhooks ?? [],
-    onError: (error) => logger.error(`alert queue: ${error.message}`),
+    onError: warnOncePerRun((message) => logger.warn(message), 'alert queue'),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
   });
 };
@@ -84,7 +84,7 @@ const startDelivery = async (options: AlertsModuleOptions, logger: Logger): Prom
     queueName: options.queueName ?? DEFAULT_QUEUE,
     secretOf: (target) => secretOf(options, target),
     clock: options.clock,
-    onError: (error) => logger.error(`alert delivery worker: ${error.message}`),
+    onError: warnOncePerRun((message) => logger.warn(message), 'alert delivery worker'),
     logger,
   });
 };

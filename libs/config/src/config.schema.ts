@@ -156,6 +156,7 @@ export const configSchema = z
         message: `accepted: zendesk-channel=engine-channel pairs separated by commas; engine channel one of ${CHANNELS.join(', ')}`,
       })
       .default(DEFAULT_ZENDESK_CHANNEL_MAP),
+    TIMER_RECONCILE_INTERVAL_MS: positiveInteger.default(60_000),
   })
   .refine((config) => config.ALERT_WEBHOOK_SECRET || (config.ALERT_WEBHOOKS ?? []).every(({ secret }) => secret), {
     path: ['ALERT_WEBHOOK_SECRET'],

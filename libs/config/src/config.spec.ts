@@ -37,6 +37,7 @@ describe('configuration', () => {
       INGEST_SIGNATURE_TOLERANCE_MS: 300_000,
       ZENDESK_SIGNATURE_TOLERANCE_MS: 300_000,
       ZENDESK_CHANNEL_MAP: 'email=email,web=forum,voice=phone,api=email',
+      TIMER_RECONCILE_INTERVAL_MS: 60_000,
       logPretty: false,
     });
   });
@@ -107,6 +108,7 @@ describe('configuration', () => {
     ['ALERT_RETRY_HORIZON_MS', '24h'],
     ['ALERT_RETRY_BACKOFF_MS', '0'],
     ['ALERT_RETRY_MAX_BACKOFF_MS', '1999'],
+    ['TIMER_RECONCILE_INTERVAL_MS', '1m'],
   ])('refuses %s=%s with one line naming the variable, its value and what is accepted', (variable, value) => {
     const error = refusal({ [variable]: value });
     expect(error.problems).toEqual([{ variable, value, problem: expect.stringContaining('accepted') }]);

@@ -35,7 +35,7 @@ describe('AlertReactor', () => {
     await fire('escalation');
     const published: Alert[] = [];
     const sink: AlertSink = { publish: async (alert) => void published.push(alert) };
-    const reactor = new AlertReactor(sink);
+    const reactor = new AlertReactor(sink, new FixedClock('2026-11-30T15:50:00.100Z'));
     const handled: RecordedEvent[] = [];
     for await (const event of store.readAll({ filter: reactor.filter })) {
       handled.push(event);
@@ -74,6 +74,43 @@ describe('AlertReactor', () => {
   });
 });
 
+describe('AlertReactor, when it reaches an at-risk warning after the deadline (downtime)', () => {
+  it('sends the breach and escalation but not the at-risk warning recorded before the deadline', async () => {
+    const { store, clock, fire } = await openTicketWithTimers();
+    clock.set('2026-11-30T15:59:59.000Z');
+    await fire('at-risk');
+    clock.set('2026-11-30T16:00:00.250Z');
+    await fire('breach');
+    await fire('escalation');
+    const published: Alert[] = [];
+    const reactor = new AlertReactor({ publish: async (alert) => void published.push(alert) }, clock);
+    const handled: string[] = [];
+    for await (const event of store.readAll({ filter: reactor.filter })) {
+      handled.push(event.type);
+      await reactor.handle(event);
+    }
+
+    expect(handled).toEqual(['SlaAtRisk', 'SlaBreached', 'SlaBreachEscalated']);
+    expect(published.map((alert) => alert.kind)).toEqual(['breach', 'escalation']);
+    await store.close();
+  });
+
+  it('still sends an at-risk warning it reaches before the deadline', async () => {
+    const { store, clock, fire } = await openTicketWithTimers();
+    clock.set('2026-11-30T15:59:59.000Z');
+    await fire('at-risk');
+    const published: Alert[] = [];
+    const reactor = new AlertReactor(
+      { publish: async (alert) => void published.push(alert) },
+      new FixedClock('2026-11-30T15:59:59.999Z'),
+    );
+    for await (const event of store.readAll({ filter: reactor.filter })) await reactor.handle(event);
+
+    expect(published.map((alert) => alert.kind)).toEqual(['at-risk']);
+    await store.close();
+  });
+});
+
 describe('AlertReactor, when late evidence retracts a breach', () => {
   it('sends a breach-retracted alert to the breach recipients, dated at the breach it retracts', async () => {
     const { store, clock, fire } = await openTicketWithTimers();
@@ -92,7 +129,7 @@ describe('AlertReactor, when late evidence retracts a breach', () => {
     } as const;
     await handleCommand(store, 'ticket-t1', ticketDecider(response, { policies }), response.metadata);
     const published: Alert[] = [];
-    const reactor = new AlertReactor({ publish: async (alert) => void published.push(alert) });
+    const reactor = new AlertReactor({ publish: async (alert) => void published.push(alert) }, clock);
     for await (const event of store.readAll({ filter: reactor.filter })) await reactor.handle(event);
 
     expect(published.map((alert) => [alert.kind, alert.occurredAt, alert.recipients])).toEqual([

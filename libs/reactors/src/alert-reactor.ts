@@ -1,4 +1,5 @@
 import type { Alert, AlertKind, AlertSink } from '@app/alerts';
+import type { Clock } from '@app/clock';
 import {
   assertNever,
   type SlaAtRisk,
@@ -58,15 +59,21 @@ export const alertOf = (event: RecordedEvent & AlertEvent): Alert => ({
 
 /**
  * Turns at-risk, breach and escalation events, and their retractions, into alerts (POLICY §7); the sinks queue and
- * deliver them.
+ * deliver them. An at-risk warning reached once its deadline has passed (the reactor caught up after downtime) is not
+ * sent: the breach says it all, and a lead warned at the instant of the breach is a false alarm.
  */
 export class AlertReactor implements Reactor {
   readonly name = 'alerts';
   readonly filter = { eventTypes: ALERT_EVENT_TYPES };
 
-  constructor(private readonly sink: AlertSink) {}
+  constructor(
+    private readonly sink: AlertSink,
+    private readonly clock: Clock,
+  ) {}
 
   async handle(event: RecordedEvent): Promise<void> {
-    await this.sink.publish(alertOf(event as RecordedEvent & AlertEvent));
+    const alert = alertOf(event as RecordedEvent & AlertEvent);
+    if (alert.kind === 'at-risk' && Date.parse(this.clock.now()) >= Date.parse(alert.deadline)) return;
+    await this.sink.publish(alert);
   }
 }

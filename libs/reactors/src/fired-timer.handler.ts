@@ -9,7 +9,7 @@ import {
 } from '@app/domain';
 import { type CommandMeta, type EventStore, handleCommand } from '@app/event-store';
 import type { PolicySource } from '@app/policy';
-import { PermanentJobFailure, type Timer } from '@app/scheduling';
+import { PermanentJobFailure, type Timer, type TimerAttempt } from '@app/scheduling';
 
 /** The actor of the events a timer causes. */
 export const TIMER_ACTOR = { id: 'sla-timers', role: 'system' } as const;
@@ -78,3 +78,28 @@ export class FiredTimerHandler {
     throw new TimerRefused(timer.id, result.refusal);
   }
 }
+
+/** Whether this failed try of a fired timer is its last: its outcome stays unrecorded unless it fires again. */
+export const isGivingUp = (error: unknown, { attempt, maxAttempts }: TimerAttempt): boolean =>
+  attempt >= maxAttempts || error instanceof PermanentJobFailure;
+
+/**
+ * The line for a fired timer given up on. A timer that kept firing before the decider accepts it is a warning saying
+ * what to check; any other failure is an error: an outcome the policy requires is not recorded.
+ */
+export const timerGivenUpLine = (
+  timer: Timer,
+  error: unknown,
+  attempts: number,
+): { readonly level: 'warn' | 'error'; readonly message: string } => {
+  if (error instanceof TimerFiredEarly) {
+    return {
+      level: 'warn',
+      message: `timer ${timer.id} fired before its ticket accepts it on each of ${attempts} tries (${error.refusal.message}): its outcome is not recorded; check that this host's clock agrees with the other workers' and the event store's (GET /health reports the breach once overdue)`,
+    };
+  }
+  return {
+    level: 'error',
+    message: `timer ${timer.id} failed for good after ${attempts} tries: ${error instanceof Error ? error.message : String(error)}; its outcome is not recorded`,
+  };
+};

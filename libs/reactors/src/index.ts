@@ -1,5 +1,12 @@
 export { impliedTimers } from './implied-timers';
-export { FiredTimerHandler, TIMER_ACTOR, TimerFiredEarly, TimerRefused } from './fired-timer.handler';
+export {
+  FiredTimerHandler,
+  isGivingUp,
+  TIMER_ACTOR,
+  TimerFiredEarly,
+  timerGivenUpLine,
+  TimerRefused,
+} from './fired-timer.handler';
 export { TimerReactor } from './timer-reactor';
 export { AlertReactor, alertOf } from './alert-reactor';
 export { CustomerStandingReactor } from './customer-standing-reactor';
@@ -10,3 +17,5 @@ export { InMemoryCheckpointStore, SqliteCheckpointStore } from './checkpoint-sto
 export type { CheckpointStore } from './checkpoint-store';
 export { PolicyVersionNotLoaded, timersOfTicket } from './ticket-timers';
 export { openClocksOfCustomer } from './open-clocks-of-customer';
+export { TimerKeeper } from './timer-keeper';
+export type { RestoreReason, TimerKeeperLogger, TimerKeeperOptions } from './timer-keeper';

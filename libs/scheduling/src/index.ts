@@ -4,7 +4,14 @@ export type { RedisRole } from './redis/redis-connection';
 export { REDIS, RedisModule } from './redis/redis.module';
 export { HEARTBEAT_TTL_MS, liveWorkers, WorkerHeartbeat, workerIdOfThisProcess } from './redis/worker-heartbeat';
 export type { WorkerBeat } from './redis/worker-heartbeat';
-export { BullJobQueue, BullJobWorker, MalformedJob, PermanentJobFailure, RedisUnavailable } from './jobs/bull-jobs';
+export {
+  BullJobQueue,
+  BullJobWorker,
+  MalformedJob,
+  PermanentJobFailure,
+  RedisUnavailable,
+  warnOncePerRun,
+} from './jobs/bull-jobs';
 export type {
   ErrorListener,
   FailedJob,
@@ -22,10 +29,12 @@ export { alertRetryPolicy, cappedBackoffMs, InvalidRetryHorizon, retryPolicyWith
 export type { AlertRetrySettings, RetryHorizon } from './jobs/retry-policy';
 export { assertValidTimerId, delayUntil, InvalidDueInstant, timerPayloadSchema } from './timers/timer';
 export type { Timer, TimerPayload } from './timers/timer';
-export type { TimerHandler, TimerScheduler } from './timers/timer-scheduler.port';
+export type { TimerAttempt, TimerHandler, TimerScheduler } from './timers/timer-scheduler.port';
 export { BullTimerScheduler, DEFAULT_TIMER_RETRY, startBullTimerWorker } from './timers/bull-timer-scheduler';
 export type { BullTimerSchedulerOptions, BullTimerWorkerOptions } from './timers/bull-timer-scheduler';
 export { InProcessTimerScheduler } from './timers/in-process-timer-scheduler';
 export type { InProcessTimerOptions } from './timers/in-process-timer-scheduler';
-export { diffTimers, reconcileTimers } from './reconciliation/reconcile-timers';
-export type { ReconciliationReport, TimerDiff } from './reconciliation/reconcile-timers';
+export { diffTimers, reconcileTimers, restoreMissingTimers } from './reconciliation/reconcile-timers';
+export type { ReconciliationReport, RestorationReport, TimerDiff } from './reconciliation/reconcile-timers';
+export { RedisIdentityWatch, redisRunId } from './redis/redis-identity';
+export type { RedisChange } from './redis/redis-identity';

@@ -7,11 +7,12 @@ import {
   type OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { ALERT_SINK, type AlertSink } from '@app/alerts';
 import { CLOCK, type Clock } from '@app/clock';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { EVENT_STORE, type EventStore, LogProcessors } from '@app/event-store';
-import { openPublishedPolicies } from '@app/policy';
+import { EVENT_STORE, type EventStore, type LogProcessor, LogProcessors } from '@app/event-store';
+import { openPublishedPolicies, type PolicySource } from '@app/policy';
 import {
   OpenClocks,
   openReadModelDb,
@@ -27,20 +28,29 @@ import {
   FiredTimerHandler,
   impliedTimers,
   InMemoryCheckpointStore,
+  isGivingUp,
   openClocksOfCustomer,
   SqliteCheckpointStore,
   startReactor,
+  TimerKeeper,
+  timerGivenUpLine,
   TimerReactor,
 } from '@app/reactors';
 import {
   type BullJobWorker,
   BullTimerScheduler,
   createRedisConnection,
+  DEFAULT_TIMER_RETRY,
   InProcessTimerScheduler,
   type ReconciliationReport,
   reconcileTimers,
+  RedisIdentityWatch,
+  type Timer,
+  type TimerAttempt,
+  type TimerScheduler,
   startBullTimerWorker,
   TIMER_QUEUE,
+  warnOncePerRun,
   whenRedisReady,
   WorkerHeartbeat,
   workerIdOfThisProcess,
@@ -89,14 +99,23 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
     const { runner, db } = await this.openClocks();
 
     const handler = new FiredTimerHandler(store, policies, clock);
-    const handle = (timer: Parameters<FiredTimerHandler['handle']>[0]) => handler.handle(timer);
-    const onError = (error: Error): void => this.logger.warn(`Redis: ${error.message}`);
+    const onError = warnOncePerRun((message) => this.logger.warn(message), 'Redis');
     const redisUrl = config.REDIS_URL;
+    const handle = async (timer: Timer, attempt: TimerAttempt): Promise<void> => {
+      try {
+        await handler.handle(timer);
+      } catch (error) {
+        // BullMQ parks the job after this try; the in-process scheduler reports it through `onFailure`.
+        if (redisUrl && isGivingUp(error, attempt)) this.giveUp(timer, error, attempt.attempt);
+        else this.logger.debug(`timer ${timer.id} try ${attempt.attempt} failed, to be tried again: ${String(error)}`);
+        throw error;
+      }
+    };
     const scheduler = redisUrl
       ? await BullTimerScheduler.open({ redisUrl, queueName: TIMER_QUEUE, onError }, clock)
       : new InProcessTimerScheduler(clock, {
           handler: handle,
-          onFailure: (timer, error) => this.logger.error(`timer ${timer.id} failed for good: ${String(error)}`),
+          onFailure: (timer, error) => this.giveUp(timer, error, DEFAULT_TIMER_RETRY.attempts),
         });
     if (scheduler instanceof InProcessTimerScheduler) this.users.push({ stop: () => scheduler.close() });
     else this.resources.push(scheduler);
@@ -111,14 +130,15 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
       `timers reconciled: ${report.added} missing added, ${report.removed} orphans removed, ${report.kept} unchanged, of ${report.implied} the open clocks imply`,
     );
 
+    let connection: Redis | undefined;
     if (redisUrl) {
       this.stopOnShutdown(await startBullTimerWorker({ redisUrl, queueName: TIMER_QUEUE, handler: handle, onError }));
-      const connection = createRedisConnection(redisUrl, 'queue');
+      connection = createRedisConnection(redisUrl, 'queue');
       await whenRedisReady(connection, 3_000);
       const heartbeat = await WorkerHeartbeat.start(connection, workerIdOfThisProcess(), clock, onError);
       // The heartbeat stops last among the users, once the processors and timer workers have; a key left behind expires.
       this.users.push({ stop: () => heartbeat.stop() });
-      this.resources.push({ close: async () => connection.disconnect() });
+      this.resources.push({ close: async () => connection?.disconnect() });
     }
 
     const standingReactor = new CustomerStandingReactor(
@@ -129,11 +149,14 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
       (ticketId, refusal) =>
         this.logger.warn(`ticket ${ticketId} refused its customer's standing: ${refusal.code}: ${refusal.message}`),
     );
-    for (const reactor of [timerReactor, new AlertReactor(this.alerts), standingReactor]) {
+    const [timerProcessor] = [timerReactor, new AlertReactor(this.alerts, clock), standingReactor].map((reactor) => {
       const processor = startReactor(store, checkpoints, reactor, { clock, logger: this.logger });
       this.processors.add(processor);
       this.users.unshift(processor);
-    }
+      return processor;
+    });
+    if (connection)
+      await this.keepTimers(scheduler, runner, timerProcessor as LogProcessor, clocks, policies, connection);
     this.logger.log(`timers ${redisUrl ? 'on BullMQ' : 'in process'}, reactors following the log`);
   }
 
@@ -161,6 +184,51 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
     this.users.push(runner);
     this.resources.push({ close: async () => void db.close() });
     return { runner, db };
+  }
+
+  /**
+   * While the reactors run, Redis may lose the timers (a restart without persistence, an eviction): every pending
+   * timer is restored from the open clocks when Redis comes back as another server (`run_id`), at each reconnection
+   * and every `TIMER_RECONCILE_INTERVAL_MS`, once the open clocks have caught up with the timer reactor.
+   */
+  private async keepTimers(
+    scheduler: TimerScheduler,
+    runner: ProjectionRunner,
+    timerProcessor: LogProcessor,
+    clocks: OpenClocks,
+    policies: PolicySource,
+    connection: Redis,
+  ): Promise<void> {
+    const interval = this.config.TIMER_RECONCILE_INTERVAL_MS;
+    const keeper = new TimerKeeper({
+      scheduler,
+      logger: this.logger,
+      maxBackoffMs: interval,
+      implied: async () => {
+        const position = timerProcessor.status.checkpoint;
+        if (position !== undefined) await runner.waitFor(position, interval);
+        return impliedTimers(clocks, await policies.current());
+      },
+    });
+    const watch = await RedisIdentityWatch.start(
+      connection,
+      (change) => void keeper.request(change),
+      (error) => this.logger.debug(`Redis run_id not read: ${error.message}`),
+    );
+    const periodic = setInterval(() => void watch.check().then(() => keeper.request({ kind: 'periodic' })), interval);
+    periodic.unref();
+    this.users.unshift({
+      stop: async () => {
+        clearInterval(periodic);
+        watch.stop();
+        await keeper.stop();
+      },
+    });
+  }
+
+  private giveUp(timer: Timer, error: unknown, attempts: number): void {
+    const { level, message } = timerGivenUpLine(timer, error, attempts);
+    this.logger[level](message);
   }
 
   private stopOnShutdown(worker: BullJobWorker): void {

@@ -677,6 +677,23 @@ describe('POLICY §7 at-risk, breach and escalation', () => {
       .then([]);
   });
 
+  it.each([
+    ['at the deadline', DEADLINE],
+    ['after the deadline (a worker back from downtime)', at('2026-11-30T14:30-05:00')],
+  ])('records no at-risk warning when its timer fires %s: the breach says it all', (_when, now) =>
+    ticketSpec([opened]).when(timer('RecordSlaAtRisk', now)).then([]),
+  );
+
+  it('records no at-risk warning once the breach is recorded', () =>
+    ticketSpec([opened, breached])
+      .when(timer('RecordSlaAtRisk', at('2026-11-30T14:01-05:00')))
+      .then([]));
+
+  it('records an at-risk warning fired just before the deadline', () =>
+    ticketSpec([opened])
+      .when(timer('RecordSlaAtRisk', at('2026-11-30T13:59-05:00')))
+      .then([{ ...atRisk, data: { ...atRisk.data, ...detected(at('2026-11-30T13:59-05:00')) } } as TicketEvent]));
+
   it('records the breach once, at the deadline', () => {
     ticketSpec([opened, atRisk]).when(timer('RecordSlaBreach', DEADLINE)).then([breached]);
     ticketSpec([opened, atRisk, breached])

@@ -32,6 +32,20 @@ export interface RetryPolicy {
 /** Receives connection errors, which BullMQ reports as events and recovers from by reconnecting. */
 export type ErrorListener = (error: Error) => void;
 
+/**
+ * An {@link ErrorListener} that warns once per run of the same error: BullMQ repeats a connection error at every
+ * reconnection attempt, and the connection itself logs when Redis is lost and back. Recovering is not an operator's
+ * task, so the level is a warning.
+ */
+export const warnOncePerRun = (warn: (message: string) => void, what: string): ErrorListener => {
+  let last: string | undefined;
+  return (error) => {
+    if (error.message === last) return;
+    last = error.message;
+    warn(`${what}: ${error.message}`);
+  };
+};
+
 export interface JobQueueOptions extends QueueLocation {
   readonly retry: RetryPolicy;
   readonly onError: ErrorListener;

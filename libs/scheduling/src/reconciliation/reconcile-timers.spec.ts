@@ -1,7 +1,7 @@
 import { FixedClock } from '@app/clock';
 import { timerId } from '@app/domain';
 import { InProcessTimerScheduler, type Timer } from '@app/scheduling';
-import { diffTimers, reconcileTimers } from './reconcile-timers';
+import { diffTimers, reconcileTimers, restoreMissingTimers } from './reconcile-timers';
 
 const aTimer = (ticketId: string, generation = 1): Timer => {
   const dueAt = '2026-11-30T19:00:00.000Z';
@@ -46,5 +46,25 @@ describe('reconcileTimers', () => {
 
     expect(report).toEqual({ implied: 2, pending: 2, added: 1, removed: 1, kept: 1, busy: 0 });
     expect(pendingIds).toEqual([kept.id, missing.id].sort());
+  });
+});
+
+describe('restoreMissingTimers', () => {
+  it('schedules the missing timers and cancels none of those the open clocks do not imply (they may lag)', async () => {
+    const scheduler = new InProcessTimerScheduler(new FixedClock('2026-11-30T15:00:00.000Z'), {
+      handler: async () => undefined,
+      onFailure: () => undefined,
+    });
+    const kept = aTimer('kept');
+    const missing = aTimer('missing');
+    const newer = aTimer('kept', 2);
+    await scheduler.scheduleMany([kept, newer]);
+
+    const report = await restoreMissingTimers(scheduler, [kept, missing, missing]);
+    const pendingIds = (await scheduler.listPending()).map((timer) => timer.id).sort();
+    await scheduler.close();
+
+    expect(report).toEqual({ implied: 2, pending: 2, added: 1 });
+    expect(pendingIds).toEqual([kept.id, missing.id, newer.id].sort());
   });
 });

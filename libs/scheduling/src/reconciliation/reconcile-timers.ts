@@ -48,3 +48,24 @@ export const reconcileTimers = async (
     busy: diff.orphans.length - removedCount,
   };
 };
+
+export interface RestorationReport {
+  readonly implied: number;
+  readonly pending: number;
+  readonly added: number;
+}
+
+/**
+ * Schedules the implied timers that are not pending, and cancels nothing: safe while the timer reactor is live, when
+ * `implied` may come from a read model behind it (a timer it no longer implies, restored, fires and finds nothing to
+ * do; one cancelled as an orphan because the read model had not seen its cause yet would be lost).
+ */
+export const restoreMissingTimers = async (
+  scheduler: TimerScheduler,
+  implied: readonly Timer[],
+): Promise<RestorationReport> => {
+  const pending = await scheduler.listPending();
+  const { missing } = diffTimers(implied, pending);
+  await scheduler.scheduleMany(missing);
+  return { implied: new Set(implied.map((timer) => timer.id)).size, pending: pending.length, added: missing.length };
+};

@@ -82,5 +82,6 @@ export const startBullTimerWorker = async (options: BullTimerWorkerOptions): Pro
   BullJobWorker.start({
     ...options,
     schema: timerPayloadSchema,
-    handle: (payload, { id }) => options.handler({ id, dueAt: payload.dueAt, payload }),
+    handle: (payload, { id, attempt, maxAttempts }) =>
+      options.handler({ id, dueAt: payload.dueAt, payload }, { attempt, maxAttempts }),
   });

@@ -1,5 +1,5 @@
 import type { Clock } from '@app/clock';
-import type { RetryPolicy } from '../jobs/bull-jobs';
+import { PermanentJobFailure, type RetryPolicy } from '../jobs/bull-jobs';
 import { DEFAULT_TIMER_RETRY } from './bull-timer-scheduler';
 import { MinHeap } from './min-heap';
 import { assertValidTimerId, delayUntil, type Timer } from './timer';
@@ -18,7 +18,7 @@ interface Entry {
 
 export interface InProcessTimerOptions {
   readonly handler: TimerHandler;
-  /** Receives a timer whose handler failed on every attempt. */
+  /** Receives a timer whose handler failed on every attempt, or threw a {@link PermanentJobFailure}. */
   readonly onFailure: (timer: Timer, error: unknown) => void;
   readonly retry?: RetryPolicy;
 }
@@ -122,7 +122,8 @@ export class InProcessTimerScheduler implements TimerScheduler {
   }
 
   private run(entry: Entry): void {
-    const done = this.options.handler(entry.timer).then(
+    const attempt = { attempt: entry.attempt, maxAttempts: this.retry.attempts };
+    const done = this.options.handler(entry.timer, attempt).then(
       () => undefined,
       (error: unknown) => this.retryOrGiveUp(entry, error),
     );
@@ -130,8 +131,13 @@ export class InProcessTimerScheduler implements TimerScheduler {
     void done.finally(() => this.running.delete(done));
   }
 
+  /**
+   * A timer scheduled again while it ran (the reactor saw the event it waited for) is left to that schedule, and one
+   * that fails as the scheduler closes is armed again from the log at the next start: neither has failed for good.
+   */
   private retryOrGiveUp(entry: Entry, error: unknown): void {
-    if (this.isClosed || entry.attempt >= this.retry.attempts || this.pending.has(entry.timer.id)) {
+    if (this.isClosed || this.pending.has(entry.timer.id)) return;
+    if (entry.attempt >= this.retry.attempts || error instanceof PermanentJobFailure) {
       this.options.onFailure(entry.timer, error);
       return;
     }

@@ -16,5 +16,11 @@ export interface TimerScheduler {
   close(): Promise<void>;
 }
 
+/** Which try of a fired timer this is: `attempt` is 1 on the first, a rejection at `maxAttempts` is the last. */
+export interface TimerAttempt {
+  readonly attempt: number;
+  readonly maxAttempts: number;
+}
+
 /** Called once per fired timer. A rejection is retried with exponential backoff. */
-export type TimerHandler = (timer: Timer) => Promise<void>;
+export type TimerHandler = (timer: Timer, attempt: TimerAttempt) => Promise<void>;
