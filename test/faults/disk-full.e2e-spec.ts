@@ -132,4 +132,82 @@ describe('a full disk under the store and the read models (api process, tmpfs)',
       'request errored',
     ]);
   }, 180_000);
+
+  it('keeps recording while the read models cannot write, reports them down, and they catch up without a restart', async () => {
+    const readModels = mkdtempSync(join(tmpdir(), 'faults-read-models-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', readModels], { stdio: 'pipe' });
+    const logDir = mkdtempSync(join(tmpdir(), 'faults-log-'));
+    let engine: RunningProcess | undefined;
+    try {
+      const eventStoreUrl = `sqlite:${join(logDir, 'events.db')}`;
+      engine = runApp('api', {
+        EVENT_STORE_URL: eventStoreUrl,
+        READ_MODELS_PATH: join(readModels, 'api.db'),
+        API_KEYS_FILE: join(logDir, 'api-keys.json'),
+        API_KEYS: `admin1:admin:${ADMIN_KEY}`,
+        POLICIES_DIR: join(ROOT, 'policies'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+      });
+      const serving = JSON.parse(await engine.waitForLine(/serving on/, 60_000)) as { msg: string };
+      const url = /http:\/\/\S+/.exec(serving.msg)?.[0] ?? '';
+      const call = async (method: string, path: string, body?: unknown) => {
+        const response = await fetch(`${url}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${ADMIN_KEY}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+      };
+      const customer = await call('POST', '/customers', { name: 'Acme', licences: 20, plan: 'priority' });
+      expect(customer.status).toBe(201);
+      await waitFor('the read models live', async () => (await call('GET', '/health')).status === 200, 30_000);
+
+      fillUp(join(readModels, 'filler'));
+      let opened = 0;
+      const projectionsState = async () =>
+        ((await call('GET', '/health')).json.projections as { state?: string; behind?: number } | undefined) ?? {};
+      await waitFor(
+        'the read models to retry a failed write, /health 503',
+        async () => {
+          const answer = await call('POST', '/tickets', {
+            customerId: customer.json.id,
+            channel: 'email',
+            subject: 'x',
+          });
+          expect(answer.status).toBe(201);
+          opened += 1;
+          const health = await call('GET', '/health');
+          return health.status === 503 && (await projectionsState()).state === 'retrying';
+        },
+        60_000,
+      );
+
+      rmSync(join(readModels, 'filler'));
+      await waitFor(
+        '/health 200 again with the read models caught up',
+        async () => {
+          const health = await call('GET', '/health');
+          const projections = health.json.projections as { state?: string; behind?: number };
+          return health.status === 200 && projections.state === 'live' && projections.behind === 0;
+        },
+        60_000,
+      );
+      const store = await openEventStore(eventStoreUrl, UPCASTERS);
+      let recorded = 0;
+      for await (const event of store.readAll({ filter: { eventTypes: ['TicketOpened'] } })) recorded += event ? 1 : 0;
+      await store.close();
+      expect(recorded).toBe(opened);
+      expect(((await call('GET', '/queue?limit=500')).json.items as unknown[]).length).toBe(opened);
+    } finally {
+      if (engine && engine.child.exitCode === null) engine.child.kill('SIGTERM');
+      await engine?.exited;
+      execFileSync('umount', [readModels]);
+      rmdirSync(readModels);
+      rmSync(logDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
