@@ -54,24 +54,38 @@ const keyOf = (request: Received): string => String(request.headers[IDEMPOTENCY_
  * A premium ticket answered late, with every outcome recorded (at-risk, breach, escalation), then a response dated
  * before the at-risk instant, which retracts all three: one alert of each of the six kinds.
  */
+const DAY_MS = 86_400_000;
+const at = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * A ticket received a week from now whose at-risk, breach and escalation are recorded when each fell due, then a
+ * response dated before the deadline retracts them: alerts of all six kinds, none of them moot (an at-risk warning
+ * is not sent once its deadline has passed, so the deadline must lie ahead of the wall clock).
+ */
 const writeTicketWithEveryAlert = async (scenario: Scenario): Promise<void> => {
   const customerId = `customer-${randomUUID()}`;
   const ticketId = randomUUID();
+  const receivedMs = Date.now() + 7 * DAY_MS;
   await scenario.customer(
     { type: 'RegisterCustomer', data: { customerId, name: 'Acme', licences: 20, plan: 'premium' } },
-    '2026-11-30T13:00:00.000Z',
+    at(receivedMs - DAY_MS),
   );
   await scenario.ticket(
     {
       type: 'OpenTicket',
-      data: { ticketId, customerId, channel: 'email', subject: 'Import fails', receivedAt: '2026-11-30T15:00:00.000Z' },
+      data: { ticketId, customerId, channel: 'email', subject: 'Import fails', receivedAt: at(receivedMs) },
     },
-    '2026-11-30T15:00:00.000Z',
+    at(receivedMs),
   );
+  const opened = scenario.ticketState(ticketId);
+  if (opened.status !== 'Open' || opened.clock.status !== 'Running') throw new Error('the ticket did not open running');
+  const { atRiskDueAt, deadline } = opened.clock;
+  const deadlineMs = Date.parse(deadline);
   const outcomes = [
-    ['RecordSlaAtRisk', '2026-11-30T18:00:00.000Z'],
-    ['RecordSlaBreach', '2026-11-30T19:00:00.000Z'],
-    ['EscalateSlaBreach', '2026-11-30T20:00:00.000Z'],
+    ['RecordSlaAtRisk', atRiskDueAt ?? deadline],
+    ['RecordSlaBreach', deadline],
+    // A week after the deadline is past the escalation delay, whatever the calendar.
+    ['EscalateSlaBreach', at(deadlineMs + 7 * DAY_MS)],
   ] as const;
   for (const [type, now] of outcomes) {
     const state = scenario.ticketState(ticketId);
@@ -79,8 +93,8 @@ const writeTicketWithEveryAlert = async (scenario: Scenario): Promise<void> => {
     await scenario.ticket({ type, data: { ticketId, clockId: FIRST_RESPONSE_CLOCK, timerGeneration } }, now, 'system');
   }
   await scenario.ticket(
-    { type: 'RecordResponse', data: { ticketId, respondedAt: '2026-11-30T16:00:00.000Z' } },
-    '2026-11-30T20:30:00.000Z',
+    { type: 'RecordResponse', data: { ticketId, respondedAt: at(receivedMs + 60_000) } },
+    at(deadlineMs + 7 * DAY_MS + 60_000),
   );
 };
 
@@ -118,6 +132,8 @@ class AlertsEngine {
     const env = {
       EVENT_STORE_URL: eventStoreUrl,
       POLICIES_DIR: join(ROOT, 'policies'),
+      // The test polls the delivery list every few milliseconds: far above the default limit a minute.
+      RATE_LIMIT_PER_MINUTE: '1000000',
       API_KEYS_FILE: join(dir, 'api-keys.json'),
       API_KEYS: `ops1:ops:${OPS_KEY},agent1:agent:${AGENT_KEY}`,
       REDIS_URL: redis.url,
