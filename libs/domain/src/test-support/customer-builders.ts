@@ -1,11 +1,5 @@
 import type { Plan } from '@app/policy';
-import {
-  type CustomerCommand,
-  type CustomerEvent,
-  decideCustomer,
-  evolveCustomer,
-  initialCustomerState,
-} from '../customer';
+import { type CustomerCommand, type CustomerEvent, customerDecider } from '../customer';
 import type { CommandMetadata } from '../command';
 import { FIRST_POLICY, bookOf } from './policies';
 import { metadata, NOW } from './commands';
@@ -13,10 +7,7 @@ import { specify } from './given-when-then';
 
 export const CUSTOMER_ID = 'acme';
 
-export const customerSpec = specify(
-  { initialState: initialCustomerState, evolve: evolveCustomer, decide: decideCustomer },
-  { policies: bookOf(FIRST_POLICY) },
-);
+export const customerSpec = specify(customerDecider, { policies: bookOf(FIRST_POLICY) });
 
 type Meta = { meta?: CommandMetadata };
 

@@ -14,6 +14,7 @@ import {
   type TicketEvent,
   type TicketOpened,
   type TicketState,
+  ticketDecider,
 } from '../ticket';
 import { metadata, NOW } from './commands';
 import { specify } from './given-when-then';
@@ -39,10 +40,7 @@ export const ticketContext = (
   customer: o.customer === null ? null : aStanding(o.customer ?? {}),
 });
 
-export const ticketSpec = specify(
-  { initialState: initialTicketState, evolve: evolveTicket, decide: decideTicket },
-  ticketContext(),
-);
+export const ticketSpec = specify(ticketDecider, ticketContext());
 
 export const fold = (events: readonly TicketEvent[], state: TicketState = initialTicketState): TicketState =>
   events.reduce(evolveTicket, state);
