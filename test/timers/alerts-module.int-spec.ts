@@ -1,3 +1,4 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -11,7 +12,7 @@ import {
 } from '@app/alerts';
 import { SystemClock } from '@app/clock';
 import type { AlertsModuleOptions } from '@app/alerts';
-import { Receiver, REDIS_URL, requireRedis, uniqueQueueName, waitFor } from './support';
+import { Receiver, REDIS_URL, requireRedis, uniqueQueueName } from './support';
 
 const boot = async (options: Omit<AlertsModuleOptions, 'clock'>, logger: LoggerService | false = false) => {
   const moduleRef = await Test.createTestingModule({
@@ -67,7 +68,7 @@ describe('AlertsModule', () => {
     const alert = anAlert();
 
     await app.get<AlertSink>(ALERT_SINK).publish(alert);
-    await waitFor('the delivery', () => receiver.requests.length === 1);
+    await eventually(() => expect(receiver.requests).toHaveLength(1));
     const webhooks = app.get(WebhookAlertSink);
     const failed = await webhooks.listDeliveries();
     await webhooks.destroy();
