@@ -9,6 +9,14 @@ export const CUSTOMER_ID = 'acme';
 
 export const customerSpec = specify(customerDecider, { policies: bookOf(FIRST_POLICY) });
 
+/** The events a command adds to a customer's history; fails the test on a refusal. */
+export const customerDecided = (given: readonly CustomerEvent[], command: CustomerCommand): CustomerEvent[] => {
+  const decider = customerDecider(command, { policies: bookOf(FIRST_POLICY) });
+  const result = decider.decide(given.reduce(decider.evolve, decider.initialState));
+  if (result instanceof Error) throw result;
+  return [...given, ...result];
+};
+
 type Meta = { meta?: CommandMetadata };
 
 export const aCustomerRegistered = (
