@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { FixedClock, type Instant } from '@app/clock';
 import { type CustomerEvent, customerStream, type TicketEvent, ticketStream, UPCASTERS } from '@app/domain';
 import { openEventStore, type RecordedEvent } from '@app/event-store';
+import { stored } from '@app/event-store/test-support/events';
 import { READ_MODELS } from '../read-models';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { openReadModelDb } from '../runner/read-model-db';
@@ -30,15 +30,10 @@ export const rowsAfter = async (
   const db = openReadModelDb(':memory:');
   const runner = new ProjectionRunner(store, db, READ_MODELS, new FixedClock(RECORDED_AT));
   try {
-    for (const { type, data } of events) {
+    for (const event of events) {
+      const { data } = event;
       const stream = 'ticketId' in data ? ticketStream(data.ticketId) : customerStream(data.customerId);
-      const metadata = {
-        correlationId: 'correlation-1',
-        causationId: null,
-        actor: { id: 'agent-1', role: 'agent' },
-        recordedAt: RECORDED_AT,
-      };
-      await store.append(stream, [{ id: randomUUID(), type, data, metadata }], { expectedRevision: 'any' });
+      await store.append(stream, [stored(event, RECORDED_AT)], { expectedRevision: 'any' });
     }
     const recorded: RecordedEvent[] = [];
     for await (const event of store.readAll()) recorded.push(event);
