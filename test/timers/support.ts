@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { eventually } from '@app/clock/test-support/eventually';
+import { runCommand } from '../support/process';
 import { type TimerKind, timerId } from '@app/domain';
 import type { Timer } from '@app/scheduling';
 
@@ -89,12 +90,10 @@ export class OwnRedis {
       dataDir === undefined
         ? ['--appendonly', 'no']
         : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dataDir];
-    const child = spawn(
+    const { child } = runCommand(
       'redis-server',
       ['--port', String(chosen), '--save', '', ...persistence, '--bind', '127.0.0.1'],
-      {
-        stdio: 'ignore',
-      },
+      {},
     );
     const own = new OwnRedis(child, chosen, dataDir);
     await eventually(async () => expect(await own.answers()).toBe(true), 10_000);
