@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { SystemClock } from '@app/clock';
 import { WorkerHeartbeat } from '@app/scheduling';
 import { TEST_REDIS_URL, requireRedis } from './support/redis';
-import { waitFor } from './support/wait-for';
+import { eventually } from '@app/clock/test-support/eventually';
 
 const UNREACHABLE_REDIS = 'redis://127.0.0.1:1';
 // A database of its own, so that the workers of other suites beating on the same server are not counted.
@@ -125,9 +125,10 @@ describe('GET /health over HTTP', () => {
     expect(
       (await call('POST', '/tickets', { customerId: customer.id, channel: 'email', subject: 'x', receivedAt })).status,
     ).toBe(201);
-    const timers = await waitFor('the ticket in the backlog', async () => {
+    const timers = await eventually(async () => {
       const body = (await (await fetch(`${url}/health`, asOperator)).json()) as { timers: Record<string, unknown> };
-      return Number(body.timers.oldestOverdueMs) > 60_000 ? body.timers : undefined;
+      expect(Number(body.timers.oldestOverdueMs)).toBeGreaterThan(60_000);
+      return body.timers;
     });
     expect(timers).toMatchObject({ status: 'down', workers: 0, reason: expect.stringContaining('no worker') });
     const probe = await fetch(`${url}/health`);
@@ -139,11 +140,12 @@ describe('GET /health over HTTP', () => {
 
   it('lists every follower of the log in embedded mode, the read models and the three reactors, in /health and /metrics', async () => {
     const url = await start({});
-    const processors = await waitFor('every follower live', async () => {
+    const processors = await eventually(async () => {
       const response = await fetch(`${url}/health`, asOperator);
       const body = (await response.json()) as { processors: { processors: { name: string; state: string }[] } };
       const all = body.processors.processors;
-      return all.length === 4 && all.every(({ state }) => state === 'live') ? all : undefined;
+      expect(all.map(({ state }) => state)).toEqual(['live', 'live', 'live', 'live']);
+      return all;
     });
     expect(processors.map(({ name }) => name).sort()).toEqual(['alerts', 'customer-standing', 'read models', 'timers']);
     const metrics = await (await fetch(`${url}/metrics`, asOperator)).text();
@@ -172,14 +174,17 @@ describe('GET /health over HTTP', () => {
       return ((await response.json()) as { projections: ProjectionsBody }).projections;
     };
     const caughtUp = (after: number | null) =>
-      waitFor(`the read models past ${after}`, async () => {
+      eventually(async () => {
         const lag = await projections();
-        const isPast = lag.checkpoint !== null && (after === null || lag.checkpoint > after);
-        return lag.state === 'live' && lag.behind === 0 && isPast ? lag : undefined;
+        expect(lag).toMatchObject({ state: 'live', behind: 0 });
+        expect(lag.checkpoint).not.toBeNull();
+        if (after !== null) expect(lag.checkpoint).toBeGreaterThan(after);
+        return lag;
       });
-    const before = await waitFor('the runner to follow the log', async () => {
+    const before = await eventually(async () => {
       const lag = await projections();
-      return lag.state === 'live' ? lag : undefined;
+      expect(lag.state).toBe('live');
+      return lag;
     });
 
     const registered = await fetch(`${url}/customers`, {

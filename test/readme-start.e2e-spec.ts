@@ -1,3 +1,4 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -25,15 +26,6 @@ const isAlive = (pid: number): boolean => {
   } catch {
     return false;
   }
-};
-
-const within = async (what: string, timeoutMs: number, condition: () => Promise<boolean>): Promise<number> => {
-  const start = performance.now();
-  while (!(await condition())) {
-    if (performance.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return performance.now() - start;
 };
 
 /** The pid of the node process that logged, which npm started in a shell or in place of it. */
@@ -78,8 +70,8 @@ describe('the processes the README starts, on SIGTERM to the very process the co
     expect(await isListening(port)).toBe(true);
 
     started.child.kill('SIGTERM');
-    await within('port closed', SHUTDOWN_TIMEOUT_MS, async () => !(await isListening(port)));
-    await within('npm ended', SHUTDOWN_TIMEOUT_MS, async () => started!.child.exitCode !== null);
+    await eventually(async () => expect(await isListening(port)).toBe(false), SHUTDOWN_TIMEOUT_MS, 50);
+    await eventually(() => expect(started!.child.exitCode).not.toBeNull(), SHUTDOWN_TIMEOUT_MS, 50);
     expect(isAlive(nodePid)).toBe(false);
     expect(started.stdout()).toMatch(/shut down cleanly/);
   }, 120_000);
@@ -92,7 +84,7 @@ describe('the processes the README starts, on SIGTERM to the very process the co
     nodePid = loggedPid(await started.waitForLine(/worker started/, 60_000));
 
     started.child.kill('SIGTERM');
-    await within('worker and npm ended', SHUTDOWN_TIMEOUT_MS, async () => started!.child.exitCode !== null);
+    await eventually(() => expect(started!.child.exitCode).not.toBeNull(), SHUTDOWN_TIMEOUT_MS, 50);
     expect(isAlive(nodePid)).toBe(false);
     expect(started.stdout()).toMatch(/shut down cleanly/);
   }, 120_000);

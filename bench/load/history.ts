@@ -17,13 +17,12 @@ import {
   ticketStream,
   timerPlan,
   type TimerKind,
+  type CommandMetadata,
+  type Decider,
   UPCASTERS,
 } from '@app/domain';
 import {
   type Actor,
-  type CommandMeta,
-  type Decider,
-  type DomainEvent,
   type EventStore,
   handleCommand,
   InMemoryEventStore,
@@ -126,7 +125,10 @@ class StagedStream<S> {
     this.state = initialState;
   }
 
-  async run<E extends DomainEvent, R>(decider: Decider<S, E, R>, meta: CommandMeta): Promise<void> {
+  async run<E extends { readonly type: string; readonly data: unknown }, R>(
+    decider: Decider<S, E, R>,
+    meta: CommandMetadata,
+  ): Promise<void> {
     const outcome = await handleCommand(this.staging, this.stream, decider, meta);
     if (outcome.outcome === 'refused') throw outcome.refusal;
     this.state = outcome.state;
@@ -149,7 +151,7 @@ class StagedStream<S> {
   }
 }
 
-const metaOf = (now: Instant, actor: Actor, commandId: string = randomUUID()): CommandMeta => ({
+const metaOf = (now: Instant, actor: Actor, commandId: string = randomUUID()): CommandMetadata => ({
   commandId,
   correlationId: commandId,
   actor,

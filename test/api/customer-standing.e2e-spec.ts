@@ -1,3 +1,4 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@app/event-store';
 import { type Answer, type Engine, startEngine } from './support/engine';
 
@@ -36,19 +37,8 @@ describe('a customer’s standing reaches its open tickets (POLICY §4)', () => 
     expect(answer.status).toBe(200);
   };
   const ticket = (id: string): Promise<Answer> => engine.call('GET', `/tickets/${id}`, { as: 'auditor' });
-  const eventually = async (id: string, expected: Record<string, unknown>): Promise<void> => {
-    const deadline = performance.now() + 10_000;
-    for (;;) {
-      const { json } = await ticket(id);
-      try {
-        expect(json).toMatchObject(expected);
-        return;
-      } catch (mismatch) {
-        if (performance.now() > deadline) throw mismatch;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-  };
+  const reaches = (id: string, expected: Record<string, unknown>): Promise<void> =>
+    eventually(async () => expect((await ticket(id)).json).toMatchObject(expected), 10_000, 50);
 
   it('given open tickets, when the customer is flagged, trains, then has the flag cleared, each open clock follows', async () => {
     const [first = '', second = '', resolved = ''] = tickets;
@@ -58,7 +48,7 @@ describe('a customer’s standing reaches its open tickets (POLICY §4)', () => 
     await change('flag', { reason: 'Twelve tickets this week on documented topics' });
     // ×2: 480 support minutes from Monday 10:00 ends at Monday 18:00.
     for (const id of [first, second]) {
-      await eventually(id, {
+      await reaches(id, {
         allowanceMinutes: 480,
         firstResponseDueAt: '2026-11-30T23:00:00.000Z',
         sla: { status: 'Running', relaxation: { mode: 'extend', factor: 2 } },
@@ -68,14 +58,14 @@ describe('a customer’s standing reaches its open tickets (POLICY §4)', () => 
     advanceHours(1);
     await change('training/required');
     for (const id of [first, second]) {
-      await eventually(id, { firstResponseDueAt: null, sla: { status: 'Paused', isPausedForTraining: true } });
+      await reaches(id, { firstResponseDueAt: null, sla: { status: 'Paused', isPausedForTraining: true } });
     }
 
     advanceHours(2);
     await change('training/completed');
     // 120 of 480 minutes used before the pause: 360 left from Monday 14:00 are 240 on Monday and 120 on Tuesday.
     for (const id of [first, second]) {
-      await eventually(id, {
+      await reaches(id, {
         firstResponseDueAt: '2026-12-01T14:30:00.000Z',
         sla: { status: 'Running', isPausedForTraining: false, elapsedMinutes: 120 },
       });
@@ -85,7 +75,7 @@ describe('a customer’s standing reaches its open tickets (POLICY §4)', () => 
     await change('flag/clear', { reason: 'Training completed' });
     // Back to 240: 120 used before the pause and 60 since leave 60 from Monday 15:00.
     for (const id of [first, second]) {
-      await eventually(id, {
+      await reaches(id, {
         allowanceMinutes: 240,
         firstResponseDueAt: '2026-11-30T21:00:00.000Z',
         sla: { status: 'Running', elapsedMinutes: 180, relaxation: null },
@@ -100,25 +90,29 @@ describe('a customer’s standing reaches its open tickets (POLICY §4)', () => 
   });
 
   it('shows the open tickets of a flagged customer as relaxed in the queue, then as paused for training', async () => {
-    const queued = async (status: string): Promise<string[]> => {
-      const giveUpAt = performance.now() + 10_000;
-      for (;;) {
-        const { json } = await engine.call('GET', `/queue?customerId=${customerId}&status=${status}`, { as: 'agent' });
-        const ids = (json.items as { ticketId: string }[]).map((item) => item.ticketId).sort();
-        if (ids.length === tickets.length || performance.now() > giveUpAt) return ids;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
+    const isQueuedAs = (status: string): Promise<void> =>
+      eventually(
+        async () => {
+          const { json } = await engine.call('GET', `/queue?customerId=${customerId}&status=${status}`, {
+            as: 'agent',
+          });
+          expect((json.items as { ticketId: string }[]).map((item) => item.ticketId).sort()).toEqual(
+            [...tickets].sort(),
+          );
+        },
+        10_000,
+        50,
+      );
     await change('flag', { reason: 'Twelve tickets this week on documented topics' });
-    expect(await queued('relaxed')).toEqual([...tickets].sort());
+    await isQueuedAs('relaxed');
     await change('training/required');
-    expect(await queued('paused-for-training')).toEqual([...tickets].sort());
+    await isQueuedAs('paused-for-training');
   });
 
   it('names the customer event as the cause of each ticket change, and its actor', async () => {
     const [first = ''] = tickets;
     await change('training/required');
-    await eventually(first, { sla: { status: 'Paused' } });
+    await reaches(first, { sla: { status: 'Paused' } });
     const customerHistory = await customerEvents();
     const required = customerHistory.find((event) => event.type === 'CustomerTrainingRequired');
     const history = await engine.call('GET', `/tickets/${first}/history`, { as: 'auditor' });

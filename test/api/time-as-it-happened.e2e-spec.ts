@@ -1,5 +1,5 @@
 import { type Engine, type Role, startEngine } from './support/engine';
-import { waitFor } from '../support/wait-for';
+import { eventually } from '@app/clock/test-support/eventually';
 
 /** Tuesday 2026-12-01, 16:00 in Toronto. */
 const NOW = '2026-12-01T21:00:00.000Z';
@@ -35,9 +35,10 @@ describe('time as it happened, over HTTP', () => {
     const imported = await open(await customer(), '2026-06-15T10:00:00-04:00', 'admin');
     expect(imported.status).toBe(201);
     const ticketId = String(imported.json.id);
-    const [breach] = await waitFor('the breach in the log', async () => {
-      const items = await breaches(ticketId);
-      return items.some((item) => item.kind === 'breach') ? items.filter((item) => item.kind === 'breach') : undefined;
+    const [breach] = await eventually(async () => {
+      const items = (await breaches(ticketId)).filter((item) => item.kind === 'breach');
+      expect(items).not.toHaveLength(0);
+      return items;
     });
     expect(breach).toMatchObject({ occurredAt: '2026-06-15T18:00:00.000Z', detectedAt: NOW });
     const ticket = await engine.call('GET', `/tickets/${ticketId}`, { as: 'auditor' });
@@ -48,7 +49,7 @@ describe('time as it happened, over HTTP', () => {
     // received Tuesday 08:00, due 12:00, breached and escalated by now (16:00)
     const opened = await open(await customer(), '2026-12-01T08:00:00-05:00');
     const ticketId = String(opened.json.id);
-    await waitFor('the escalation', async () => ((await breaches(ticketId)).length === 2 ? true : undefined));
+    await eventually(async () => expect(await breaches(ticketId)).toHaveLength(2));
     const response = await engine.call('POST', `/tickets/${ticketId}/responses`, {
       as: 'agent',
       body: { by: 'alice', respondedAt: '2026-12-01T10:05:00-05:00' },
@@ -67,9 +68,7 @@ describe('time as it happened, over HTTP', () => {
     expect(retractions.map((event) => event.type)).toEqual(['SlaEscalationRetracted', 'SlaBreachRetracted']);
     expect(retractions.map((event) => event.causationId)).toEqual([responded?.eventId, responded?.eventId]);
     expect(events.filter((event) => event.type === 'SlaBreached')).toHaveLength(1);
-    await waitFor('the breach log without the retracted entries', async () =>
-      (await breaches(ticketId)).length === 0 ? true : undefined,
-    );
+    await eventually(async () => expect(await breaches(ticketId)).toEqual([]));
     const compliance = await engine.call('GET', '/compliance?period=month&plan=premium', { as: 'lead' });
     expect(compliance.json).toMatchObject({ items: [{ plan: 'premium', met: 1, missed: 0 }] });
   });
@@ -110,10 +109,12 @@ describe('time as it happened, over HTTP', () => {
     engine.clock?.set('2038-06-01T15:00:00.000Z');
     const ancient = await open(customerId, '2017-12-05T10:00:00-05:00', 'admin');
     expect([ancient.status, ancient.json.code]).toEqual([422, 'receipt-beyond-horizon']);
-    const queue = await waitFor('both tickets in the queue', async () => {
+    const queue = await eventually(async () => {
       const answer = await engine.call('GET', '/queue', { as: 'agent' });
+      expect(answer.status).toBe(200);
       const items = (answer.json as unknown as { items: Record<string, unknown>[] }).items;
-      return answer.status === 200 && items.length === 2 ? items : undefined;
+      expect(items).toHaveLength(2);
+      return items;
     });
     expect(queue.find((item) => item.ticketId === old.json.id)).toMatchObject({
       businessMinutesLeft: null,

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import ticketCreated from './fixtures/zendesk/ticket-created.json';
 import commentAdded from './fixtures/zendesk/comment-added.json';
 import { type Engine, KEYS, ROLES, startEngine } from './support/engine';
-import { waitFor } from '../support/wait-for';
+import { eventually } from '@app/clock/test-support/eventually';
 
 /** Monday 2026-12-07, 19:00 in Toronto. */
 const NOW = '2026-12-08T00:00:00.000Z';
@@ -112,9 +112,9 @@ describe('Zendesk feeding the engine, over HTTP', () => {
     await customer();
     await deliver(created());
     const ticketId = String((await ticketOf('35436'))?.id);
-    await waitFor('the breach', async () => {
+    await eventually(async () => {
       const ticket = await engine.call('GET', `/tickets/${ticketId}`, { as: 'auditor' });
-      return (ticket.json.sla as { breachedAt: string | null }).breachedAt ? true : undefined;
+      expect((ticket.json.sla as { breachedAt: string | null }).breachedAt).toEqual(expect.any(String));
     });
     const answer = await deliver(comment());
     expect(answer.json.result).toMatchObject({ status: 'applied', ticketId });

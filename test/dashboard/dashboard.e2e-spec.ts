@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type Engine, KEYS, startEngine } from '../api/support/engine';
-import { waitFor } from '../support/wait-for';
+import { eventually } from '@app/clock/test-support/eventually';
 
 const ROOT = join(__dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test', 'artifacts');
@@ -161,10 +161,9 @@ describe('the dashboard for the day of a support lead', () => {
     ids.invoice = await open(acme, 'email', 'Old invoice question', '2025-11-27T15:00:00.000Z');
     const answered = await open(bolt, 'forum', 'Where is the manual', '2026-11-30T20:40:00.000Z');
     expect((await engine.call('POST', `/tickets/${answered}/responses`, { as: 'agent', body: {} })).status).toBe(201);
-    await waitFor('both breaches in the log', async () => {
-      const answer = await engine.call('GET', '/breaches?kind=breach', { as: 'ops' });
-      return answer.json.total === 2 ? true : undefined;
-    });
+    await eventually(async () =>
+      expect((await engine.call('GET', '/breaches?kind=breach', { as: 'ops' })).json.total).toBe(2),
+    );
     const extended = await engine.call('POST', `/tickets/${ids.exporting}/extensions`, {
       as: 'lead',
       body: { extensionMinutes: 600, reason: 'customer away until tomorrow' },
@@ -182,10 +181,8 @@ describe('the dashboard for the day of a support lead', () => {
       .locator('#queue tr[data-ticket-id]')
       .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-ticket-id')));
   const waitForRows = async (page: Page, expected: string[], isOrdered = false): Promise<void> => {
-    const comparable = (list: (string | null)[]) => JSON.stringify(isOrdered ? list : [...list].sort());
-    await waitFor(`the queue to show ${expected.join(', ')}`, async () =>
-      comparable(await rowIds(page)) === comparable(expected) ? true : undefined,
-    );
+    const comparable = (list: (string | null)[]) => (isOrdered ? list : [...list].sort());
+    await eventually(async () => expect(comparable(await rowIds(page))).toEqual(comparable(expected)));
   };
   const row = (page: Page, ticketId: string) => page.locator(`#queue tr[data-ticket-id="${ticketId}"]`);
 

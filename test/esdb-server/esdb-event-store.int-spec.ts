@@ -1,3 +1,4 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { randomUUID } from 'node:crypto';
 import {
   EsdbEventStore,
@@ -8,8 +9,6 @@ import {
 } from '@app/event-store';
 import { describeEventStoreConformance } from '@app/event-store/conformance/event-store.conformance';
 import { EsdbTestServer } from './esdb-test-server';
-
-const WAIT_TIMEOUT_MS = 10_000;
 
 const anEvent = (data: unknown = { n: 1 }): NewEvent => ({
   id: randomUUID(),
@@ -29,20 +28,6 @@ const collect = async (iterable: AsyncIterable<RecordedEvent>): Promise<Recorded
   for await (const event of iterable) all.push(event);
   return all;
 };
-
-const waitFor = (condition: () => boolean): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => {
-      clearInterval(poll);
-      reject(new Error(`condition not met in ${WAIT_TIMEOUT_MS} ms`));
-    }, WAIT_TIMEOUT_MS);
-    const poll = setInterval(() => {
-      if (!condition()) return;
-      clearInterval(poll);
-      clearTimeout(deadline);
-      resolve();
-    }, 10);
-  });
 
 describe('EventStoreDB adapter against the gRPC test server', () => {
   let server: EsdbTestServer;
@@ -85,11 +70,11 @@ describe('EventStoreDB adapter against the gRPC test server', () => {
       const subscription = store.subscribeToAll({ filter: { streamPrefixes: [`${category}-`] } }, async (event) => {
         received.push(event);
       });
-      await waitFor(() => received.length === 2);
+      await eventually(() => expect(received).toHaveLength(2));
       server.endSubscriptions();
       const after = [anEvent(), anEvent()];
       await store.append(stream, after, { expectedRevision: 1 });
-      await waitFor(() => received.length >= 4);
+      await eventually(() => expect(received.length).toBeGreaterThanOrEqual(4));
       await subscription.stop();
 
       expect(received.map((event) => event.id)).toEqual([...before, ...after].map((event) => event.id));
@@ -114,7 +99,7 @@ describe('EventStoreDB adapter against the gRPC test server', () => {
       const subscription = store.subscribeToAll({}, async (event) => {
         received.push(event);
       });
-      await waitFor(() => received.length > 0);
+      await eventually(() => expect(received).not.toHaveLength(0));
       await subscription.stop();
       const ours = { streamPrefixes: [`${category}-1`] };
       const [first] = await collect(store.readAll({ filter: ours }));

@@ -1,3 +1,4 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { randomUUID } from 'node:crypto';
 import {
   EsdbEventStore,
@@ -12,8 +13,6 @@ import {
   type Subscription,
 } from '@app/event-store';
 import { EsdbTestServer, type Fault } from './esdb-test-server';
-
-const WAIT_TIMEOUT_MS = 10_000;
 
 const anEvent = (n = 1): NewEvent => ({
   id: randomUUID(),
@@ -33,20 +32,6 @@ const collect = async (iterable: AsyncIterable<RecordedEvent>): Promise<Recorded
   for await (const event of iterable) all.push(event);
   return all;
 };
-
-const waitFor = (condition: () => boolean): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => {
-      clearInterval(poll);
-      reject(new Error(`condition not met in ${WAIT_TIMEOUT_MS} ms`));
-    }, WAIT_TIMEOUT_MS);
-    const poll = setInterval(() => {
-      if (!condition()) return;
-      clearInterval(poll);
-      clearTimeout(deadline);
-      resolve();
-    }, 10);
-  });
 
 class RecordingLogger implements EsdbLogger {
   readonly lines: { level: 'log' | 'warn' | 'error'; message: string }[] = [];
@@ -165,7 +150,7 @@ describe('EventStoreDB adapter under server faults', () => {
         const before = server.calls.subscribe;
         const received: RecordedEvent[] = [];
         const subscription = subscribe(open(), received);
-        await waitFor(() => received.length === appended.length);
+        await eventually(() => expect(received).toHaveLength(appended.length));
 
         expect(ids(received)).toEqual(ids(appended));
         expect(server.calls.subscribe - before).toBe(3);
@@ -181,7 +166,7 @@ describe('EventStoreDB adapter under server faults', () => {
       const before = server.calls.subscribe;
       const received: RecordedEvent[] = [];
       subscribe(open({ deadlineMs: 200 }), received);
-      await waitFor(() => received.length === 1);
+      await eventually(() => expect(received).toHaveLength(1));
 
       expect(ids(received)).toEqual(ids(appended));
       expect(server.calls.subscribe - before).toBe(2);

@@ -1,10 +1,10 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
+import { type RunningProcess, runCommand } from '../support/process';
 
 const CHILD = join(__dirname, 'append-child.ts');
 const WAIT_TIMEOUT_MS = 20_000;
@@ -19,24 +19,20 @@ interface Ack {
 class Appender {
   readonly acks: Ack[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly process: ChildProcessWithoutNullStreams;
-  private stderr = '';
+  private readonly running: RunningProcess;
   private readonly listeners = new Set<() => void>();
 
   constructor(args: readonly string[]) {
-    this.process = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: join(__dirname, '..', '..') });
-    this.process.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    createInterface({ input: this.process.stdout }).on('line', (line) => {
+    this.running = runCommand(process.execPath, ['--import', 'tsx', CHILD, ...args], {});
+    createInterface({ input: this.running.child.stdout }).on('line', (line) => {
       const [word, stream, revision, ids] = line.split(' ');
       if (word === 'ack') this.acks.push({ stream: stream!, revision: Number(revision), ids: ids!.split(',') });
       for (const listener of this.listeners) listener();
     });
-    this.exited = new Promise((resolve) =>
-      this.process.on('exit', (code, signal) => {
-        for (const listener of this.listeners) listener();
-        resolve({ code, signal });
-      }),
-    );
+    this.exited = this.running.exited.then((exit) => {
+      for (const listener of this.listeners) listener();
+      return exit;
+    });
   }
 
   /** Resolves once `count` appends are acknowledged; fails if the child ends first or after a timeout. */
@@ -54,7 +50,7 @@ class Appender {
       };
       const check = (): void => {
         if (this.acks.length >= count) finish();
-        else if (this.process.exitCode !== null) finish(new Error(`child ended early: ${this.stderr}`));
+        else if (this.running.child.exitCode !== null) finish(new Error(`child ended early: ${this.errors}`));
       };
       this.listeners.add(check);
       check();
@@ -62,11 +58,11 @@ class Appender {
   }
 
   kill(): void {
-    this.process.kill('SIGKILL');
+    this.running.child.kill('SIGKILL');
   }
 
   get errors(): string {
-    return this.stderr;
+    return this.running.stderr();
   }
 }
 

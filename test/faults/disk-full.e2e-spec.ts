@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { UPCASTERS } from '@app/domain';
 import { openEventStore } from '@app/event-store';
 import { type RunningProcess, runApp } from '../support/process';
-import { waitFor } from '../timers-e2e/engine';
+import { waitFor } from '../timers/support';
 
 const ROOT = join(__dirname, '..', '..');
 const ADMIN_KEY = 'admin-key-for-the-disk-full-test-0123';

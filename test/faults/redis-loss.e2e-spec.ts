@@ -2,7 +2,8 @@ import { IDEMPOTENCY_KEY_HEADER, webhookIdempotencyKey, type WebhookTarget } fro
 import type { RecordedEvent } from '@app/event-store';
 import { openTicket } from '@app/reactors/test-support/reactor.fixtures';
 import { type RunningProcess, runApp } from '../support/process';
-import { countByTicket, TimersEngine, waitFor } from '../timers-e2e/engine';
+import { countByTicket, TimersEngine } from '../timers-e2e/engine';
+import { waitFor } from '../timers/support';
 import { Receiver } from '../timers/support';
 
 const SECRET = 'a-webhook-secret-for-the-fault-tests';

@@ -1,3 +1,4 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startWebhookDeliveryWorker, WebhookAlertSink } from '@app/alerts';
@@ -38,26 +39,21 @@ describe('the breach log with webhook deliveries', () => {
     const answer = await (engine as Engine).call('GET', '/breaches', { as: 'ops' });
     return (answer.json as unknown as { items: BreachEntry[] }).items;
   };
-  const waitFor = async <T>(what: string, attempt: () => Promise<T | undefined>): Promise<T> => {
-    const start = performance.now();
-    for (;;) {
-      const value = await attempt();
-      if (value !== undefined) return value;
-      if (performance.now() - start > 15_000) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
-
   it('says which alerts a receiver refused, and which have no failed delivery', async () => {
     engine = await startEngine({
       now: '2026-11-30T21:30:00.000Z',
       env: { REDIS_URL: TEST_REDIS_URL, ALERT_WEBHOOKS: `ops=${receiverUrl}`, ALERT_WEBHOOK_SECRET: SECRET },
     });
     await supportDay(new Scenario(engine.app.get<EventStore>(EVENT_STORE)));
-    const logged = await waitFor('the breach and the escalation', async () => {
-      const items = await breaches();
-      return items.length === 2 ? items : undefined;
-    });
+    const logged = await eventually(
+      async () => {
+        const items = await breaches();
+        expect(items).toHaveLength(2);
+        return items;
+      },
+      15_000,
+      50,
+    );
     expect(logged.map((entry) => entry.delivery)).toEqual([
       { state: 'not-failed', failures: [] },
       { state: 'not-failed', failures: [] },
@@ -88,8 +84,14 @@ describe('the breach log with webhook deliveries', () => {
         occurredAt: '2026-11-30T19:00:00.000Z',
         recipients: ['ops', 'lead'],
       });
-      const refused = await waitFor('the refused delivery', async () =>
-        (await breaches()).find((entry) => entry.alertId === breach.alertId && entry.delivery.state === 'failed'),
+      const refused = await eventually(
+        async () => {
+          const entry = (await breaches()).find(({ alertId }) => alertId === breach.alertId);
+          expect(entry?.delivery.state).toBe('failed');
+          return entry as BreachEntry;
+        },
+        15_000,
+        50,
       );
       expect(refused.delivery.failures).toEqual([
         { role: 'ops', url: receiverUrl, reason: expect.stringContaining('410'), attempts: expect.any(Number) },
@@ -105,10 +107,15 @@ describe('the breach log with webhook deliveries', () => {
     await engine?.close();
     engine = await startEngine({ now: '2026-11-30T21:30:00.000Z' });
     await supportDay(new Scenario(engine.app.get<EventStore>(EVENT_STORE)));
-    const logged = await waitFor('the breach log', async () => {
-      const items = await breaches();
-      return items.length === 2 ? items : undefined;
-    });
+    const logged = await eventually(
+      async () => {
+        const items = await breaches();
+        expect(items).toHaveLength(2);
+        return items;
+      },
+      15_000,
+      50,
+    );
     expect(logged.map((entry) => entry.delivery.state)).toEqual(['live-only', 'live-only']);
   });
 });

@@ -1,3 +1,4 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { type Engine, KEYS, startEngine } from '../api/support/engine';
 
 interface LiveMessage {
@@ -35,21 +36,22 @@ const listen = async (url: string, key: string) => {
   })().catch((error: unknown) => {
     if (!abort.signal.aborted) throw error;
   });
-  const waitFor = async (what: string, match: (message: LiveMessage) => boolean): Promise<LiveMessage> => {
-    const start = performance.now();
-    for (;;) {
-      const found = messages.find(match);
-      if (found) return found;
-      if (performance.now() - start > 10_000)
-        throw new Error(`no ${what} on /live within 10 s: ${JSON.stringify(messages)}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
+  /** The first message on /live that `match` accepts, once one came; fails after 10 s naming `what` and the messages. */
+  const heard = (what: string, match: (message: LiveMessage) => boolean): Promise<LiveMessage> =>
+    eventually(
+      () => {
+        const found = messages.find(match);
+        if (!found) throw new Error(`no ${what} on /live: ${JSON.stringify(messages)}`);
+        return found;
+      },
+      10_000,
+      20,
+    );
   const close = async (): Promise<void> => {
     abort.abort();
     await reading;
   };
-  return { response, messages, waitFor, close };
+  return { response, messages, heard, close };
 };
 
 describe('GET /live', () => {
@@ -79,18 +81,18 @@ describe('GET /live', () => {
     });
     const ticketId = ticket.json.id as string;
 
-    const queued = await live.waitFor('queue change', (m) => m.type === 'queue' && m.data.ticketId === ticketId);
+    const queued = await live.heard('queue change', (m) => m.type === 'queue' && m.data.ticketId === ticketId);
     expect(queued.data.item).toMatchObject({ ticketId, plan: 'premium', customerName: 'Acme' });
-    const breach = await live.waitFor('breach', (m) => m.type === 'breach' && m.data.ticketId === ticketId);
+    const breach = await live.heard('breach', (m) => m.type === 'breach' && m.data.ticketId === ticketId);
     expect(breach.data).toMatchObject({ kind: 'breach', deadline: '2026-11-30T17:00:00.000Z' });
-    await live.waitFor('escalation', (m) => m.type === 'escalation' && m.data.ticketId === ticketId);
-    await live.waitFor(
+    await live.heard('escalation', (m) => m.type === 'escalation' && m.data.ticketId === ticketId);
+    await live.heard(
       'breached status',
       (m) => m.type === 'queue' && (m.data.item as { status?: string } | null)?.status === 'breached',
     );
 
     await engine.call('POST', `/tickets/${ticketId}/responses`, { as: 'agent', body: {} });
-    await live.waitFor(
+    await live.heard(
       'the ticket leaving the queue',
       (m) => m.type === 'queue' && m.data.ticketId === ticketId && m.data.item === null,
     );

@@ -1,5 +1,5 @@
 import { type Answer, type Engine, startEngine } from '../api/support/engine';
-import { waitFor } from '../support/wait-for';
+import { eventually } from '@app/clock/test-support/eventually';
 
 /** Monday 2026-11-30, 16:00 in Toronto. */
 const NOW = '2026-11-30T21:00:00.000Z';
@@ -38,9 +38,11 @@ describe('read models through the API', () => {
     return (answer.json as unknown as { items: QueueItem[] }).items;
   };
   const queueItem = (ticketId: string, status?: string) =>
-    waitFor(`ticket ${ticketId} in the queue${status ? ` as ${status}` : ''}`, async () =>
-      (await queue()).find((item) => item.ticketId === ticketId && (!status || item.status === status)),
-    );
+    eventually(async () => {
+      const item = (await queue()).find((candidate) => candidate.ticketId === ticketId);
+      expect(item).toMatchObject(status ? { status } : {});
+      return item as NonNullable<typeof item>;
+    });
 
   it('lists an open ticket with its deadline and the business minutes left, and filters the queue', async () => {
     const acme = await registerCustomer('Acme', 'premium');
@@ -100,10 +102,11 @@ describe('read models through the API', () => {
       isDeadlineExtendedAfterBreach: false,
       problem: null,
     });
-    const log = await waitFor('the escalation in the breach log', async () => {
+    const log = await eventually(async () => {
       const answer = await engine.call('GET', '/breaches', { as: 'ops' });
       const items = (answer.json as unknown as { items: Record<string, unknown>[] }).items;
-      return items.length === 2 ? items : undefined;
+      expect(items).toHaveLength(2);
+      return items;
     });
     expect(log.map((entry) => [entry.kind, entry.ticketId, entry.customerId, entry.customerName, entry.plan])).toEqual(
       expect.arrayContaining([
@@ -131,7 +134,7 @@ describe('read models through the API', () => {
       expect((await engine.call('POST', `/tickets/${ticket}/responses`, { as: 'agent', body: {} })).status).toBe(201);
     }
 
-    await waitFor('an empty queue', async () => ((await queue()).length === 0 ? true : undefined));
+    await eventually(async () => expect(await queue()).toEqual([]));
     const compliance = await engine.call('GET', '/compliance?period=week', { as: 'auditor' });
     expect(compliance.json).toEqual({
       items: [
@@ -166,9 +169,11 @@ describe('read models through the API', () => {
     });
     expect(flagged.status).toBeLessThan(300);
 
-    const customer = await waitFor('the flagged customer', async () => {
+    const customer = await eventually(async () => {
       const answer = await engine.call('GET', '/customers?flagged=true', { as: 'auditor' });
-      return (answer.json as unknown as { items: Record<string, unknown>[] }).items[0];
+      const [flagged] = (answer.json as unknown as { items: Record<string, unknown>[] }).items;
+      expect(flagged).toBeDefined();
+      return flagged;
     });
     expect(customer).toMatchObject({
       customerId: acme,
@@ -187,9 +192,9 @@ describe('read models through the API', () => {
   it('reports how far the read models are behind the log', async () => {
     const acme = await registerCustomer('Acme', 'premium');
     await openTicket(acme, '2026-11-30T20:00:00.000Z');
-    await waitFor('no lag', async () => {
+    await eventually(async () => {
       const answer = await engine.call('GET', '/health/projections', { as: 'ops' });
-      return answer.json.behind === 0 && answer.json.state === 'live' ? answer : undefined;
+      expect(answer.json).toMatchObject({ behind: 0, state: 'live' });
     });
     const metrics = await engine.call('GET', '/metrics', { as: 'ops' });
     expect(metrics.body).toMatch(/^sla_projection_lag_positions 0$/m);

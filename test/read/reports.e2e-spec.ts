@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { type Answer, type Engine, startEngine } from '../api/support/engine';
-import { waitFor } from '../support/wait-for';
+import { eventually } from '@app/clock/test-support/eventually';
 
 /** Monday 2026-11-30, 16:00 in Toronto (EST, UTC-5). */
 const NOW = '2026-11-30T21:00:00.000Z';
@@ -53,16 +53,13 @@ describe('reports over HTTP, for a day of known tickets', () => {
     await open('quick', acme, '2026-11-30T20:00:00.000Z', 'forum'); // 15:00, due Tuesday
     await open('forgotten', acme, '2026-11-30T13:00:00.000Z', 'email'); // 08:00, due 12:00 (17:00 UTC)
     await open('fresh', bolt, '2026-11-30T20:30:00.000Z', 'email'); // priority, due Tuesday 15:30
-    await waitFor('both breaches in the report', async () => {
+    await eventually(async () => {
       const breaches = (await report('/reports/breaches')).json.items as Row[];
-      return breaches.filter((row) => row.kind === 'breach').length === 2 ? true : undefined;
+      expect(breaches.filter((row) => row.kind === 'breach')).toHaveLength(2);
     });
     await respond('late', 'alice');
     await respond('quick', 'bob');
-    await waitFor('the first responses in the agents report', async () => {
-      const agents = (await report('/reports/agents')).json.items as Row[];
-      return agents.length === 2 ? true : undefined;
-    });
+    await eventually(async () => expect((await report('/reports/agents')).json.items).toHaveLength(2));
   });
 
   afterAll(() => engine.close());

@@ -1,7 +1,8 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { verifyWebhookSignature, webhookIdempotencyKey } from '@app/alerts';
 import { openTicket } from '@app/reactors/test-support/reactor.fixtures';
 import { Receiver } from '../timers/support';
-import { countByTicket, report, TimersEngine, waitFor, WEBHOOK_SECRET } from './engine';
+import { countByTicket, report, TimersEngine, POLL_MS, WEBHOOK_SECRET } from './engine';
 
 const TICKETS = 300;
 const ALERT_TYPES = ['SlaAtRisk', 'SlaBreached', 'SlaBreachEscalated'];
@@ -29,20 +30,21 @@ describe('SLA timers on three worker processes, one of them killed', () => {
       const now = clock.now();
       await openTicket(store, policies, ticketId, now, new Date(Date.parse(now) - (i % 40) * 100).toISOString());
     }
-    await waitFor(
-      'a third of the breaches',
-      async () => (await engine!.events('SlaBreached')).length >= TICKETS / 3,
+    await eventually(
+      async () => expect((await engine!.events('SlaBreached')).length).toBeGreaterThanOrEqual(TICKETS / 3),
       60_000,
+      POLL_MS,
     );
     await engine.kill('w2');
     const breachesAtKill = (await engine.events('SlaBreached')).length;
 
-    await waitFor(
-      'every breach and escalation',
-      async () =>
-        (await engine!.events('SlaBreached')).length >= TICKETS &&
-        (await engine!.events('SlaBreachEscalated')).length >= TICKETS,
+    await eventually(
+      async () => {
+        expect((await engine!.events('SlaBreached')).length).toBeGreaterThanOrEqual(TICKETS);
+        expect((await engine!.events('SlaBreachEscalated')).length).toBeGreaterThanOrEqual(TICKETS);
+      },
       100_000,
+      POLL_MS,
     );
     const alerts = await engine.events(...ALERT_TYPES);
     // Each alert goes to the webhook of every role the policy version names for its kind.
@@ -53,7 +55,7 @@ describe('SLA timers on three worker processes, one of them killed', () => {
     );
     const delivered = (): Set<string> =>
       new Set(receiver!.requests.map((request) => `${request.path} ${String(request.headers['idempotency-key'])}`));
-    await waitFor('every alert delivered', async () => expected.every((key) => delivered().has(key)), 100_000);
+    await eventually(() => expect(expected.filter((key) => !delivered().has(key))).toEqual([]), 100_000, POLL_MS);
     expect([...delivered()].sort()).toEqual([...new Set(expected)].sort());
 
     for (const type of ['SlaBreached', 'SlaBreachEscalated']) {

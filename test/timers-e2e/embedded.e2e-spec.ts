@@ -1,3 +1,4 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { UPCASTERS } from '@app/domain';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { type EventStore, type RecordedEvent, SqliteEventStore, withUpcasting } 
 import { loadPolicyBook } from '@app/policy';
 import { openTicket, roundTheClockPolicyDocument } from '@app/reactors/test-support/reactor.fixtures';
 import { type RunningProcess, runApp } from '../support/process';
-import { countByTicket, waitFor } from './engine';
+import { countByTicket, POLL_MS } from './engine';
 
 describe('SLA timers in embedded mode (one process, no Redis)', () => {
   let dir: string;
@@ -61,7 +62,7 @@ describe('SLA timers in embedded mode (one process, no Redis)', () => {
     const clock = new SystemClock();
     await start();
     await openTicket(store, policies, 'before-restart', clock.now());
-    await waitFor('the breach and escalation', async () => (await events('SlaBreachEscalated')).length === 1, 30_000);
+    await eventually(async () => expect(await events('SlaBreachEscalated')).toHaveLength(1), 30_000, POLL_MS);
     await stop();
 
     await openTicket(store, policies, 'while-stopped', clock.now());
@@ -69,7 +70,7 @@ describe('SLA timers in embedded mode (one process, no Redis)', () => {
     expect(await restarted.waitForLine(/timers reconciled/)).toContain(
       'timers reconciled: 3 missing added, 0 orphans removed, 0 unchanged',
     );
-    await waitFor('the second escalation', async () => (await events('SlaBreachEscalated')).length === 2, 30_000);
+    await eventually(async () => expect(await events('SlaBreachEscalated')).toHaveLength(2), 30_000, POLL_MS);
 
     for (const type of ['SlaAtRisk', 'SlaBreached', 'SlaBreachEscalated']) {
       expect([type, Object.fromEntries(countByTicket(await events(type)))]).toEqual([

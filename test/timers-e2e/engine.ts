@@ -138,16 +138,10 @@ export class TimersEngine {
 }
 
 /**
- * Polls `condition` every 250 ms until it holds, failing with `what` after `timeoutMs`: slower than the unit tests'
- * polling, because the conditions here read the whole log or queue and the workers need the CPU.
+ * How often these tests poll with `eventually`: slower than the unit tests, because the conditions here read the
+ * whole log or queue and the workers need the CPU.
  */
-export const waitFor = async (what: string, condition: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
-  const start = performance.now();
-  while (!(await condition())) {
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-};
+export const POLL_MS = 250;
 
 /** Per ticket, how many events of a type. */
 export const countByTicket = (events: readonly RecordedEvent[]): Map<string, number> => {

@@ -1,5 +1,6 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { openTicket } from '@app/reactors/test-support/reactor.fixtures';
-import { countByTicket, report, TimersEngine, waitFor } from './engine';
+import { countByTicket, report, TimersEngine, POLL_MS } from './engine';
 
 const TICKETS = 1_000;
 const PENDING = 3 * TICKETS;
@@ -20,7 +21,7 @@ describe('SLA timers after Redis loses its data', () => {
     const ticketIds = Array.from({ length: TICKETS }, (_, i) => `loss-${i}`);
     for (const ticketId of ticketIds) await openTicket(store, policies, ticketId, clock.now());
     const pendingCount = async (): Promise<number> => (await engine!.pendingTimers()).length;
-    await waitFor(`${PENDING} pending timers`, async () => (await pendingCount()) === PENDING, 60_000);
+    await eventually(async () => expect(await pendingCount()).toBe(PENDING), 60_000, POLL_MS);
 
     await engine.flushRedis();
     expect(await pendingCount()).toBe(0);
@@ -54,12 +55,13 @@ describe('SLA timers after Redis loses its data', () => {
     expect(line).toContain(`timers reconciled: ${PENDING} missing added, 0 orphans removed, 0 unchanged`);
     expect(await pendingCount()).toBe(PENDING);
 
-    await waitFor(
-      'every breach, and no at-risk or breach timer left',
-      async () =>
-        (await engine!.events('SlaBreached')).length >= TICKETS &&
-        (await engine!.pendingTimers()).every((timer) => timer.payload.kind === 'escalation'),
+    await eventually(
+      async () => {
+        expect((await engine!.events('SlaBreached')).length).toBeGreaterThanOrEqual(TICKETS);
+        expect((await engine!.pendingTimers()).filter((timer) => timer.payload.kind !== 'escalation')).toEqual([]);
+      },
       100_000,
+      POLL_MS,
     );
     const breaches = countByTicket(await engine.events('SlaBreached'));
     const atRisk = countByTicket(await engine.events('SlaAtRisk'));

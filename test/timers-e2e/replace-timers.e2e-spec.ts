@@ -1,9 +1,10 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RecordedEvent } from '@app/event-store';
 import { type Timer, TIMER_QUEUE } from '@app/scheduling';
 import { openTicket, sendTicketCommand } from '@app/reactors/test-support/reactor.fixtures';
-import { TimersEngine, waitFor } from './engine';
+import { TimersEngine, POLL_MS } from './engine';
 
 const RECEIVED_AT = '2025-12-31T12:00:00.000Z';
 /** About 3.8 and 5.7 years: nothing comes due during the test unless a test puts it there. */
@@ -38,13 +39,10 @@ describe('SLA timers as a ticket changes, one worker process', () => {
         .filter((timer) => timer.payload.ticketId === ticketId)
         .sort((a, b) => a.id.localeCompare(b.id));
     const expectPending = async (ticketId: string, ids: string[]): Promise<Timer[]> => {
-      await waitFor(
-        `timers ${ids.join(', ') || '(none)'}`,
-        async () => {
-          const pending = (await pendingOf(ticketId)).map((timer) => timer.id);
-          return JSON.stringify(pending) === JSON.stringify(ids);
-        },
+      await eventually(
+        async () => expect((await pendingOf(ticketId)).map((timer) => timer.id)).toEqual(ids),
         20_000,
+        POLL_MS,
       );
       return pendingOf(ticketId);
     };
@@ -63,10 +61,10 @@ describe('SLA timers as a ticket changes, one worker process', () => {
         dueAt: clock.now(),
         payload: { kind: 'breach', ticketId: 'changing', clockId: 'first-response', generation, dueAt: clock.now() },
       });
-      await waitFor(
-        `stale ${breachId} to run`,
-        async () => (await queue!.getJobState(breachId as string)) === 'completed',
+      await eventually(
+        async () => expect(await queue!.getJobState(breachId as string)).toBe('completed'),
         20_000,
+        POLL_MS,
       );
       expect(await eventsOf('changing')).toEqual(before);
     };

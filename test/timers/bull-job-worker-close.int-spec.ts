@@ -1,9 +1,10 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BullJobQueue, BullJobWorker } from '@app/scheduling';
 import { z } from 'zod';
-import { OwnRedis, uniqueQueueName, waitFor } from './support';
+import { OwnRedis, uniqueQueueName } from './support';
 
 const JOB_ID = 'job__closing';
 
@@ -61,7 +62,7 @@ describe('BullJobWorker.close, whatever Redis did', () => {
     const held = aHeldHandler();
     worker = await startWorker(held.handle);
     await queue.add({ id: JOB_ID, name: 'held', data: 'x', delayMs: 0 });
-    await waitFor('the handler to start', () => held.steps.length === 1);
+    await eventually(() => expect(held.steps).toHaveLength(1));
 
     const closed = worker.close().then(() => held.steps.push('worker closed'));
     worker = undefined;
@@ -77,7 +78,7 @@ describe('BullJobWorker.close, whatever Redis did', () => {
     const held = aHeldHandler();
     worker = await startWorker(held.handle);
     await queue.add({ id: JOB_ID, name: 'held', data: 'x', delayMs: 0 });
-    await waitFor('the handler to start', () => held.steps.length === 1);
+    await eventually(() => expect(held.steps).toHaveLength(1));
 
     await redis.stop();
     const closed = worker.close().then(() => held.steps.push('worker closed'));
@@ -85,14 +86,7 @@ describe('BullJobWorker.close, whatever Redis did', () => {
     held.release();
     await closed;
     await redis.restart();
-    await waitFor('the queue connection to come back', async () => {
-      try {
-        await queue.countPending();
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    await eventually(() => queue.countPending());
 
     expect(held.steps).toEqual(['handler started', 'handler finished', 'worker closed']);
     expect((await queue.listPending()).map((job) => job.id)).toEqual([JOB_ID]);

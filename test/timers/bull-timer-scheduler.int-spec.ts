@@ -1,7 +1,8 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { FixedClock, SystemClock } from '@app/clock';
 import { BullTimerScheduler, type BullJobWorker, startBullTimerWorker, type Timer } from '@app/scheduling';
 import { Queue } from 'bullmq';
-import { aTimer, REDIS_URL, requireRedis, uniqueQueueName, waitFor } from './support';
+import { aTimer, REDIS_URL, requireRedis, uniqueQueueName } from './support';
 
 const inMs = (clock: { now(): string }, ms: number): string => new Date(Date.parse(clock.now()) + ms).toISOString();
 const throwError = (error: Error): never => {
@@ -68,7 +69,7 @@ describe('BullTimerScheduler, on a real Redis', () => {
     expect(await scheduler.cancel(cancelled.id)).toBe(false);
     const fired: string[] = [];
     await startWorker(async (timer) => void fired.push(timer.id));
-    await waitFor('the kept timer to complete', async () => (await raw.getCompletedCount()) === 1);
+    await eventually(async () => expect(await raw.getCompletedCount()).toBe(1));
 
     expect(fired).toEqual([kept.id]);
   });
@@ -80,7 +81,7 @@ describe('BullTimerScheduler, on a real Redis', () => {
     await Promise.all([startWorker(record), startWorker(record), startWorker(record)]);
     await scheduler.scheduleMany(timers);
 
-    await waitFor('every timer to complete', async () => (await raw.getCompletedCount()) === timers.length);
+    await eventually(async () => expect(await raw.getCompletedCount()).toBe(timers.length));
     expect(fired.size).toBe(timers.length);
     expect([...fired.values()].every((times) => times === 1)).toBe(true);
   });
@@ -91,7 +92,7 @@ describe('BullTimerScheduler, on a real Redis', () => {
     await startWorker(async (t) => void fired.push(t));
     await scheduler.schedule(timer);
 
-    await waitFor('the timer to fire', () => fired.length === 1);
+    await eventually(() => expect(fired).toHaveLength(1));
     expect(fired).toEqual([timer]);
   });
 
@@ -104,7 +105,7 @@ describe('BullTimerScheduler, on a real Redis', () => {
     });
     await scheduler.schedule(timer);
 
-    await waitFor('the timer to complete', async () => (await raw.getCompletedCount()) === 1);
+    await eventually(async () => expect(await raw.getCompletedCount()).toBe(1));
     expect(attempts).toBe(3);
   });
 
@@ -113,7 +114,7 @@ describe('BullTimerScheduler, on a real Redis', () => {
     await startWorker(async () => void (calls += 1));
     await raw.add('breach', { kind: 'breach', ticketId: 't-1' }, { jobId: 'breach__t-1__c__1', attempts: 5 });
 
-    await waitFor('the job to fail', async () => (await raw.getFailedCount()) === 1);
+    await eventually(async () => expect(await raw.getFailedCount()).toBe(1));
     const [failed] = await raw.getFailed();
     expect({ attemptsMade: failed?.attemptsMade, calls }).toEqual({ attemptsMade: 1, calls: 0 });
   });

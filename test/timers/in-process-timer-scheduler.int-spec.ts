@@ -1,6 +1,7 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { FixedClock } from '@app/clock';
 import { InProcessTimerScheduler, PermanentJobFailure, type Timer, type TimerHandler } from '@app/scheduling';
-import { aTimer, waitFor } from './support';
+import { aTimer } from './support';
 
 const NOW = '2026-11-30T15:00:00.000Z';
 const at = (ms: number): string => new Date(Date.parse(NOW) + ms).toISOString();
@@ -32,7 +33,7 @@ describe('InProcessTimerScheduler', () => {
     const sooner = aTimer({ dueAt: at(20) });
     await scheduler.scheduleMany([later, overdue, sooner]);
 
-    await waitFor('three timers to fire', () => fired.length === 3);
+    await eventually(() => expect(fired).toHaveLength(3));
     expect(fired).toEqual([overdue, sooner, later]);
     expect(await scheduler.listPending()).toEqual([]);
   });
@@ -44,7 +45,7 @@ describe('InProcessTimerScheduler', () => {
     await scheduler.schedule(timer);
     await scheduler.scheduleMany([timer, marker]);
 
-    await waitFor('the marker to fire', () => fired.includes(marker));
+    await eventually(() => expect(fired).toContain(marker));
     expect(fired).toEqual([timer, marker]);
   });
 
@@ -56,7 +57,7 @@ describe('InProcessTimerScheduler', () => {
 
     expect(await scheduler.cancel(cancelled.id)).toBe(true);
     expect(await scheduler.cancel(cancelled.id)).toBe(false);
-    await waitFor('the marker to fire', () => fired.includes(marker));
+    await eventually(() => expect(fired).toContain(marker));
     expect(fired).toEqual([marker]);
   });
 
@@ -70,7 +71,7 @@ describe('InProcessTimerScheduler', () => {
     for (const timer of far.slice(0, 60_000)) await scheduler.cancel(timer.id);
     const elapsedMs = performance.now() - start;
 
-    await waitFor('the near timers to fire', () => fired.length === 2);
+    await eventually(() => expect(fired).toHaveLength(2));
     expect(fired).toEqual(near);
     expect((await scheduler.listPending()).length).toBe(40_000);
     // about 1 s on an idle machine; the bound only catches work that grows with the square of pending timers
@@ -86,7 +87,7 @@ describe('InProcessTimerScheduler', () => {
     const timer = aTimer({ dueAt: at(0) });
     await scheduler.schedule(timer);
 
-    await waitFor('the failure to be reported', () => failures.length === 1);
+    await eventually(() => expect(failures).toHaveLength(1));
     expect({ calls, timer: failures[0]?.timer }).toEqual({ calls: 3, timer });
   });
 
@@ -101,7 +102,7 @@ describe('InProcessTimerScheduler', () => {
     });
     await scheduler.schedule(timer);
 
-    await waitFor('the second schedule to fire', () => fired.length === 1);
+    await eventually(() => expect(fired).toHaveLength(1));
     expect({ attempts, failures }).toEqual({ attempts: [1, 1], failures: [] });
   });
 
@@ -114,7 +115,7 @@ describe('InProcessTimerScheduler', () => {
     const timer = aTimer({ dueAt: at(0) });
     await scheduler.schedule(timer);
 
-    await waitFor('the failure to be reported', () => failures.length === 1);
+    await eventually(() => expect(failures).toHaveLength(1));
     expect({ calls, timer: failures[0]?.timer }).toEqual({ calls: 1, timer });
   });
 
@@ -126,7 +127,7 @@ describe('InProcessTimerScheduler', () => {
     open();
     await scheduler.schedule(marker);
 
-    await waitFor('the marker of the new scheduler to fire', () => fired.length === 1);
+    await eventually(() => expect(fired).toHaveLength(1));
     expect(fired).toEqual([marker]);
   });
 });

@@ -1,3 +1,4 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { randomUUID } from 'node:crypto';
 import { SystemClock } from '@app/clock';
 import {
@@ -9,7 +10,7 @@ import {
 } from '@app/scheduling';
 import { timerId } from '@app/domain';
 import { Redis } from 'ioredis';
-import { OwnRedis, uniqueQueueName, waitFor } from './support';
+import { OwnRedis, uniqueQueueName } from './support';
 
 const COUNT = 1_000;
 
@@ -68,14 +69,7 @@ describe('Timers after Redis lost its data', () => {
     });
 
     await redis.restart();
-    await waitFor('the queue connection to come back', async () => {
-      try {
-        await scheduler.listPending();
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    await eventually(() => scheduler.listPending());
     expect(await countPending()).toBe(0);
     expect((await reconcileTimers(scheduler, implied)).added).toBe(COUNT);
     expect((await reconcileTimers(scheduler, implied)).kept).toBe(COUNT);
@@ -87,8 +81,8 @@ describe('Timers after Redis lost its data', () => {
       handler: async (timer) => void fired.set(timer.id, (fired.get(timer.id) ?? 0) + 1),
       onError: (error) => errors.push(error),
     });
-    await waitFor('every timer to fire', () => fired.size === COUNT, 20_000);
-    await waitFor('nothing left pending', async () => (await scheduler.countPending()) === 0);
+    await eventually(() => expect(fired.size).toBe(COUNT), 20_000);
+    await eventually(async () => expect(await scheduler.countPending()).toBe(0));
 
     expect([...fired.keys()].sort()).toEqual(implied.map((timer) => timer.id).sort());
     expect([...fired.values()].every((times) => times === 1)).toBe(true);

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { eventually } from '@app/clock/test-support/eventually';
+import { runCommand } from '../support/process';
 import { type TimerKind, timerId } from '@app/domain';
 import type { Timer } from '@app/scheduling';
 
@@ -28,18 +30,11 @@ export const requireRedis = async (url: string = REDIS_URL): Promise<void> => {
   }
 };
 
-/** Polls `condition` every 10 ms until it holds, failing with `what` after `timeoutMs`. */
-export const waitFor = async (
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> => {
-  const start = performance.now();
-  while (!(await condition())) {
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
+/** {@link eventually} for a condition, failing with `what`: the form test/faults waits with. */
+export const waitFor = (what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> =>
+  eventually(async () => {
+    if (!(await condition())) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  }, timeoutMs);
 
 export const aTimer = (overrides: {
   kind?: TimerKind;
@@ -95,15 +90,13 @@ export class OwnRedis {
       dataDir === undefined
         ? ['--appendonly', 'no']
         : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dataDir];
-    const child = spawn(
+    const { child } = runCommand(
       'redis-server',
       ['--port', String(chosen), '--save', '', ...persistence, '--bind', '127.0.0.1'],
-      {
-        stdio: 'ignore',
-      },
+      {},
     );
     const own = new OwnRedis(child, chosen, dataDir);
-    await waitFor(`redis-server on port ${chosen}`, () => own.answers(), 10_000);
+    await eventually(async () => expect(await own.answers()).toBe(true), 10_000);
     return own;
   }
 

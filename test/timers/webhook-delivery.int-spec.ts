@@ -1,3 +1,4 @@
+import { eventually } from '@app/clock/test-support/eventually';
 import { randomUUID } from 'node:crypto';
 import {
   type Alert,
@@ -14,7 +15,7 @@ import {
 } from '@app/alerts';
 import { SystemClock } from '@app/clock';
 import { type BullJobWorker, type RetryPolicy, retryPolicyWithin } from '@app/scheduling';
-import { Receiver, type Received, REDIS_URL, requireRedis, uniqueQueueName, waitFor } from './support';
+import { Receiver, type Received, REDIS_URL, requireRedis, uniqueQueueName } from './support';
 
 const SECRET = 'test-secret-0123456789';
 const clock = new SystemClock();
@@ -98,8 +99,8 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
     const alert = anAlert();
 
     await sink.publish(alert);
-    await waitFor('a 200 answer', () => receiver.requests.some((r) => r.status === 200));
-    await waitFor('the delivery to leave the queue', async () => (await sink.countPending()) === 0);
+    await eventually(() => expect(receiver.requests.some((r) => r.status === 200)).toBe(true));
+    await eventually(async () => expect(await sink.countPending()).toBe(0));
 
     expect(receiver.requests.map((r) => r.status)).toEqual([500, 500, 200]);
     const delivered = receiver.requests[2];
@@ -132,7 +133,7 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
     const alert = anAlert('at-risk', ['ops']);
 
     await sink.publish(alert);
-    await waitFor('the delivery to park', async () => (await sink.listDeliveries({ state: 'parked' })).length === 1);
+    await eventually(async () => expect(await sink.listDeliveries({ state: 'parked' })).toHaveLength(1));
 
     const [parked] = await sink.listDeliveries();
     expect(parked).toEqual({
@@ -161,7 +162,7 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
     const alert = anAlert();
 
     await sink.publish(alert);
-    await waitFor('the first failure', async () => (await sink.listDeliveries({ state: 'retrying' })).length === 1);
+    await eventually(async () => expect(await sink.listDeliveries({ state: 'retrying' })).toHaveLength(1));
 
     const [retrying] = await sink.listDeliveries({ kind: 'breach' });
     expect(retrying).toMatchObject({ state: 'retrying', alertId: alert.alertId, attempts: 1, maxAttempts: 3 });
@@ -178,13 +179,13 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
     await open([target], 2);
     const alert = anAlert();
     await sink.publish(alert);
-    await waitFor('the delivery to park', async () => (await sink.countDeliveries()).parked === 1);
+    await eventually(async () => expect((await sink.countDeliveries()).parked).toBe(1));
     const deliveryId = webhookIdempotencyKey(alert.alertId, target);
 
     isDown = false;
     const redriven = await sink.redrive({ deliveryId });
-    await waitFor('the delivery', () => receiver.requests.some((r) => r.status === 200));
-    await waitFor('the queue to drain', async () => (await sink.countPending()) === 0);
+    await eventually(() => expect(receiver.requests.some((r) => r.status === 200)).toBe(true));
+    await eventually(async () => expect(await sink.countPending()).toBe(0));
 
     expect(redriven.map((delivery) => delivery.deliveryId)).toEqual([deliveryId]);
     expect(receiver.requests.map((r) => [r.status, header(r, IDEMPOTENCY_KEY_HEADER)])).toEqual([
@@ -203,7 +204,7 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
     await open([{ role: 'ops', url: receiver.url('/gone') }], 5, () => undefined);
 
     await sink.publish(anAlert());
-    await waitFor('the delivery to park', async () => (await sink.countDeliveries()).parked === 1);
+    await eventually(async () => expect((await sink.countDeliveries()).parked).toBe(1));
 
     expect((await sink.listDeliveries())[0]).toMatchObject({
       attempts: 1,
@@ -217,7 +218,7 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
     await open([{ role: 'ops', url: receiver.url('/ops') }], 5);
 
     await sink.publish(anAlert());
-    await waitFor('the delivery to park', async () => (await sink.countDeliveries()).parked === 1);
+    await eventually(async () => expect((await sink.countDeliveries()).parked).toBe(1));
 
     expect((await sink.listDeliveries())[0]).toMatchObject({ state: 'parked', attempts: 1 });
     expect(receiver.requests).toHaveLength(1);
@@ -243,8 +244,8 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
     await sink.publish(breach);
     await sink.publish(escalation);
     await sink.publish(atRiskForAgents);
-    await waitFor('four deliveries', () => receiver.requests.length === 4);
-    await waitFor('the queue to drain', async () => (await sink.countPending()) === 0);
+    await eventually(() => expect(receiver.requests).toHaveLength(4));
+    await eventually(async () => expect(await sink.countPending()).toBe(0));
 
     const byPath = receiver.requests.map((r) => `${r.path} ${header(r, IDEMPOTENCY_KEY_HEADER) ?? ''}`).sort();
     const keyAt = (alertId: string, role: 'ops' | 'lead' | 'manager', path: string): string =>
@@ -270,7 +271,7 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
     ]);
     await open([ops, manager], 1, (target) => secrets.get(target.url) ?? '');
     await sink.publish(anAlert('breach', ['ops', 'manager']));
-    await waitFor('two deliveries', () => receiver.requests.length === 2);
+    await eventually(() => expect(receiver.requests).toHaveLength(2));
 
     const signedOf = (request: Received | undefined) => ({
       body: request?.body ?? '',

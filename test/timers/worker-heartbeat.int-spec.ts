@@ -7,7 +7,7 @@ import { FixedClock } from '@app/clock';
 import { liveWorkers, WorkerHeartbeat } from '@app/scheduling';
 import { runApp } from '../support/process';
 import { requireRedis, TEST_REDIS_URL } from '../support/redis';
-import { waitFor } from '../support/wait-for';
+import { eventually } from '@app/clock/test-support/eventually';
 
 describe('worker heartbeat in Redis', () => {
   let redis: Redis;
@@ -48,9 +48,8 @@ describe('worker heartbeat in Redis', () => {
     });
     try {
       const workerId = `${hostname()}-${worker.child.pid}`;
-      await waitFor(
-        'the worker beating',
-        async () => ((await liveWorkers(redis)).some((beat) => beat.workerId === workerId) ? true : undefined),
+      await eventually(
+        async () => expect((await liveWorkers(redis)).map((beat) => beat.workerId)).toContain(workerId),
         20_000,
       );
       await worker.waitForLine(/worker started/);

@@ -9,7 +9,6 @@ import {
 import type { Clock } from '@app/clock';
 import { type BullJobWorker, type RetryPolicy, warnOncePerRun } from '@app/scheduling';
 import { AlertDispatcher, type AlertSink } from './alert';
-import { LiveAlertStream } from './live/live-alert-stream';
 import { LogAlertSink } from './log/log-alert-sink';
 import {
   type ConfiguredWebhookTarget,
@@ -20,7 +19,7 @@ import {
 
 export interface AlertsModuleOptions {
   readonly clock: Clock;
-  /** Webhooks need Redis (deliveries are queued); without it alerts go to the log and the live stream only. */
+  /** Webhooks need Redis (deliveries are queued); without it alerts go to the log only. */
   readonly redisUrl?: string;
   /** Default `alert-deliveries`. */
   readonly queueName?: string;
@@ -90,14 +89,12 @@ const startDelivery = async (options: AlertsModuleOptions, logger: Logger): Prom
 };
 
 /**
- * Provides {@link ALERT_SINK} (log, live stream and, when configured, signed webhooks), the {@link LiveAlertStream}
- * for the SSE endpoint, the {@link WebhookAlertSink} (its retrying and parked deliveries) and, with `deliver`, a
- * delivery worker.
+ * Provides {@link ALERT_SINK} (log and, when configured, signed webhooks), the {@link WebhookAlertSink} (its retrying
+ * and parked deliveries) and, with `deliver`, a delivery worker.
  */
 @Module({})
 export class AlertsModule implements OnApplicationShutdown {
   constructor(
-    private readonly live: LiveAlertStream,
     @Inject(WEBHOOKS) private readonly webhooks: WebhookAlertSink | undefined,
     @Inject(DELIVERY_WORKER) private readonly worker: BullJobWorker | undefined,
   ) {}
@@ -109,7 +106,6 @@ export class AlertsModule implements OnApplicationShutdown {
       imports: options.imports ?? [],
       providers: [
         { provide: OPTIONS, inject: [...(options.inject ?? [])], useFactory: options.useFactory },
-        LiveAlertStream,
         { provide: WEBHOOKS, inject: [OPTIONS], useFactory: (o: AlertsModuleOptions) => openWebhooks(o, logger) },
         { provide: WebhookAlertSink, inject: [WEBHOOKS], useFactory: (sink: WebhookAlertSink | undefined) => sink },
         {
@@ -119,18 +115,17 @@ export class AlertsModule implements OnApplicationShutdown {
         },
         {
           provide: ALERT_SINK,
-          inject: [LiveAlertStream, WEBHOOKS],
-          useFactory: (live: LiveAlertStream, webhooks: WebhookAlertSink | undefined): AlertSink =>
-            new AlertDispatcher([new LogAlertSink(logger), live, ...(webhooks ? [webhooks] : [])]),
+          inject: [WEBHOOKS],
+          useFactory: (webhooks: WebhookAlertSink | undefined): AlertSink =>
+            new AlertDispatcher([new LogAlertSink(logger), ...(webhooks ? [webhooks] : [])]),
         },
       ],
-      exports: [ALERT_SINK, LiveAlertStream, WebhookAlertSink],
+      exports: [ALERT_SINK, WebhookAlertSink],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close();
     await this.webhooks?.close();
-    this.live.close();
   }
 }

@@ -39,7 +39,6 @@ export type {
   WebhookDeliveryWorkerOptions,
   WebhookTarget,
 } from './webhook/webhook-alert-sink';
-export { LiveAlertStream } from './live/live-alert-stream';
 export { LogAlertSink } from './log/log-alert-sink';
 export type { AlertLogger } from './log/log-alert-sink';
 export { ALERT_SINK, AlertsMisconfigured, AlertsModule } from './alerts.module';

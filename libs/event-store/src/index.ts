@@ -8,7 +8,6 @@ export type {
   EventStore,
   ExpectedRevision,
   NewEvent,
-  NewEventMetadata,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -46,9 +45,7 @@ export {
   commandEventId,
   handleCommand,
   RecordedEventsUnread,
-  type CommandMeta,
   type CommandOutcome,
-  type Decider,
   type DomainEvent,
 } from './command/handle-command';
 export {

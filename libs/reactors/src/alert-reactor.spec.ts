@@ -1,3 +1,4 @@
+import { bookOf } from '@app/domain/test-support/policies';
 import { ticketDecider, UPCASTERS } from '@app/domain';
 import type { Alert, AlertSink } from '@app/alerts';
 import { FixedClock } from '@app/clock';
@@ -6,7 +7,7 @@ import { fixedPolicies } from '@app/policy';
 import type { Timer } from '@app/scheduling';
 import { AlertReactor } from './alert-reactor';
 import { FiredTimerHandler } from './fired-timer.handler';
-import { bookOf, openTicket, roundTheClockPolicy } from './test-support/reactor.fixtures';
+import { openTicket, roundTheClockPolicy } from './test-support/reactor.fixtures';
 import { foldTicket, timersOfTicket } from './ticket-timers';
 
 const OPENED_AT = '2026-11-30T15:00:00.000Z';

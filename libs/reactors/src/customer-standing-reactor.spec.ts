@@ -5,7 +5,9 @@ import { fixedPolicies } from '@app/policy';
 import { openReadModelDb, OpenClocks, ProjectionRunner, WORKER_READ_MODELS } from '@app/projections';
 import { CustomerStandingReactor } from './customer-standing-reactor';
 import { openClocksOfCustomer } from './open-clocks-of-customer';
-import { aRunningClock, bookOf, openTicket, roundTheClockPolicy, stored } from './test-support/reactor.fixtures';
+import { bookOf } from '@app/domain/test-support/policies';
+import { stored } from '@app/event-store/test-support/events';
+import { aRoundTheClockSla, openTicket, roundTheClockPolicy } from './test-support/reactor.fixtures';
 
 const NOW = '2026-11-30T15:00:00.000Z';
 const policies = bookOf(roundTheClockPolicy({ allowanceMinutes: 600 }));
@@ -40,7 +42,7 @@ const resolved = (ticketId: string): TicketEvent => ({
     ticketId,
     resolvedBy: 'agent-1',
     resolvedAt: NOW,
-    sla: aRunningClock({ asOf: NOW, deadline: '2026-12-01T01:00:00.000Z', allowanceMinutes: 600 }),
+    sla: aRoundTheClockSla({ asOf: NOW, deadline: '2026-12-01T01:00:00.000Z', allowanceMinutes: 600 }),
   },
 });
 

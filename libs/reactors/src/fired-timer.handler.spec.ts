@@ -1,10 +1,11 @@
+import { bookOf } from '@app/domain/test-support/policies';
 import { UPCASTERS } from '@app/domain';
 import { FixedClock } from '@app/clock';
 import { commandEventId, type EventStore, openEventStore, type RecordedEvent } from '@app/event-store';
 import { fixedPolicies } from '@app/policy';
 import type { Timer } from '@app/scheduling';
 import { FiredTimerHandler, TimerFiredEarly, TimerRefused } from './fired-timer.handler';
-import { bookOf, openTicket, roundTheClockPolicy, sendTicketCommand } from './test-support/reactor.fixtures';
+import { openTicket, roundTheClockPolicy, sendTicketCommand } from './test-support/reactor.fixtures';
 import { foldTicket, timersOfTicket } from './ticket-timers';
 
 const OPENED_AT = '2026-11-30T15:00:00.000Z';

@@ -1,5 +1,6 @@
 import type { Clock } from '@app/clock';
 import {
+  type CommandMetadata,
   type DomainError,
   SlaTimerNotDue,
   type TimerKind,
@@ -7,7 +8,7 @@ import {
   ticketDecider,
   ticketStream,
 } from '@app/domain';
-import { type CommandMeta, type EventStore, handleCommand } from '@app/event-store';
+import { type EventStore, handleCommand } from '@app/event-store';
 import type { PolicySource } from '@app/policy';
 import { PermanentJobFailure, type Timer, type TimerAttempt } from '@app/scheduling';
 
@@ -56,7 +57,7 @@ export class FiredTimerHandler {
 
   async handle(timer: Timer): Promise<void> {
     const { kind, ticketId, clockId, generation } = timer.payload;
-    const meta: CommandMeta = {
+    const meta: CommandMetadata = {
       commandId: timer.id,
       correlationId: timer.id,
       actor: TIMER_ACTOR,

@@ -3,7 +3,10 @@ import { FixedClock } from '@app/clock';
 import { type EventStore, openEventStore, type RecordedEvent } from '@app/event-store';
 import { fixedPolicies } from '@app/policy';
 import { InProcessTimerScheduler, reconcileTimers } from '@app/scheduling';
-import { aRunningClock, aTicketOpened, bookOf, roundTheClockPolicy, stored } from './test-support/reactor.fixtures';
+import { bookOf } from '@app/domain/test-support/policies';
+import { aTicketOpened } from '@app/domain/test-support/ticket-builders';
+import { stored } from '@app/event-store/test-support/events';
+import { aRoundTheClockSla, roundTheClockPolicy } from './test-support/reactor.fixtures';
 import { openReadModelDb, OpenClocks, ProjectionRunner, WORKER_READ_MODELS } from '@app/projections';
 import { impliedTimers } from './implied-timers';
 import { TimerReactor } from './timer-reactor';
@@ -11,7 +14,16 @@ import { TimerReactor } from './timer-reactor';
 const OPENED_AT = '2026-11-30T15:00:00.000Z';
 const policies = bookOf(roundTheClockPolicy({ allowanceMinutes: 60, atRiskPercent: 75, escalationDelayMinutes: 30 }));
 const source = fixedPolicies(policies);
-const running = aRunningClock({ asOf: OPENED_AT, deadline: '2026-11-30T16:00:00.000Z', allowanceMinutes: 60 });
+const running = aRoundTheClockSla({ asOf: OPENED_AT, deadline: '2026-11-30T16:00:00.000Z', allowanceMinutes: 60 });
+const ticketOpened = (ticketId: string): TicketEvent =>
+  aTicketOpened({
+    ticketId,
+    customerId: 'c-1',
+    plan: 'standard',
+    channel: 'forum',
+    receivedAt: OPENED_AT,
+    sla: running,
+  });
 const { deadline: _runningDeadline, atRiskDueAt: _runningAtRisk, ...runningTerms } = running;
 
 const pausedForTraining = (ticketId: string, at = '2026-11-30T15:20:00.000Z', elapsedMinutes = 20): TicketEvent => ({
@@ -98,7 +110,7 @@ describe('TimerReactor', () => {
 
   it('schedules the at-risk, breach and escalation timers of an opened ticket, at their instants', async () => {
     const reactor = new TimerReactor(store, scheduler, source);
-    const [opened] = await append('t1', aTicketOpened('t1', running, OPENED_AT));
+    const [opened] = await append('t1', ticketOpened('t1'));
 
     await reactor.handle(opened as RecordedEvent);
 
@@ -114,7 +126,7 @@ describe('TimerReactor', () => {
 
   it('cancels every timer on a pause and schedules the next generation on resume', async () => {
     const reactor = new TimerReactor(store, scheduler, source);
-    const events = await append('t1', aTicketOpened('t1', running, OPENED_AT), pausedForTraining('t1'), resumed('t1'));
+    const events = await append('t1', ticketOpened('t1'), pausedForTraining('t1'), resumed('t1'));
     const [opened, paused, resume] = events as [RecordedEvent, RecordedEvent, RecordedEvent];
 
     await reactor.handle(opened);
@@ -134,11 +146,7 @@ describe('TimerReactor', () => {
 
   it('keeps the breach timer of a clock paused after its allowance ran out: it is still breached at its deadline', async () => {
     const reactor = new TimerReactor(store, scheduler, source);
-    const events = await append(
-      't1',
-      aTicketOpened('t1', running, OPENED_AT),
-      pausedForTraining('t1', '2026-11-30T16:10:00.000Z', 70),
-    );
+    const events = await append('t1', ticketOpened('t1'), pausedForTraining('t1', '2026-11-30T16:10:00.000Z', 70));
     const [opened, paused] = events as [RecordedEvent, RecordedEvent];
 
     await reactor.handle(opened);
@@ -151,11 +159,8 @@ describe('TimerReactor', () => {
 
   it('cancels the timers of a waived deadline and leaves other tickets alone', async () => {
     const reactor = new TimerReactor(store, scheduler, source);
-    const [other] = await append('t2', aTicketOpened('t2', running, OPENED_AT));
-    const [opened, waive] = (await append('t1', aTicketOpened('t1', running, OPENED_AT), waived('t1'))) as [
-      RecordedEvent,
-      RecordedEvent,
-    ];
+    const [other] = await append('t2', ticketOpened('t2'));
+    const [opened, waive] = (await append('t1', ticketOpened('t1'), waived('t1'))) as [RecordedEvent, RecordedEvent];
 
     for (const event of [other as RecordedEvent, opened, waive]) await reactor.handle(event);
 
@@ -167,7 +172,7 @@ describe('TimerReactor', () => {
   });
 
   it('gives the same result when an event is handled again, or first handled by a reactor that just started', async () => {
-    const events = await append('t1', aTicketOpened('t1', running, OPENED_AT), pausedForTraining('t1'), resumed('t1'));
+    const events = await append('t1', ticketOpened('t1'), pausedForTraining('t1'), resumed('t1'));
     const [opened, paused, resume] = events as [RecordedEvent, RecordedEvent, RecordedEvent];
     await new TimerReactor(store, scheduler, source).handle(opened);
     await new TimerReactor(store, scheduler, source).handle(opened);
@@ -191,11 +196,11 @@ describe('reconciling the timers with the open clocks', () => {
       handler: async () => undefined,
       onFailure: () => undefined,
     });
-    await store.append('ticket-t1', [stored(aTicketOpened('t1', running, OPENED_AT))], { expectedRevision: 'any' });
-    await store.append('ticket-t2', [stored(aTicketOpened('t2', running, OPENED_AT)), stored(waived('t2'))], {
+    await store.append('ticket-t1', [stored(ticketOpened('t1'))], { expectedRevision: 'any' });
+    await store.append('ticket-t2', [stored(ticketOpened('t2')), stored(waived('t2'))], {
       expectedRevision: 'any',
     });
-    await store.append('ticket-t3', [stored(aTicketOpened('t3', running, OPENED_AT))], { expectedRevision: 'any' });
+    await store.append('ticket-t3', [stored(ticketOpened('t3'))], { expectedRevision: 'any' });
     const db = openReadModelDb(':memory:');
     await new ProjectionRunner(store, db, WORKER_READ_MODELS, new FixedClock(OPENED_AT)).catchUp();
     const reconcile = () => reconcileTimers(scheduler, impliedTimers(new OpenClocks(db), policies));

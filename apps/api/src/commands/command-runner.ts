@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock } from '@app/clock';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { type CommandMetadata, InvalidCommand } from '@app/domain';
+import { type CommandMetadata, type Decider, InvalidCommand } from '@app/domain';
 import {
   EVENT_STORE,
   type EventStore,
@@ -11,12 +11,6 @@ import {
 } from '@app/event-store';
 import { ProblemException } from '../http/problem';
 import type { Caller } from './caller';
-
-interface Decider<S, E extends { readonly type: string; readonly data: unknown }> {
-  readonly initialState: S;
-  evolve(state: S, event: E): S;
-  decide(state: S): readonly E[] | Error;
-}
 
 export interface Accepted<S> {
   readonly state: S;

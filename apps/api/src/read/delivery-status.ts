@@ -2,7 +2,7 @@ import type { AlertDelivery, WebhookAlertSink } from '@app/alerts';
 import type { BreachLogItem } from '@app/projections';
 
 /**
- * `live-only`: no webhook is configured, alerts go to the log and the live stream. `failed`: a delivery used up its
+ * `live-only`: no webhook is configured, alerts go to the log (and dashboards see breaches on the live stream). `failed`: a delivery used up its
  * attempts or was refused, and is parked until ops send it again. `not-failed`: no parked delivery (delivered or
  * still being tried). `unknown`: the queue did not answer.
  */

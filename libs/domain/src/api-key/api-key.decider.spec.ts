@@ -2,7 +2,7 @@ import { specify } from '../test-support/given-when-then';
 import type { ApiKeyCommand } from './api-key.commands';
 import {
   type ApiKeyRegistry,
-  decideApiKey,
+  apiKeyDecider,
   evolveApiKeyRegistry,
   initialApiKeyRegistry,
   keyOfSecret,
@@ -16,14 +16,7 @@ const SHA_A = 'a'.repeat(64);
 const SHA_B = 'b'.repeat(64);
 const metadata = { now: NOW, commandId: 'c-1', correlationId: 'c-1', actor: { id: 'root', role: 'admin' } };
 
-const given = specify(
-  {
-    initialState: initialApiKeyRegistry,
-    evolve: evolveApiKeyRegistry,
-    decide: (command: ApiKeyCommand, registry: ApiKeyRegistry) => decideApiKey(command, registry),
-  },
-  undefined,
-);
+const given = specify(apiKeyDecider, undefined);
 
 const anIssued = (data: Partial<ApiKeyIssued['data']> = {}): ApiKeyIssued => ({
   type: 'ApiKeyIssued',

@@ -1,4 +1,5 @@
 import { PLANS, type Plan, type Policy, type PolicyLookup, planTerms } from '@app/policy';
+import type { Decider } from '../command';
 import { assertNever, type DomainError, InvalidCommand, PolicyVersionUnknown, UnknownCommand } from '../domain-error';
 import {
   checkEnvelope,
@@ -287,7 +288,10 @@ export const decideCustomer = (command: CustomerCommand, state: CustomerState, c
 };
 
 /** The customer decider for `handleCommand`, closed over one command and its context. */
-export const customerDecider = (command: CustomerCommand, context: CustomerContext) => ({
+export const customerDecider = (
+  command: CustomerCommand,
+  context: CustomerContext,
+): Decider<CustomerState, CustomerEvent> => ({
   initialState: initialCustomerState,
   evolve: evolveCustomer,
   decide: (state: CustomerState): Decision => decideCustomer(command, state, context),

@@ -1,11 +1,5 @@
 import type { Plan } from '@app/policy';
-import {
-  type CustomerCommand,
-  type CustomerEvent,
-  decideCustomer,
-  evolveCustomer,
-  initialCustomerState,
-} from '../customer';
+import { type CustomerCommand, type CustomerEvent, customerDecider } from '../customer';
 import type { CommandMetadata } from '../command';
 import { FIRST_POLICY, bookOf } from './policies';
 import { metadata, NOW } from './commands';
@@ -13,10 +7,15 @@ import { specify } from './given-when-then';
 
 export const CUSTOMER_ID = 'acme';
 
-export const customerSpec = specify(
-  { initialState: initialCustomerState, evolve: evolveCustomer, decide: decideCustomer },
-  { policies: bookOf(FIRST_POLICY) },
-);
+export const customerSpec = specify(customerDecider, { policies: bookOf(FIRST_POLICY) });
+
+/** The events a command adds to a customer's history; fails the test on a refusal. */
+export const customerDecided = (given: readonly CustomerEvent[], command: CustomerCommand): CustomerEvent[] => {
+  const decider = customerDecider(command, { policies: bookOf(FIRST_POLICY) });
+  const result = decider.decide(given.reduce(decider.evolve, decider.initialState));
+  if (result instanceof Error) throw result;
+  return [...given, ...result];
+};
 
 type Meta = { meta?: CommandMetadata };
 

@@ -1,20 +1,19 @@
+import type { Decider } from '../command';
 import type { DomainError } from '../domain-error';
-
-interface PureDecider<S, E, C, X> {
-  readonly initialState: S;
-  readonly evolve: (state: S, event: E) => S;
-  readonly decide: (command: C, state: S, context: X) => readonly E[] | DomainError;
-}
 
 type ErrorClass = abstract new (...args: never[]) => DomainError;
 
-/** Given past events, when a command is decided, then these events (every field) or this refusal. */
+/**
+ * Given past events, when a command is decided, then these events (every field) or this refusal. `deciderOf` is the
+ * decider as `handleCommand` runs it (`ticketDecider`), closed over the command and the context.
+ */
 export const specify =
-  <S, E, C, X>(decider: PureDecider<S, E, C, X>, defaultContext: X) =>
+  <S, E, C, X>(deciderOf: (command: C, context: X) => Decider<S, E>, defaultContext: X) =>
   (given: readonly E[], context: X = defaultContext) => ({
     when: (command: C) => {
+      const decider = deciderOf(command, context);
       const state = given.reduce(decider.evolve, decider.initialState);
-      const result = decider.decide(command, state, context);
+      const result = decider.decide(state);
       return {
         result,
         state,

@@ -14,6 +14,7 @@ import {
   type TicketEvent,
   type TicketOpened,
   type TicketState,
+  ticketDecider,
 } from '../ticket';
 import { metadata, NOW } from './commands';
 import { specify } from './given-when-then';
@@ -39,10 +40,7 @@ export const ticketContext = (
   customer: o.customer === null ? null : aStanding(o.customer ?? {}),
 });
 
-export const ticketSpec = specify(
-  { initialState: initialTicketState, evolve: evolveTicket, decide: decideTicket },
-  ticketContext(),
-);
+export const ticketSpec = specify(ticketDecider, ticketContext());
 
 export const fold = (events: readonly TicketEvent[], state: TicketState = initialTicketState): TicketState =>
   events.reduce(evolveTicket, state);
@@ -95,7 +93,8 @@ export const anSla = (
   o: Partial<SlaTerms> & {
     status?: SlaClockSnapshot['status'];
     deadline?: Instant;
-    atRiskDueAt?: Instant;
+    /** `null`: none kept, the at-risk instant comes from the policy. */
+    atRiskDueAt?: Instant | null;
     stoppedBecause?: ClockStopReason;
   } = {},
 ): SlaClockSnapshot => {
@@ -118,10 +117,10 @@ export const anSla = (
   switch (status) {
     case 'Running': {
       const atRiskLeft = (base.allowanceMinutes * 75) / 100 - base.elapsedMinutes;
+      const running = { ...base, status, deadline: deadline ?? '2026-11-30T19:00:00.000Z' };
+      if (atRiskDueAt === null) return running;
       return {
-        ...base,
-        status,
-        deadline: deadline ?? '2026-11-30T19:00:00.000Z',
+        ...running,
         atRiskDueAt:
           atRiskDueAt ?? (atRiskLeft > 0 ? FIRST_POLICY.calendar.addSupportMinutes(base.asOf, atRiskLeft) : base.asOf),
       };
@@ -135,6 +134,8 @@ export const anSla = (
 
 export const aTicketOpened = (
   o: {
+    ticketId?: string;
+    customerId?: string;
     plan?: Plan;
     channel?: Channel;
     service?: Service;
@@ -142,32 +143,37 @@ export const aTicketOpened = (
     openedAt?: Instant;
     deadline?: Instant;
     standing?: Partial<TicketOpened['data']['standing']>;
+    /** The clock as opened; by default the plan's allowance from `receivedAt`. */
+    sla?: SlaClockSnapshot;
   } = {},
 ): TicketOpened => {
   const plan = o.plan ?? 'premium';
   const receivedAt = o.receivedAt ?? NOW;
+  const sla =
+    o.sla ??
+    anSla({
+      baseAllowanceMinutes: ALLOWANCE[plan],
+      allowanceMinutes: ALLOWANCE[plan],
+      asOf: receivedAt,
+      deadline: o.deadline ?? '2026-11-30T19:00:00.000Z',
+    });
   return {
     type: 'TicketOpened',
     data: {
-      ticketId: TICKET_ID,
-      customerId: CUSTOMER,
+      ticketId: o.ticketId ?? TICKET_ID,
+      customerId: o.customerId ?? CUSTOMER,
       channel: o.channel ?? 'email',
       ...(o.service === undefined ? {} : { service: o.service }),
       subject: 'Cannot connect',
       plan,
       handlingPriority: plan === 'standard' ? 'standard' : 'priority',
       standing: { licences: 12, isPlanEligible: true, isFlagged: false, isTrainingRequired: false, ...o.standing },
-      policyVersion: '2017-11-23',
-      calendarId: 'quebec-support-hours',
+      policyVersion: sla.policyVersion,
+      calendarId: sla.calendarId,
       receivedAt,
       openedBy: 'agent-1',
       openedAt: o.openedAt ?? receivedAt,
-      sla: anSla({
-        baseAllowanceMinutes: ALLOWANCE[plan],
-        allowanceMinutes: ALLOWANCE[plan],
-        asOf: receivedAt,
-        deadline: o.deadline ?? '2026-11-30T19:00:00.000Z',
-      }),
+      sla,
     },
   };
 };

@@ -702,6 +702,20 @@ describe('POLICY §7 at-risk, breach and escalation', () => {
     expect(timerPlan(fold([opened, atRisk, breached]), FIRST_POLICY).map((t) => t.kind)).toEqual(['escalation']);
   });
 
+  it('records no at-risk warning once the breach is recorded: it is moot, even when an extension moves the deadline', () => {
+    const extendedAfterBreach = decided(
+      [opened, breached],
+      aTicketCommand(
+        'ExtendDeadline',
+        { extensionMinutes: 240, reason: 'logs' },
+        { role: 'lead', now: at('2026-11-30T14:10-05:00') },
+      ),
+    );
+    ticketSpec(extendedAfterBreach)
+      .when(timer('RecordSlaAtRisk', at('2026-11-30T17:00-05:00'), 1))
+      .then([]);
+  });
+
   it('escalates once, one business hour after the breach, while unanswered', () => {
     ticketSpec([opened])
       .when(timer('EscalateSlaBreach', at('2026-11-30T15:00-05:00')))

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Decider, handleCommand } from '../command/handle-command';
+import { handleCommand } from '../command/handle-command';
 import { describeEventStoreConformance } from '../conformance/event-store.conformance';
 import { EventStoreModule } from '../nest/event-store.module';
 import { openEventStore } from '../nest/open-event-store';
@@ -27,7 +27,7 @@ class NoDeadline {
 type DeadlineEvent = { readonly type: 'TestDeadlineSet'; readonly data: TestDeadlineSet };
 
 /** Extends the deadline and the allowance by `minutes`: it can only do so from the current shape of the stream. */
-const extendBy = (minutes: number): Decider<DeadlineState, DeadlineEvent, NoDeadline> => ({
+const extendBy = (minutes: number): Parameters<typeof handleCommand<DeadlineState, DeadlineEvent, NoDeadline>>[2] => ({
   initialState: { deadline: null, allowanceMinutes: 0, policyVersion: null },
   evolve: (_state, { data }) => ({
     deadline: data.deadline,

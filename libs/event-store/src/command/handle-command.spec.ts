@@ -3,7 +3,7 @@ import { withUpcasting } from '../codec/event-codec';
 import { InMemoryEventStore } from '../memory/in-memory-event-store';
 import { ConcurrencyConflict, EventStoreUnavailable, InvalidEvent } from '../port/event-store.errors';
 import type { EventStore, RecordedEvent } from '../port/event-store.port';
-import { type CommandMeta, type Decider, commandEventId, handleCommand, RecordedEventsUnread } from './handle-command';
+import { commandEventId, handleCommand, RecordedEventsUnread } from './handle-command';
 
 type CounterEvent =
   | { readonly type: 'TestCounterOpened'; readonly data: { readonly counterId: string } }
@@ -29,20 +29,23 @@ const evolve = (state: CounterState, event: CounterEvent): CounterState => {
   }
 };
 
+type CounterDecider = Parameters<typeof handleCommand<CounterState, CounterEvent, CounterClosed>>[2];
+type CommandMetadata = Parameters<typeof handleCommand>[3];
+
 const counterId = 'c1';
-const open: Decider<CounterState, CounterEvent, CounterClosed> = {
+const open: CounterDecider = {
   initialState,
   evolve,
   decide: (state) => (state.isOpen ? [] : [{ type: 'TestCounterOpened', data: { counterId } }]),
 };
-const increment = (by: number): Decider<CounterState, CounterEvent, CounterClosed> => ({
+const increment = (by: number): CounterDecider => ({
   initialState,
   evolve,
   decide: (state) =>
     state.isOpen ? [{ type: 'TestCounterIncremented', data: { counterId, by } }] : new CounterClosed(),
 });
 
-const aMeta = (overrides: Partial<CommandMeta> = {}): CommandMeta => ({
+const aMeta = (overrides: Partial<CommandMetadata> = {}): CommandMetadata => ({
   commandId: randomUUID(),
   correlationId: randomUUID(),
   actor: { id: 'agent-1', role: 'agent' },

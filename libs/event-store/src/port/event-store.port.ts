@@ -17,12 +17,6 @@ export interface EventMetadata {
 }
 
 /**
- * The metadata of an event to append. The store the engine opens (`openEventStore`) sets `schemaVersion` to the
- * type's current version; an adapter used on its own refuses an event without one.
- */
-export type NewEventMetadata = Omit<EventMetadata, 'schemaVersion'> & { readonly schemaVersion?: number };
-
-/**
  * An event to append. Its `id` is a UUID; a retried command produces the same id, which makes the append idempotent.
  * `data` and `metadata` must be plain JSON (objects, arrays, strings, finite numbers, booleans, null); object
  * properties whose value is `undefined` are dropped, as `JSON.stringify` does.
@@ -31,7 +25,11 @@ export interface NewEvent<Data = unknown> {
   readonly id: string;
   readonly type: string;
   readonly data: Data;
-  readonly metadata: NewEventMetadata;
+  /**
+   * The store the engine opens (`openEventStore`) sets `schemaVersion` to the type's current version; an adapter used
+   * on its own refuses an event without one.
+   */
+  readonly metadata: Omit<EventMetadata, 'schemaVersion'> & Partial<Pick<EventMetadata, 'schemaVersion'>>;
 }
 
 /** An event as stored: its stream, its revision in the stream (from 0) and its position in the global log. */

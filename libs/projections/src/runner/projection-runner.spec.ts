@@ -1,4 +1,5 @@
 import { FixedClock } from '@app/clock';
+import { eventually } from '@app/clock/test-support/eventually';
 import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
 import { aNewEvent } from '@app/event-store/test-support/events';
 import type { Projection } from './projection';
@@ -35,18 +36,6 @@ const storedCheckpoint = (db: ReadModelDb, name: string): number | null =>
   (db.prepare('SELECT position FROM projection_checkpoints WHERE name = ?').get(name) as { position: number | null })
     .position;
 
-const waitUntil = async (
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 2_000,
-): Promise<void> => {
-  const start = performance.now();
-  while (!(await condition())) {
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-};
-
 describe('ProjectionRunner', () => {
   let store: InMemoryEventStore;
   let db: ReadModelDb;
@@ -81,7 +70,7 @@ describe('ProjectionRunner', () => {
     expect(counts(db, 'two')).toEqual({ 'ticket-a': 3, 'ticket-b': 1 });
     expect(storedCheckpoint(db, 'one')).toBe(position);
     expect(storedCheckpoint(db, 'two')).toBe(position);
-    await waitUntil('the live state', async () => (await live.lag()).state === 'live');
+    await eventually(async () => expect((await live.lag()).state).toBe('live'), 2_000);
   });
 
   it('resumes from the stored checkpoint without applying an event twice', async () => {
@@ -118,7 +107,7 @@ describe('ProjectionRunner', () => {
 
     live.start();
 
-    await waitUntil('the failure', async () => (await live.lag()).state === 'retrying');
+    await eventually(async () => expect((await live.lag()).state).toBe('retrying'), 2_000);
     expect(counts(db, 'one')).toEqual({ 'ticket-a': 1 });
     expect(storedCheckpoint(db, 'one')).toBe(before);
     expect(await live.lag()).toMatchObject({ state: 'retrying', error: 'cannot apply Poison', behind: 2 });

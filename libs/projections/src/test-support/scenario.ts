@@ -19,7 +19,8 @@ import {
   decideTicket,
 } from '@app/domain';
 import type { EventStore, NewEvent, RecordedEvent } from '@app/event-store';
-import { firstPolicyVersionDocument, parsePolicyVersion, type Policy, PolicyBook } from '@app/policy';
+import type { PolicyBook } from '@app/policy';
+import { bookOf, FIRST_POLICY } from '@app/domain/test-support/policies';
 
 type Role = 'agent' | 'lead' | 'ops' | 'auditor' | 'admin' | 'system';
 
@@ -29,18 +30,6 @@ export type CustomerCommandOf<T extends CustomerCommand['type']> = Omit<
   Extract<CustomerCommand, { type: T }>,
   'metadata'
 >;
-
-export const firstPolicy = (): Policy => {
-  const policy = parsePolicyVersion(firstPolicyVersionDocument);
-  if (policy instanceof Error) throw policy;
-  return policy;
-};
-
-export const policyBookOf = (...policies: Policy[]): PolicyBook => {
-  const book = PolicyBook.of(policies.length ? policies : [firstPolicy()]);
-  if (book instanceof Error) throw book;
-  return book;
-};
 
 interface Stream<S> {
   state: S;
@@ -59,7 +48,7 @@ export class Scenario {
 
   constructor(
     readonly store: EventStore,
-    readonly policies: PolicyBook = policyBookOf(),
+    readonly policies: PolicyBook = bookOf(FIRST_POLICY),
   ) {}
 
   async customer(command: CustomerCommandOfAny, now: Instant, role: Role = 'admin'): Promise<RecordedEvent[]> {

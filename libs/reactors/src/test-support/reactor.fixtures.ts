@@ -1,22 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { anSla, aStanding } from '@app/domain/test-support/ticket-builders';
 import type { Instant } from '@app/clock';
-import {
-  type CustomerEvent,
-  type CustomerStanding,
-  type SlaClockSnapshot,
-  type TicketCommand,
-  ticketDecider,
-  type TicketEvent,
-  ticketStream,
-} from '@app/domain';
-import { type EventStore, handleCommand, type NewEvent } from '@app/event-store';
-import {
-  firstPolicyVersionDocument,
-  parsePolicyVersion,
-  type Policy,
-  PolicyBook,
-  type PolicyLookup,
-} from '@app/policy';
+import { type SlaClockSnapshot, type TicketCommand, ticketDecider, ticketStream } from '@app/domain';
+import { type EventStore, handleCommand } from '@app/event-store';
+import { firstPolicyVersionDocument, parsePolicyVersion, type Policy, type PolicyLookup } from '@app/policy';
 
 export interface RoundTheClockTerms {
   readonly version?: string;
@@ -68,79 +55,22 @@ export const roundTheClockPolicy = (terms: RoundTheClockTerms): Policy => {
   return policy;
 };
 
-export const bookOf = (...policies: Policy[]): PolicyBook => {
-  const book = PolicyBook.of(policies);
-  if (book instanceof Error) throw book;
-  return book;
-};
-
-/** A running first-response clock snapshot, as the ticket decider records it. */
-export const aRunningClock = (fields: {
-  readonly deadline: Instant;
+/** A running first-response clock under {@link roundTheClockPolicy}, its at-risk instant left to the policy. */
+export const aRoundTheClockSla = (o: {
   readonly asOf: Instant;
+  readonly deadline: Instant;
   readonly allowanceMinutes: number;
-  readonly elapsedMinutes?: number;
-  readonly timerGeneration?: number;
-  readonly policyVersion?: string;
-}): Extract<SlaClockSnapshot, { status: 'Running' }> => ({
-  status: 'Running',
-  clockId: 'first-response',
-  policyVersion: fields.policyVersion ?? 'round-the-clock',
-  calendarId: 'round-the-clock',
-  baseAllowanceMinutes: fields.allowanceMinutes,
-  extensionMinutes: 0,
-  allowanceMinutes: fields.allowanceMinutes,
-  elapsedMinutes: fields.elapsedMinutes ?? 0,
-  asOf: fields.asOf,
-  isPausedForTraining: false,
-  timerGeneration: fields.timerGeneration ?? 1,
-  deadline: fields.deadline,
-});
-
-export const aTicketOpened = (ticketId: string, sla: SlaClockSnapshot, receivedAt: Instant): TicketEvent => ({
-  type: 'TicketOpened',
-  data: {
-    ticketId,
-    customerId: 'c-1',
-    channel: 'forum',
-    subject: 'cannot log in',
-    plan: 'standard',
-    handlingPriority: 'standard',
-    standing: { licences: 1, isPlanEligible: true, isFlagged: false, isTrainingRequired: false },
-    policyVersion: sla.policyVersion,
-    calendarId: sla.calendarId,
-    receivedAt,
-    openedBy: 'agent-1',
-    openedAt: receivedAt,
-    sla,
-  },
-});
-
-/** An event to append to a store opened as the engine opens it, which sets its schema version. */
-export const stored = (
-  event: TicketEvent | CustomerEvent,
-  recordedAt: Instant = '2026-11-30T15:00:00.000Z',
-  actor: { readonly id: string; readonly role: string } = { id: 'test', role: 'agent' },
-): NewEvent => ({
-  id: randomUUID(),
-  type: event.type,
-  data: event.data,
-  metadata: {
-    correlationId: randomUUID(),
-    causationId: null,
-    actor,
-    recordedAt,
-  },
-});
-
-export const A_CUSTOMER: CustomerStanding = {
-  customerId: 'c-1',
-  plan: 'standard',
-  licences: 1,
-  isPlanEligible: true,
-  isFlagged: false,
-  isTrainingRequired: false,
-};
+}) =>
+  anSla({
+    policyVersion: 'round-the-clock',
+    calendarId: 'round-the-clock',
+    baseAllowanceMinutes: o.allowanceMinutes,
+    allowanceMinutes: o.allowanceMinutes,
+    asOf: o.asOf,
+    deadline: o.deadline,
+    timerGeneration: 1,
+    atRiskDueAt: null,
+  }) as Extract<SlaClockSnapshot, { status: 'Running' }>;
 
 /** Sends a ticket command as the API would, through `handleCommand`. */
 export const sendTicketCommand = async (
@@ -156,7 +86,7 @@ export const sendTicketCommand = async (
   const result = await handleCommand(
     store,
     ticketStream(data.ticketId),
-    ticketDecider(command, { policies, customer: A_CUSTOMER }),
+    ticketDecider(command, { policies, customer: aStanding({ customerId: 'c-1', plan: 'standard', licences: 1 }) }),
     meta,
   );
   if (result.outcome === 'refused') throw result.refusal;

@@ -1,0 +1,45 @@
+import { aCustomerRegistered } from '@app/domain/test-support/customer-builders';
+import { at } from '@app/domain/test-support/commands';
+import { aTicketCommand, aTicketOpened, decided, fold, TICKET_ID } from '@app/domain/test-support/ticket-builders';
+import { rowsAfter } from '../test-support/given-events';
+
+const rows = async (...given: Parameters<typeof rowsAfter>[0][]) =>
+  (await rowsAfter(given.flat(), 'open_clocks', 'ticket_id')).rows;
+
+describe('open clocks projection', () => {
+  const opened = [aTicketOpened()];
+  const row = (events: Parameters<typeof fold>[0], o: Record<string, unknown>) => ({
+    ticket_id: TICKET_ID,
+    customer_id: 'acme',
+    plan: 'premium',
+    policy_version: '2017-11-23',
+    clock_status: 'Running',
+    timer_generation: 0,
+    at_risk_due_at: '2026-11-30T18:00:00.000Z',
+    deadline: '2026-11-30T19:00:00.000Z',
+    state: JSON.stringify(fold(events)),
+    ...o,
+  });
+
+  it('adds a row when a ticket is opened, its clock running', async () => {
+    expect(await rows(opened)).toEqual([row(opened, {})]);
+  });
+
+  it('changes the row when the clock is paused for training', async () => {
+    const paused = decided(
+      opened,
+      aTicketCommand('PauseSlaClockForTraining', {}, { now: at('2026-11-30T11:00-05:00') }),
+    );
+    expect(await rows(paused)).toEqual([
+      row(paused, { clock_status: 'Paused', timer_generation: 1, at_risk_due_at: null, deadline: null }),
+    ]);
+  });
+
+  it('removes the row when the first response stops the clock', async () => {
+    expect(await rows(decided(opened, aTicketCommand('RecordResponse', {})))).toEqual([]);
+  });
+
+  it('ignores a customer event', async () => {
+    expect(await rows([aCustomerRegistered()], opened)).toEqual([row(opened, {})]);
+  });
+});
