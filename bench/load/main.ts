@@ -16,6 +16,8 @@ import {
   firstStart,
   KEYS,
   type Layout,
+  LOAD_CUSTOMERS,
+  type LoadCustomer,
   round,
   type Server,
   startBaseline,
@@ -30,11 +32,6 @@ const WARM_UP_SECONDS = 3;
 const IDLE_SECONDS = 30;
 /** Load rounds per server; the servers take turns, round after round, so that all see the same machine load. */
 const ROUNDS = 3;
-const LOAD_CUSTOMERS: readonly (readonly [Plan, number])[] = [
-  ['standard', 10],
-  ['priority', 10],
-  ['premium', 10],
-];
 const CHANNEL_OF: Readonly<Record<Plan, 'forum' | 'email'>> = {
   standard: 'forum',
   priority: 'email',
@@ -83,30 +80,6 @@ const assertBuilt = (): void => {
       throw new Error(`the ${app} in dist is older than the sources: run \`npm run build\` first`);
     }
   }
-};
-
-interface LoadCustomer {
-  readonly id: string;
-  readonly plan: Plan;
-}
-
-const registerCustomers = async (url: string): Promise<LoadCustomer[]> => {
-  const customers: LoadCustomer[] = [];
-  for (const [plan, count] of LOAD_CUSTOMERS) {
-    for (let n = 0; n < count; n++) {
-      const response = await fetch(`${url}/customers`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `Load ${plan} ${n}`, licences: 25, plan }),
-      });
-      const body = (await response.json()) as { id?: string };
-      if (response.status !== 201 || !body.id) {
-        throw new Error(`POST /customers answered ${response.status}: ${JSON.stringify(body)}`);
-      }
-      customers.push({ id: body.id, plan });
-    }
-  }
-  return customers;
 };
 
 /** Customers that exist only as ids, for the baseline, which checks nothing. */
@@ -243,7 +216,7 @@ const measureSize = async (size: number, dir: string, durationSeconds: number): 
   progress(`${size} events: first start answered /health after ${first.apiToHealthOkSeconds} s`);
   const servers: Server[] = [];
   try {
-    const engines = {} as Record<Layout, Server & { readonly startup: EngineStartup; rss: ProcessFigures }>;
+    const engines = {} as Record<Layout, Awaited<ReturnType<typeof startEngine>> & { rss: ProcessFigures }>;
     for (const layout of ['embedded', 'redis'] as const) {
       const engine = await startEngine(layout, logDir, join(dir, layout));
       servers.push(engine);
@@ -257,13 +230,8 @@ const measureSize = async (size: number, dir: string, durationSeconds: number): 
     const loads = await loadRounds(
       [
         { name: 'baseline', server: baseline, customers: baselineCustomers(), headers: {} },
-        {
-          name: 'embedded',
-          server: engines.embedded,
-          customers: await registerCustomers(engines.embedded.url),
-          headers: agent,
-        },
-        { name: 'redis', server: engines.redis, customers: await registerCustomers(engines.redis.url), headers: agent },
+        { name: 'embedded', server: engines.embedded, customers: engines.embedded.customers, headers: agent },
+        { name: 'redis', server: engines.redis, customers: engines.redis.customers, headers: agent },
       ],
       durationSeconds,
     );

@@ -3,11 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Plan } from '@app/policy';
 import { OwnRedis } from '../timers/own-redis';
-import { freePort, Process, ROOT } from './processes';
+import { freePort, Process, ROOT, sleep } from './processes';
 
-/** A process counts as settled once it uses less than this share of a core, second after second. */
-const SETTLED_CPU_PERCENT = 5;
 const START_TIMEOUT_MS = 15 * 60_000;
 const BASELINE_SERVER = join(__dirname, 'baseline-server.ts');
 
@@ -47,23 +46,67 @@ const isReadSideAtEnd = (eventsFile: string, readModelsFile: string): boolean =>
   }
 };
 
+const reactorCheckpoints = (file: string): Record<string, number> => {
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const rows = db.prepare('SELECT reactor, position FROM reactor_checkpoints ORDER BY reactor').all() as {
+        reactor: string;
+        position: number;
+      }[];
+      return Object.fromEntries(rows.map(({ reactor, position }) => [reactor, position]));
+    } finally {
+      db.close();
+    }
+  } catch {
+    return {}; // not created yet
+  }
+};
+
+interface SettleCheck {
+  readonly eventsFile: string;
+  /** The file of the api's read models. */
+  readonly readModelsFile: string;
+  /** The file of the reactors' checkpoints: the api's in the embedded layout, the worker's with Redis. */
+  readonly reactorsFile: string;
+  /**
+   * The customer-standing reactor reads the log before it follows it; once its checkpoint reaches this position (a
+   * customer registered after the start), it has finished.
+   */
+  readonly standingPosition?: number;
+}
+
+/** The reactor whose checkpoint moves with every customer event. */
+const STANDING_REACTOR = 'customer-standing';
+
 /**
- * Waits until the read models have applied the whole log and every process has used less than
- * {@link SETTLED_CPU_PERCENT} of a core for two seconds in a row (the reactors have caught up too); returns the seconds
- * since the first of `processes` was spawned.
+ * Waits until the read models have applied the whole log, the customer-standing reactor has reached
+ * `standingPosition`, and no reactor checkpoint has moved for 3 s (the reactors have caught up); returns the seconds
+ * since the first of `processes` was spawned. Not a CPU threshold: what the engine uses once idle is what the
+ * benchmark measures.
  */
-const settle = async (processes: readonly Process[], eventsFile: string, readModelsFile: string): Promise<number> => {
+const settle = async (processes: readonly Process[], check: SettleCheck): Promise<number> => {
   const started = processes[0]?.startedAt ?? performance.now();
   const deadline = performance.now() + START_TIMEOUT_MS;
-  let quietSeconds = 0;
-  while (quietSeconds < 2) {
-    if (performance.now() > deadline) throw new Error(`the engine did not settle within ${START_TIMEOUT_MS} ms`);
-    const usage = await Promise.all(processes.map((process) => process.cpuPercentOver(1_000)));
+  let previous = '';
+  let stableSeconds = 0;
+  for (;;) {
     for (const process of processes) process.assertRunning('settling');
-    const isQuiet = usage.every((percent) => percent < SETTLED_CPU_PERCENT);
-    quietSeconds = isQuiet && isReadSideAtEnd(eventsFile, readModelsFile) ? quietSeconds + 1 : 0;
+    const checkpoints = reactorCheckpoints(check.reactorsFile);
+    const snapshot = JSON.stringify(checkpoints);
+    stableSeconds = snapshot === previous ? stableSeconds + 1 : 0;
+    previous = snapshot;
+    const standing = checkpoints[STANDING_REACTOR];
+    const isStandingFollowing =
+      check.standingPosition === undefined || (standing !== undefined && standing >= check.standingPosition);
+    if (stableSeconds >= 3 && isStandingFollowing && isReadSideAtEnd(check.eventsFile, check.readModelsFile)) {
+      return round((performance.now() - started) / 1_000);
+    }
+    if (performance.now() > deadline) {
+      throw new Error(`the engine did not settle within ${START_TIMEOUT_MS} ms: reactor checkpoints ${snapshot}`);
+    }
+    await sleep(1_000);
   }
-  return round((performance.now() - started) / 1_000);
 };
 
 /** Copies the files of `from` named `names`, with their `-wal` and `-shm` companions, into `to`. */
@@ -123,13 +166,24 @@ export interface FirstStart {
   readonly apiRssMb: number;
 }
 
-/** The first start of an embedded engine on the prefilled log in `dir`, with no read models: it builds them there. */
+/**
+ * The first start of an embedded engine on the prefilled log in `dir`, with no read models: it builds them there, and
+ * the reactors' checkpoints beside them.
+ */
 export const firstStart = async (dir: string): Promise<FirstStart> => {
   const port = await freePort();
   const api = startNode('api', [APPS.api], engineEnv(dir, port), dir);
+  const eventsFile = join(dir, 'events.db');
+  const readModelsFile = join(dir, 'read-models.db');
   try {
     const apiToHealthOkSeconds = round(await api.waitForOk(`http://127.0.0.1:${port}/health`, START_TIMEOUT_MS));
-    const settledSeconds = await settle([api], join(dir, 'events.db'), join(dir, 'read-models.db'));
+    const isLogEmpty = countOf(eventsFile, 'SELECT COUNT(*) FROM events') === 0;
+    const settledSeconds = await settle([api], {
+      eventsFile,
+      readModelsFile,
+      reactorsFile: readModelsFile,
+      ...(isLogEmpty ? {} : { standingPosition: 0 }),
+    });
     return { apiToHealthOkSeconds, settledSeconds, apiRssMb: await api.rssMegabytes() };
   } finally {
     await stopAll([api]);
@@ -140,9 +194,43 @@ export interface EngineStartup {
   /** Redis layout: from the worker's spawn to its `worker started` line, once it has reconciled the timers. */
   readonly workerSeconds?: number;
   readonly apiToHealthOkSeconds: number;
-  /** From the api's spawn until the read models have applied the log and every process is quiet. */
+  /**
+   * From the api's spawn until the load's customers, registered right after the first `/health` 200, have reached the
+   * reactors and the read models.
+   */
   readonly apiSettledSeconds: number;
 }
+
+export interface LoadCustomer {
+  readonly id: string;
+  readonly plan: Plan;
+}
+
+/** Ten customers per plan, registered over HTTP, for the load to open tickets for. */
+export const LOAD_CUSTOMERS: readonly (readonly [Plan, number])[] = [
+  ['standard', 10],
+  ['priority', 10],
+  ['premium', 10],
+];
+
+const registerCustomers = async (url: string): Promise<LoadCustomer[]> => {
+  const customers: LoadCustomer[] = [];
+  for (const [plan, count] of LOAD_CUSTOMERS) {
+    for (let n = 0; n < count; n++) {
+      const response = await fetch(`${url}/customers`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `Load ${plan} ${n}`, licences: 25, plan }),
+      });
+      const body = (await response.json()) as { id?: string };
+      if (response.status !== 201 || !body.id) {
+        throw new Error(`POST /customers answered ${response.status}: ${JSON.stringify(body)}`);
+      }
+      customers.push({ id: body.id, plan });
+    }
+  }
+  return customers;
+};
 
 /**
  * Restarts the engine on a copy of the log and of the read models in `template`, as after any restart: `embedded`
@@ -152,7 +240,7 @@ export const startEngine = async (
   layout: Layout,
   template: string,
   dir: string,
-): Promise<Server & { readonly startup: EngineStartup }> => {
+): Promise<Server & { readonly startup: EngineStartup; readonly customers: readonly LoadCustomer[] }> => {
   copyFiles(template, dir, ['events.db', 'read-models.db']);
   const eventsFile = join(dir, 'events.db');
   const redis = layout === 'redis' ? await OwnRedis.start() : undefined;
@@ -166,27 +254,30 @@ export const startEngine = async (
     const url = `http://127.0.0.1:${port}`;
     const env = engineEnv(dir, port, redis?.url);
     let workerSeconds: number | undefined;
+    const workerReadModels = join(dir, 'worker', 'read-models.db');
     if (redis) {
-      const workerDir = join(dir, 'worker');
-      copyFiles(template, workerDir, ['read-models.db']);
-      const worker = startNode(
-        'worker',
-        [APPS.worker],
-        { ...env, READ_MODELS_PATH: join(workerDir, 'read-models.db') },
-        dir,
-      );
+      copyFiles(template, join(dir, 'worker'), ['read-models.db']);
+      const worker = startNode('worker', [APPS.worker], { ...env, READ_MODELS_PATH: workerReadModels }, dir);
       processes.push(worker);
       workerSeconds = round(await worker.waitForLog(/worker started/, START_TIMEOUT_MS));
     }
     const api = startNode('api', [APPS.api], env, dir);
     processes.unshift(api);
     const apiToHealthOkSeconds = round(await api.waitForOk(`${url}/health`, START_TIMEOUT_MS));
-    const apiSettledSeconds = await settle(processes, eventsFile, join(dir, 'read-models.db'));
+    const customers = await registerCustomers(url);
+    const readModelsFile = join(dir, 'read-models.db');
+    const apiSettledSeconds = await settle(processes, {
+      eventsFile,
+      readModelsFile,
+      reactorsFile: redis ? workerReadModels : readModelsFile,
+      standingPosition: countOf(eventsFile, 'SELECT MAX(position) FROM events'),
+    });
     return {
       url,
       eventsFile,
       processes,
       stop,
+      customers,
       startup: { ...(workerSeconds === undefined ? {} : { workerSeconds }), apiToHealthOkSeconds, apiSettledSeconds },
     };
   } catch (error) {
