@@ -66,7 +66,11 @@ describe('timers with no worker running (api process, a Redis of its own, worker
 
     await running.kill('w1');
     // The heartbeat of a killed worker expires after its 30 s time to live.
-    await waitFor('/health 503 once the heartbeat has expired', async () => (await health()).httpStatus === 503, 45_000);
+    await waitFor(
+      '/health 503 once the heartbeat has expired',
+      async () => (await health()).httpStatus === 503,
+      45_000,
+    );
     expect((await health()).timers).toMatchObject({ status: 'down', workers: 0 });
     expect(await workersGauge()).toBe(0);
     // One warning per incident, not one per probe: the first outage, then this one.
