@@ -1,5 +1,11 @@
 import { FixedClock } from '@app/clock';
-import { InMemoryEventStore, type LogProcessor, type RecordedEvent } from '@app/event-store';
+import {
+  EventStoreUnavailable,
+  InMemoryEventStore,
+  type LogProcessor,
+  type RecordedEvent,
+  SubscriptionRefused,
+} from '@app/event-store';
 import { aNewEvent } from '@app/event-store/test-support/events';
 import { eventually } from '@app/clock/test-support/eventually';
 import { InMemoryCheckpointStore } from './checkpoint-store';
@@ -134,6 +140,24 @@ describe('a reactor following the log', () => {
     await eventually(() => expect(running.status.state).toBe('failed'));
     expect(running.status.failure).toMatchObject({ error: 'access denied to $all', attempts: 1 });
     expect(lines).toEqual(['error test stopped following the log: access denied to $all']);
+  });
+
+  it('stops for good when the store refuses its subscription, with no hook given', async () => {
+    const { lines, logger } = aLogger();
+    const refused = new SubscriptionRefused('access-denied', new EventStoreUnavailable('$all denied'));
+    const running = start(
+      {
+        name: 'test',
+        handle: async () => {
+          throw refused;
+        },
+      },
+      logger,
+    );
+    await store.append('ticket-a', [aNewEvent('Any')], { expectedRevision: 'any' });
+
+    await eventually(() => expect(running.status.state).toBe('failed'));
+    expect(lines).toEqual([`error test stopped following the log: ${refused.message}`]);
   });
 
   it('prepares the reactor with its checkpoint before each time it follows the log', async () => {

@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { FixedClock } from '@app/clock';
-import { InMemoryEventStore } from '@app/event-store';
+import { InMemoryEventStore, LogProcessors } from '@app/event-store';
 import { aNewEvent } from '@app/event-store/test-support/events';
 import {
   openQueueProjection,
@@ -41,8 +41,10 @@ describe('HealthService, without an event store or Redis wired', () => {
   let db: ReadModelDb;
   let runner: ProjectionRunner;
   let health: HealthService;
+  let processors: LogProcessors;
 
   beforeEach(async () => {
+    processors = new LogProcessors();
     store = new InMemoryEventStore();
     db = openReadModelDb(':memory:');
     openQueueProjection.migrate(db);
@@ -54,6 +56,7 @@ describe('HealthService, without an event store or Redis wired', () => {
         { provide: ProjectionRunner, useValue: runner },
         { provide: READ_MODEL_DB, useValue: db },
         { provide: CLOCK, useValue: clock },
+        { provide: LogProcessors, useValue: processors },
       ],
     }).compile();
     await moduleRef.init();
@@ -104,6 +107,21 @@ describe('HealthService, without an event store or Redis wired', () => {
       },
       timers: { status: 'up', workers: null, oldestOverdueMs: 0 },
       processors: { status: 'up', processors: [] },
+    });
+  });
+
+  it('is down naming the follower and its cause once a reactor has stopped on a refused subscription', async () => {
+    const failure = { error: 'subscription to the log ended (access-denied): $all denied', since: NOW, attempts: 1 };
+    processors.add({ status: { name: 'alerts', state: 'failed', checkpoint: 7, failure } });
+    processors.add({ status: { name: 'timers', state: 'live', checkpoint: 9 } });
+    const report = await health.report();
+    expect(report.status).toBe('down');
+    expect(report.processors).toEqual({
+      status: 'down',
+      processors: [
+        { name: 'alerts', state: 'failed', checkpoint: 7, failure },
+        { name: 'timers', state: 'live', checkpoint: 9 },
+      ],
     });
   });
 
