@@ -4,8 +4,8 @@ import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Plan } from '@app/policy';
-import { OwnRedis } from '../timers/own-redis';
-import { freePort, Process, ROOT, sleep } from './processes';
+import { freePort, OwnRedis } from '../timers/own-redis';
+import { Process, ROOT, sleep } from './processes';
 
 const START_TIMEOUT_MS = 15 * 60_000;
 const BASELINE_SERVER = join(__dirname, 'baseline-server.ts');

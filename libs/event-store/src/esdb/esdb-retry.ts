@@ -85,6 +85,8 @@ export const pause = (ms: number, signal?: AbortSignal): Promise<void> => {
 
 /** The call's outcome, or {@link CallDeadlineExceeded} once `deadlineMs` has passed; a late outcome is dropped. */
 export const withinDeadline = <T>(call: Promise<T>, deadlineMs: number): Promise<T> => {
+  // The caller sees the call's failure through the race below; only a failure arriving after the deadline, which the
+  // caller already got as CallDeadlineExceeded (and retries or reports), must not become an unhandled rejection.
   call.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {

@@ -213,6 +213,7 @@ export class ResubscribingSubscription implements Subscription {
     ]();
     const nextMessage = (): Promise<IteratorResult<unknown>> => {
       const next = messages.next();
+      // The loop awaits it and sees its failure; marked handled only for when the loop leaves it pending (a stop).
       next.catch(() => undefined);
       return next;
     };
