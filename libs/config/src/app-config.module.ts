@@ -22,6 +22,25 @@ const REDACTED_LOG_PATHS = [
   '*.API_KEYS',
 ];
 
+/** The request headers a request's log line keeps: enough to trace it; the rest (and every response header) is noise. */
+const LOGGED_REQUEST_HEADERS = ['authorization', 'content-type', 'content-length', 'idempotency-key', 'user-agent'];
+
+interface SerialisedRequest {
+  readonly id: unknown;
+  readonly method: string;
+  readonly url: string;
+  readonly remoteAddress?: string;
+  readonly headers: Readonly<Record<string, unknown>>;
+}
+
+const requestLogged = ({ id, method, url, remoteAddress, headers }: SerialisedRequest) => ({
+  id,
+  method,
+  url,
+  remoteAddress,
+  headers: Object.fromEntries(LOGGED_REQUEST_HEADERS.filter((name) => name in headers).map((n) => [n, headers[n]])),
+});
+
 const requestId = (req: IncomingMessage, res: ServerResponse): string => {
   const offered = req.headers[REQUEST_ID_HEADER];
   const id = typeof offered === 'string' && ACCEPTABLE_REQUEST_ID.test(offered) ? offered : randomUUID();
@@ -42,6 +61,10 @@ export class AppConfigModule {
             level: config.LOG_LEVEL,
             genReqId: requestId,
             redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+            serializers: {
+              req: requestLogged,
+              res: (res: { readonly statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
             customLogLevel: (_req, res, error) =>
               error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
             ...(config.logPretty ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),

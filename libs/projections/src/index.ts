@@ -1,5 +1,5 @@
 export type { ApplyEvent, BoundProjection, Projection } from './runner/projection';
-export { openReadModelDb, type ReadModelDb } from './runner/read-model-db';
+export { openReadModelDb, READ_MODEL_WAL_AUTOCHECKPOINT_PAGES, type ReadModelDb } from './runner/read-model-db';
 export {
   ProjectionRunner,
   forgetReadModels,

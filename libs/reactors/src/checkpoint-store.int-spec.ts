@@ -1,7 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { eventually } from '@app/clock/test-support/eventually';
 import { InMemoryCheckpointStore, SqliteCheckpointStore } from './checkpoint-store';
+
+const storedPosition = (path: string, reactor: string): number | undefined => {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (
+      db.prepare('SELECT position FROM reactor_checkpoints WHERE reactor = ?').get(reactor) as
+        { position: number } | undefined
+    )?.position;
+  } finally {
+    db.close();
+  }
+};
 
 describe('SqliteCheckpointStore', () => {
   let dir: string;
@@ -31,6 +45,34 @@ describe('SqliteCheckpointStore', () => {
     await expect(second.load('alerts')).resolves.toBe(3);
     await second.close();
   });
+
+  it('writes saved positions behind, the last of each reactor, for other connections to read soon after', async () => {
+    const path = join(dir, 'read-models.db');
+    const store = SqliteCheckpointStore.open(path);
+    for (let position = 1; position <= 500; position++) await store.save('timers', position);
+    await expect(store.load('timers')).resolves.toBe(500);
+    await eventually(() => expect(storedPosition(path, 'timers')).toBe(500));
+    await store.save('timers', 501);
+    await store.close();
+    expect(storedPosition(path, 'timers')).toBe(501);
+  });
+
+  it('reports a write that failed at the next save, and writes the position once it can', async () => {
+    const path = join(dir, 'read-models.db');
+    const store = SqliteCheckpointStore.open(path);
+    await store.save('timers', 1);
+    await eventually(() => expect(storedPosition(path, 'timers')).toBe(1));
+    const other = new Database(path);
+    other.exec('BEGIN EXCLUSIVE');
+    await store.save('timers', 2);
+    // the write behind waits for the lock (busy_timeout), then fails: the next save says so
+    await eventually(async () => expect(store.save('timers', 3)).rejects.toThrow(/locked|busy/i), 15_000);
+    other.exec('COMMIT');
+    other.close();
+    await store.save('timers', 4);
+    await store.close();
+    expect(storedPosition(path, 'timers')).toBe(4);
+  }, 30_000);
 });
 
 describe('InMemoryCheckpointStore', () => {

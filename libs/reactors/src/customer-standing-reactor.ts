@@ -53,11 +53,10 @@ export class CustomerStandingReactor implements Reactor {
   async handle(event: RecordedEvent): Promise<void> {
     const reaction = standingReactionTo(event);
     if (!reaction) return;
-    const standing = await this.standingOf(reaction.customerId);
+    const { now: standing, before } = await this.standingOf(reaction.customerId, event.position);
     if (reaction.tickets === 'opened') {
       // A change recorded after the opening reaches the ticket as one of the customer's open tickets, as its cause.
-      const recordedBefore = await this.standingOf(reaction.customerId, event.position);
-      for (const aspect of misalignedAspects(reaction.atOpening, recordedBefore))
+      for (const aspect of misalignedAspects(reaction.atOpening, before))
         await this.send(reaction.ticketId, commandFor(aspect, standing), standing, event);
       return;
     }
@@ -66,14 +65,17 @@ export class CustomerStandingReactor implements Reactor {
       await this.send(ticketId, commandFor(reaction.aspect, standing), standing, event);
   }
 
-  /** The customer's standing now, or as the log held it before `position`. */
-  private async standingOf(customerId: string, position = Infinity): Promise<Standing> {
+  /** The customer's standing now, and as the log held it before `position`, from one read of its stream. */
+  private async standingOf(customerId: string, position: number): Promise<{ now: Standing; before: Standing }> {
     let state = initialCustomerState;
+    let before: Standing | undefined;
     for await (const event of this.store.readStream(customerStream(customerId))) {
-      if (event.position >= position) break;
+      if (before === undefined && event.position >= position)
+        before = customerStanding(state) ?? NOT_FLAGGED_OR_IN_TRAINING;
       state = evolveCustomer(state, event as unknown as CustomerEvent);
     }
-    return customerStanding(state) ?? NOT_FLAGGED_OR_IN_TRAINING;
+    const now = customerStanding(state) ?? NOT_FLAGGED_OR_IN_TRAINING;
+    return { now, before: before ?? now };
   }
 
   private async send(

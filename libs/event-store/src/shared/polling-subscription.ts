@@ -15,17 +15,15 @@ export class AppendSignal {
     this.waiters.clear();
   }
 
-  /** Resolves once the version moves past `seen`, `signal` aborts, or after `timeoutMs` when given. */
-  wait(seen: number, signal: AbortSignal, timeoutMs?: number): Promise<void> {
+  /** Resolves once the version moves past `seen` or `signal` aborts. */
+  wait(seen: number, signal: AbortSignal): Promise<void> {
     if (this.version !== seen || signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = (): void => {
-        clearTimeout(timer);
         signal.removeEventListener('abort', wake);
         this.waiters.delete(wake);
         resolve();
       };
-      const timer = timeoutMs === undefined ? undefined : setTimeout(wake, timeoutMs);
       signal.addEventListener('abort', wake);
       this.waiters.add(wake);
     });
@@ -42,10 +40,26 @@ export interface PollingPage {
 
 export interface PollingSource {
   readPage(after: number | undefined): Promise<PollingPage>;
+  /** Notified of every append the subscription may not have read yet, whichever process made it. */
   readonly appends: AppendSignal;
-  /** Poll that often even without a local append (other processes append to the same file); omit to wait for one. */
-  readonly pollIntervalMs?: number;
 }
+
+/**
+ * A live subscription woken by an append reads this much later, so that the appends of concurrent requests are read
+ * as one page (one read and, for a projection, one write transaction) rather than one each.
+ */
+const LIVE_BATCH_MS = 5;
+
+const delay = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
 
 /**
  * Catch-up then live by reading pages after the last handled position; the handler runs one event at a time. When a
@@ -73,7 +87,10 @@ export const pollingSubscription = (
         checkpoint = scannedTo;
         await onCheckpoint?.(scannedTo);
       }
-      if (events.length === 0) await source.appends.wait(seen, abort.signal, source.pollIntervalMs);
+      if (events.length === 0) {
+        await source.appends.wait(seen, abort.signal);
+        await delay(LIVE_BATCH_MS, abort.signal);
+      }
     }
   };
   const done = run().finally(() => onEnd(subscription));

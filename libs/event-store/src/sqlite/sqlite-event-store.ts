@@ -25,7 +25,7 @@ export interface SqliteEventStoreOptions {
   readonly synchronous?: 'FULL' | 'NORMAL';
   /** How long a write waits for another process's lock before failing (default 5 000 ms). */
   readonly busyTimeoutMs?: number;
-  /** How often an idle subscription looks for events appended by other processes (default 50 ms). */
+  /** How often the store looks for events appended by other processes while anything subscribes (default 50 ms). */
   readonly pollIntervalMs?: number;
 }
 
@@ -80,6 +80,7 @@ export class SqliteEventStore implements EventStore {
   private readonly appendFast;
   private readonly appendChecked;
   private readonly subscriptionPage;
+  private otherWriters: { readonly timer: NodeJS.Timeout; dataVersion: number } | undefined;
   private isClosed = false;
 
   private constructor(
@@ -176,13 +177,44 @@ export class SqliteEventStore implements EventStore {
     this.guard(() => undefined);
     const source = {
       appends: this.appends,
-      pollIntervalMs: this.pollIntervalMs,
       readPage: async (after: number | undefined) =>
         this.guard(() => this.subscriptionPage(after ?? 0, options.filter)),
     };
-    const subscription = pollingSubscription(options, source, handler, (ended) => this.subscriptions.delete(ended));
+    const subscription = pollingSubscription(options, source, handler, (ended) => {
+      this.subscriptions.delete(ended);
+      if (this.subscriptions.size === 0) this.stopWatchingOtherWriters();
+    });
     this.subscriptions.add(subscription);
+    this.watchOtherWriters();
     return subscription;
+  }
+
+  /**
+   * Appends of this process wake the subscriptions directly; those of other processes sharing the file are seen by
+   * one watcher for all of them, through `PRAGMA data_version`, which changes when another connection commits and
+   * costs no read of the table: an idle engine's followers cost nothing but this check.
+   */
+  private watchOtherWriters(): void {
+    if (this.otherWriters) return;
+    const dataVersion = (): number => this.db.pragma('data_version', { simple: true }) as number;
+    const timer = setInterval(() => {
+      if (this.isClosed || !this.otherWriters) return;
+      try {
+        const now = dataVersion();
+        if (now === this.otherWriters.dataVersion) return;
+        this.otherWriters.dataVersion = now;
+      } catch {
+        // the subscriptions' own reads meet the failure and report it
+      }
+      this.appends.notify();
+    }, this.pollIntervalMs);
+    timer.unref();
+    this.otherWriters = { timer, dataVersion: this.guard(dataVersion) };
+  }
+
+  private stopWatchingOtherWriters(): void {
+    if (this.otherWriters) clearInterval(this.otherWriters.timer);
+    this.otherWriters = undefined;
   }
 
   async headPosition(): Promise<number | undefined> {
@@ -196,6 +228,7 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.isClosed) return;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.stopWatchingOtherWriters();
     this.isClosed = true;
     this.db.close();
   }

@@ -17,6 +17,9 @@ const openFile = (path: string): ReadModelDb => {
   }
 };
 
+/** Pages of WAL after which a commit to the read-model file checkpoints it, for every connection to that file. */
+export const READ_MODEL_WAL_AUTOCHECKPOINT_PAGES = 20_000;
+
 /**
  * Opens (or creates) the read-model file. Read models are copies of the log, so a lost last transaction is
  * caught up again from the checkpoint: `synchronous=NORMAL` is enough.
@@ -28,7 +31,7 @@ export const openReadModelDb = (path: string): ReadModelDb => {
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
-  db.pragma('wal_autocheckpoint = 20000');
+  db.pragma(`wal_autocheckpoint = ${READ_MODEL_WAL_AUTOCHECKPOINT_PAGES}`);
   db.exec(
     `CREATE TABLE IF NOT EXISTS projection_checkpoints (
        name TEXT PRIMARY KEY,
