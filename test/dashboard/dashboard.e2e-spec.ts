@@ -1,14 +1,18 @@
+import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type Engine, KEYS, startEngine } from '../api/support/engine';
+import ticketCreated from '../api/fixtures/zendesk/ticket-created.json';
+import { type Engine, KEYS, ROLES, startEngine } from '../api/support/engine';
 import { eventually } from '@app/clock/test-support/eventually';
 
 const ROOT = join(__dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 const ALLOWANCE_SECONDS = 15;
+const ZENDESK_KEY = 'zendesk-key-0123456789abcdef';
+const ZENDESK_WEBHOOK_SECRET = 'zendesk-webhook-secret-0123456789';
 
 /** The first version with support around the clock and a premium allowance of a few seconds, so a breach comes fast. */
 const fastPolicy = (): Record<string, unknown> => {
@@ -79,7 +83,15 @@ describe('the dashboard page in a browser', () => {
   beforeAll(async () => {
     policiesDir = mkdtempSync(join(tmpdir(), 'sla-policies-'));
     writeFileSync(join(policiesDir, 'round-the-clock.json'), JSON.stringify(fastPolicy()));
-    engine = await startEngine({ env: { POLICIES_DIR: policiesDir } });
+    engine = await startEngine({
+      env: {
+        POLICIES_DIR: policiesDir,
+        API_KEYS: [...ROLES.map((role) => `${role}1:${role}:${KEYS[role]}`), `zendesk:integration:${ZENDESK_KEY}`].join(
+          ',',
+        ),
+        ZENDESK_WEBHOOK_SECRET,
+      },
+    });
   });
 
   afterAll(async () => {
@@ -123,6 +135,39 @@ describe('the dashboard page in a browser', () => {
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a ticket created in Zendesk with its Zendesk number, in the queue, its detail and the breach log', async () => {
+    const { page, errors } = await openWithKey(engine.url);
+    await engine.call('POST', '/customers', {
+      as: 'admin',
+      body: { name: 'Zeta Freight', licences: 10, plan: 'premium', externalRefs: { zendesk: '8447346622462' } },
+    });
+    const now = new Date().toISOString();
+    const body = JSON.stringify({ ...ticketCreated, time: now, detail: { ...ticketCreated.detail, created_at: now } });
+    const delivered = await engine.call('POST', '/ingest/zendesk', {
+      body,
+      headers: {
+        authorization: `Bearer ${ZENDESK_KEY}`,
+        'x-zendesk-webhook-signature-timestamp': now,
+        'x-zendesk-webhook-signature': createHmac('sha256', ZENDESK_WEBHOOK_SECRET)
+          .update(`${now}${body}`)
+          .digest('base64'),
+      },
+    });
+    expect(delivered.json.result).toMatchObject({ status: 'applied' });
+    const ticketId = (delivered.json.result as { ticketId: string }).ticketId;
+    const row = page.locator(`#queue tr[data-ticket-id="${ticketId}"]`);
+
+    await expect(row.locator('.subject .ref').textContent({ timeout: 10_000 })).resolves.toBe('zendesk #35436');
+    await row.click();
+    await expect(page.locator('#detail-clock [data-fact="From"]').textContent({ timeout: 10_000 })).resolves.toBe(
+      'zendesk #35436',
+    );
+    await page
+      .locator('#breaches tr[data-alert-id] .subject', { hasText: 'zendesk #35436' })
+      .waitFor({ timeout: (ALLOWANCE_SECONDS + 15) * 1_000 });
     expect(errors).toEqual([]);
   });
 });

@@ -314,6 +314,7 @@ describe('webhook deliveries are not lost to time (api and worker processes, a R
         alertId: implied?.alertId,
         kind: implied?.kind,
         ticketId: implied?.ticketId,
+        externalRef: null,
         clockId: FIRST_RESPONSE_CLOCK,
         target: implied?.target,
         attempts,

@@ -142,6 +142,7 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
       alertId: alert.alertId,
       kind: 'at-risk',
       ticketId: alert.ticketId,
+      externalRef: null,
       clockId: alert.clockId,
       target: { role: 'ops', url: receiver.url('/down?token=***') },
       attempts: retry.attempts,
@@ -154,6 +155,21 @@ describe('Webhook alert delivery, on a real Redis and a real HTTP receiver', () 
     expect(receiver.requests).toHaveLength(retry.attempts);
     expect(logger.warnings).toEqual([expect.stringContaining('failed'), expect.stringContaining('parked after')]);
     expect(logger.warnings.join('\n')).not.toContain('a-token-of-the-receiver');
+  });
+
+  it('carries the ticket’s reference in its helpdesk, in the body and in the list of deliveries', async () => {
+    receiver = await Receiver.start(() => 503);
+    await open([{ role: 'ops', url: receiver.url('/ops') }], 1);
+    const alert = { ...anAlert(), externalRef: { source: 'zendesk', externalId: '35436' } };
+
+    await sink.publish(alert);
+    await eventually(async () => expect(await sink.listDeliveries({ state: 'parked' })).toHaveLength(1));
+
+    expect(JSON.parse(receiver.requests[0]?.body ?? '')).toEqual(alert);
+    expect((await sink.listDeliveries())[0]).toMatchObject({
+      ticketId: alert.ticketId,
+      externalRef: alert.externalRef,
+    });
   });
 
   it('lists a delivery waiting for its next try as retrying, with when that try is due', async () => {

@@ -22,6 +22,17 @@ describe('LogAlertSink', () => {
       'SLA breach: ticket t-1 clock first-response deadline 2026-11-30T19:00:00.000Z (alert evt-1)',
     ]);
   });
+
+  it('names the ticket in the helpdesk it came from', async () => {
+    const lines: string[] = [];
+    const sink = new LogAlertSink({ warn: (message) => void lines.push(message) });
+
+    await sink.publish(anAlert({ externalRef: { source: 'zendesk', externalId: '35436' } }));
+
+    expect(lines).toEqual([
+      'SLA breach: ticket t-1 (zendesk #35436) clock first-response deadline 2026-11-30T19:00:00.000Z (alert evt-1)',
+    ]);
+  });
 });
 
 describe('AlertDispatcher', () => {

@@ -18,6 +18,8 @@ export const alertSchema = z.object({
   alertId: z.string().min(1),
   kind: z.enum(ALERT_KINDS),
   ticketId: z.string().min(1),
+  /** The ticket's id in the helpdesk it was opened from; absent for a ticket opened through `POST /tickets`. */
+  externalRef: z.object({ source: z.string(), externalId: z.string() }).optional(),
   clockId: z.string().min(1),
   deadline: z.string(),
   /** When the outcome fell due (for a retraction: the instant of the outcome it retracts). */

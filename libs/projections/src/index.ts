@@ -40,6 +40,7 @@ export {
   type CustomerItem,
   type OpenQueueFilter,
   type OpenQueueItem,
+  type TicketExternalRef,
   type Page,
   type PageRequest,
   type QueueSort,

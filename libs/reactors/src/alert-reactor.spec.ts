@@ -7,11 +7,17 @@ import { fixedPolicies } from '@app/policy';
 import type { Timer } from '@app/scheduling';
 import { AlertReactor } from './alert-reactor';
 import { FiredTimerHandler } from './fired-timer.handler';
-import { openTicket, roundTheClockPolicy } from './test-support/reactor.fixtures';
+import { openTicket, roundTheClockPolicy, sendTicketCommand } from './test-support/reactor.fixtures';
 import { foldTicket, timersOfTicket } from './ticket-timers';
 
 const OPENED_AT = '2026-11-30T15:00:00.000Z';
 const source = fixedPolicies(bookOf(roundTheClockPolicy({ allowanceMinutes: 60, escalationDelayMinutes: 0 })));
+
+const readTimers = async (store: Awaited<ReturnType<typeof openEventStore>>, ticketId: string) => {
+  const events: RecordedEvent[] = [];
+  for await (const event of store.readStream(`ticket-${ticketId}`)) events.push(event);
+  return timersOfTicket(foldTicket(events), await source.current());
+};
 
 /** A ticket opened at `OPENED_AT` whose timers fire, one kind at a time, on a clock the test moves. */
 const openTicketWithTimers = async () => {
@@ -36,7 +42,7 @@ describe('AlertReactor', () => {
     await fire('escalation');
     const published: Alert[] = [];
     const sink: AlertSink = { publish: async (alert) => void published.push(alert) };
-    const reactor = new AlertReactor(sink, new FixedClock('2026-11-30T15:50:00.100Z'));
+    const reactor = new AlertReactor(sink, new FixedClock('2026-11-30T15:50:00.100Z'), store);
     const handled: RecordedEvent[] = [];
     for await (const event of store.readAll({ filter: reactor.filter })) {
       handled.push(event);
@@ -84,7 +90,7 @@ describe('AlertReactor, when it reaches an at-risk warning after the deadline (d
     await fire('breach');
     await fire('escalation');
     const published: Alert[] = [];
-    const reactor = new AlertReactor({ publish: async (alert) => void published.push(alert) }, clock);
+    const reactor = new AlertReactor({ publish: async (alert) => void published.push(alert) }, clock, store);
     const handled: string[] = [];
     for await (const event of store.readAll({ filter: reactor.filter })) {
       handled.push(event.type);
@@ -104,6 +110,7 @@ describe('AlertReactor, when it reaches an at-risk warning after the deadline (d
     const reactor = new AlertReactor(
       { publish: async (alert) => void published.push(alert) },
       new FixedClock('2026-11-30T15:59:59.999Z'),
+      store,
     );
     for await (const event of store.readAll({ filter: reactor.filter })) await reactor.handle(event);
 
@@ -130,13 +137,38 @@ describe('AlertReactor, when late evidence retracts a breach', () => {
     } as const;
     await handleCommand(store, 'ticket-t1', ticketDecider(response, { policies }), response.metadata);
     const published: Alert[] = [];
-    const reactor = new AlertReactor({ publish: async (alert) => void published.push(alert) }, clock);
+    const reactor = new AlertReactor({ publish: async (alert) => void published.push(alert) }, clock, store);
     for await (const event of store.readAll({ filter: reactor.filter })) await reactor.handle(event);
 
     expect(published.map((alert) => [alert.kind, alert.occurredAt, alert.recipients])).toEqual([
       ['breach', '2026-11-30T16:00:00.000Z', ['ops', 'lead']],
       ['breach-retracted', '2026-11-30T16:00:00.000Z', ['ops', 'lead']],
     ]);
+    await store.close();
+  });
+});
+
+describe('AlertReactor, for a ticket opened from a helpdesk', () => {
+  it('names the ticket in the helpdesk on each alert, and only on the alerts of that ticket', async () => {
+    const { store, clock, fire } = await openTicketWithTimers();
+    const policies = await source.current();
+    const data = { customerId: 'c-1', channel: 'forum', subject: 'help', receivedAt: OPENED_AT };
+    const externalRef = { source: 'zendesk', externalId: '35436' };
+    await sendTicketCommand(store, policies, 'OpenTicket', { ...data, ticketId: 't2', externalRef }, OPENED_AT);
+    const handler = new FiredTimerHandler(store, source, clock);
+    const [breachOfT2] = (await readTimers(store, 't2')).filter((timer) => timer.payload.kind === 'breach');
+    clock.set('2026-11-30T16:00:00.250Z');
+    await fire('breach');
+    await handler.handle(breachOfT2 as Timer);
+    const published: Alert[] = [];
+    const reactor = new AlertReactor({ publish: async (alert) => void published.push(alert) }, clock, store);
+    for await (const event of store.readAll({ filter: reactor.filter })) await reactor.handle(event);
+
+    expect(published.map((alert) => [alert.ticketId, alert.kind, alert.externalRef])).toEqual([
+      ['t1', 'breach', undefined],
+      ['t2', 'breach', externalRef],
+    ]);
+    expect(published[0]).not.toHaveProperty('externalRef');
     await store.close();
   });
 });

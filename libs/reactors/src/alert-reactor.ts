@@ -8,8 +8,9 @@ import {
   type SlaBreachEscalated,
   type SlaBreachRetracted,
   type SlaEscalationRetracted,
+  ticketStream,
 } from '@app/domain';
-import type { RecordedEvent } from '@app/event-store';
+import type { EventStore, RecordedEvent } from '@app/event-store';
 import type { Reactor } from './reactor-follower';
 
 type AlertEvent =
@@ -47,15 +48,22 @@ const timesOf = (event: RecordedEvent & AlertEvent): Pick<Alert, 'deadline' | 'o
   }
 };
 
-/** The alert an event raises; its id is the event's, so every delivery of it carries the same idempotency key. */
-export const alertOf = (event: RecordedEvent & AlertEvent): Alert => ({
+/**
+ * The alert an event raises; its id is the event's, so every delivery of it carries the same idempotency key. It names
+ * the ticket in the helpdesk it was opened from, when it was.
+ */
+export const alertOf = (event: RecordedEvent & AlertEvent, externalRef?: Alert['externalRef']): Alert => ({
   alertId: event.id,
   kind: KIND_OF[event.type],
   ticketId: event.data.ticketId,
+  ...(externalRef ? { externalRef } : {}),
   clockId: event.data.clockId,
   ...timesOf(event),
   recipients: event.data.recipients,
 });
+
+/** Tickets whose reference is kept: a ticket raises a few alerts close together, and a reference never changes. */
+const KEPT_REFS = 1_000;
 
 /**
  * Turns at-risk, breach and escalation events, and their retractions, into alerts (POLICY §7); the sinks queue and
@@ -66,14 +74,34 @@ export class AlertReactor implements Reactor {
   readonly name = 'alerts';
   readonly filter = { eventTypes: ALERT_EVENT_TYPES };
 
+  private readonly refs = new Map<string, Alert['externalRef'] | null>();
+
   constructor(
     private readonly sink: AlertSink,
     private readonly clock: Clock,
+    private readonly store: EventStore,
   ) {}
 
   async handle(event: RecordedEvent): Promise<void> {
-    const alert = alertOf(event as RecordedEvent & AlertEvent);
-    if (alert.kind === 'at-risk' && Date.parse(this.clock.now()) >= Date.parse(alert.deadline)) return;
-    await this.sink.publish(alert);
+    const alertEvent = event as RecordedEvent & AlertEvent;
+    if (alertEvent.type === 'SlaAtRisk' && Date.parse(this.clock.now()) >= Date.parse(alertEvent.data.deadline)) return;
+    await this.sink.publish(alertOf(alertEvent, await this.externalRefOf(alertEvent.data.ticketId)));
+  }
+
+  /** From the ticket's opening, the first event of its stream. */
+  private async externalRefOf(ticketId: string): Promise<Alert['externalRef']> {
+    const kept = this.refs.get(ticketId);
+    if (kept !== undefined) return kept ?? undefined;
+    let ref: Alert['externalRef'] | null = null;
+    for await (const event of this.store.readStream(ticketStream(ticketId))) {
+      const opened = event.type === 'TicketOpened' ? (event.data as { externalRef?: Alert['externalRef'] }) : {};
+      ref = opened.externalRef
+        ? { source: opened.externalRef.source, externalId: opened.externalRef.externalId }
+        : null;
+      break;
+    }
+    if (this.refs.size >= KEPT_REFS) this.refs.delete(this.refs.keys().next().value as string);
+    this.refs.set(ticketId, ref);
+    return ref ?? undefined;
   }
 }

@@ -54,6 +54,7 @@ const deliveryExample: AlertDelivery = {
   alertId: '0b6c1f0e-4f1a-5c57-9a51-3e2f8b7c6d10',
   kind: 'breach',
   ticketId: '7f3c2a10-5b9e-4d61-8c2f-1a2b3c4d5e6f',
+  externalRef: { source: 'zendesk', externalId: '35436' },
   clockId: 'first-response',
   target: { role: 'ops', url: 'https://alerts.example.test/ops' },
   attempts: 152,

@@ -149,12 +149,14 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
       (ticketId, refusal) =>
         this.logger.warn(`ticket ${ticketId} refused its customer's standing: ${refusal.code}: ${refusal.message}`),
     );
-    const [timerProcessor] = [timerReactor, new AlertReactor(this.alerts, clock), standingReactor].map((reactor) => {
-      const processor = startReactor(store, checkpoints, reactor, { clock, logger: this.logger });
-      this.processors.add(processor);
-      this.users.unshift(processor);
-      return processor;
-    });
+    const [timerProcessor] = [timerReactor, new AlertReactor(this.alerts, clock, store), standingReactor].map(
+      (reactor) => {
+        const processor = startReactor(store, checkpoints, reactor, { clock, logger: this.logger });
+        this.processors.add(processor);
+        this.users.unshift(processor);
+        return processor;
+      },
+    );
     if (connection)
       await this.keepTimers(scheduler, runner, timerProcessor as LogProcessor, clocks, policies, connection);
     this.logger.log(`timers ${redisUrl ? 'on BullMQ' : 'in process'}, reactors following the log`);

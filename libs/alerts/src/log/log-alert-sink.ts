@@ -11,7 +11,7 @@ export class LogAlertSink implements AlertSink {
 
   async publish(alert: Alert): Promise<void> {
     this.logger.warn(
-      `SLA ${alert.kind}: ticket ${alert.ticketId} clock ${alert.clockId} deadline ${alert.deadline} (alert ${alert.alertId})`,
+      `SLA ${alert.kind}: ticket ${alert.ticketId}${alert.externalRef ? ` (${alert.externalRef.source} #${alert.externalRef.externalId})` : ''} clock ${alert.clockId} deadline ${alert.deadline} (alert ${alert.alertId})`,
       'Alerts',
     );
   }

@@ -185,6 +185,8 @@ export interface AlertDelivery {
   readonly alertId: string | null;
   readonly kind: AlertKind | null;
   readonly ticketId: string | null;
+  /** The ticket's id in the helpdesk it was opened from, if it was. */
+  readonly externalRef: NonNullable<Alert['externalRef']> | null;
   readonly clockId: string | null;
   /** Its URL as {@link shownUrl} shows it. */
   readonly target: WebhookTarget | null;
@@ -242,13 +244,16 @@ export class DeliveryNotParked extends Error {
 const instantOf = (epochMs: number | undefined): Instant | null =>
   epochMs === undefined ? null : new Date(epochMs).toISOString();
 
-type DeliveryFacts = Pick<AlertDelivery, 'alertId' | 'kind' | 'ticketId' | 'clockId' | 'target' | 'problem'>;
+type DeliveryFacts = Pick<
+  AlertDelivery,
+  'alertId' | 'kind' | 'ticketId' | 'externalRef' | 'clockId' | 'target' | 'problem'
+>;
 
 /** What a row can say of the job's data; a malformed job still gets its row, with the problem. */
 const factsOf = (data: unknown): DeliveryFacts => {
   const parsed = deliverySchema.safeParse(data);
   if (!parsed.success) {
-    const nothing = { alertId: null, kind: null, ticketId: null, clockId: null, target: null };
+    const nothing = { alertId: null, kind: null, ticketId: null, externalRef: null, clockId: null, target: null };
     return { ...nothing, problem: `the queued job is not a delivery: ${parsed.error.message}` };
   }
   const { alert, target } = parsed.data;
@@ -256,6 +261,7 @@ const factsOf = (data: unknown): DeliveryFacts => {
     alertId: alert.alertId,
     kind: alert.kind,
     ticketId: alert.ticketId,
+    externalRef: alert.externalRef ?? null,
     clockId: alert.clockId,
     target: { role: target.role, url: shownUrl(target.url) },
   };

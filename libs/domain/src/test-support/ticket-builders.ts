@@ -145,6 +145,7 @@ export const aTicketOpened = (
     standing?: Partial<TicketOpened['data']['standing']>;
     /** The clock as opened; by default the plan's allowance from `receivedAt`. */
     sla?: SlaClockSnapshot;
+    externalRef?: { source: string; externalId: string };
   } = {},
 ): TicketOpened => {
   const plan = o.plan ?? 'premium';
@@ -174,6 +175,7 @@ export const aTicketOpened = (
       openedBy: 'agent-1',
       openedAt: o.openedAt ?? receivedAt,
       sla,
+      ...(o.externalRef ? { externalRef: o.externalRef } : {}),
     },
   };
 };

@@ -20,6 +20,7 @@ describe('breach log projection', () => {
     customer_id: 'acme',
     plan: 'premium',
     subject: 'Cannot connect',
+    external_ref: null,
     clock_id: 'first-response',
     deadline: '2026-11-30T19:00:00.000Z',
     occurred_at: '2026-11-30T19:00:00.000Z',
@@ -39,6 +40,16 @@ describe('breach log projection', () => {
     expect((await rowsAfter(breached, 'breach_log_customers', 'customer_id')).rows).toEqual([
       { customer_id: 'acme', name: 'Acme' },
     ]);
+  });
+
+  it('names the ticket in the helpdesk it was opened from', async () => {
+    const externalRef = { source: 'zendesk', externalId: '35436' };
+    const fromHelpdesk = decided(
+      [aTicketOpened({ externalRef })],
+      timer('RecordSlaBreach', '2026-11-30T19:00:00.000Z'),
+    );
+    const { rows, recorded } = await breachLog([registered, ...fromHelpdesk]);
+    expect(rows).toEqual([entry(idOf(recorded, 'SlaBreached'), { external_ref: JSON.stringify(externalRef) })]);
   });
 
   it('marks the entry retracted, and keeps it, when a response dated before the deadline retracts the breach', async () => {

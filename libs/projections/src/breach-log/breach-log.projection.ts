@@ -4,11 +4,11 @@ import { asCustomerEvent, asTicketEvent } from '../shared/domain-event';
 
 /**
  * Breach log: every breach and escalation, dated when it fell due and when it was detected, with the ticket's
- * customer and plan; alerts are keyed by the event id. A retraction marks its entry, which stays for the audit.
+ * customer, plan and reference in the helpdesk it came from; alerts are keyed by the event id. A retraction marks its entry, which stays for the audit.
  */
 export const breachLogProjection: Projection = {
   name: 'breach_log',
-  version: 3,
+  version: 4,
   tables: ['breach_log', 'breach_log_customers'],
   migrate: (db) =>
     db.exec(`
@@ -21,6 +21,7 @@ export const breachLogProjection: Projection = {
         customer_id TEXT NOT NULL,
         plan TEXT NOT NULL,
         subject TEXT NOT NULL,
+        external_ref TEXT,
         clock_id TEXT NOT NULL,
         deadline TEXT NOT NULL,
         occurred_at TEXT NOT NULL,
@@ -33,14 +34,15 @@ export const breachLogProjection: Projection = {
       CREATE INDEX IF NOT EXISTS breach_log_by_time ON breach_log (occurred_at DESC, position DESC);
     `),
   bind: (db) => {
-    const ticketOf = db.prepare<[string], { customer_id: string; plan: string; subject: string }>(
-      'SELECT customer_id, plan, subject FROM ticket_directory WHERE ticket_id = ?',
-    );
+    const ticketOf = db.prepare<
+      [string],
+      { customer_id: string; plan: string; subject: string; external_ref: string | null }
+    >('SELECT customer_id, plan, subject, external_ref FROM ticket_directory WHERE ticket_id = ?');
     const save = db.prepare(
-      `INSERT OR IGNORE INTO breach_log (alert_id, position, kind, ticket_id, customer_id, plan, subject, clock_id,
-         deadline, occurred_at, detected_at, level, recipients, policy_version)
-       VALUES (@alertId, @position, @kind, @ticketId, @customerId, @plan, @subject, @clockId, @deadline, @occurredAt,
-         @detectedAt, @level, @recipients, @policyVersion)`,
+      `INSERT OR IGNORE INTO breach_log (alert_id, position, kind, ticket_id, customer_id, plan, subject, external_ref,
+         clock_id, deadline, occurred_at, detected_at, level, recipients, policy_version)
+       VALUES (@alertId, @position, @kind, @ticketId, @customerId, @plan, @subject, @externalRef, @clockId, @deadline,
+         @occurredAt, @detectedAt, @level, @recipients, @policyVersion)`,
     );
     const retract = db.prepare(
       `UPDATE breach_log SET retracted_at = @retractedAt
@@ -76,6 +78,7 @@ export const breachLogProjection: Projection = {
         customerId: ticket.customer_id,
         plan: ticket.plan,
         subject: ticket.subject,
+        externalRef: ticket.external_ref,
         clockId: data.clockId,
         deadline: data.deadline,
         occurredAt: event.type === 'SlaBreached' ? event.data.breachedAt : event.data.escalatedAt,

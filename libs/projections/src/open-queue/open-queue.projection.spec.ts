@@ -15,6 +15,7 @@ describe('open queue projection', () => {
     handlingPriority: 'priority',
     channel: 'email',
     subject: 'Cannot connect',
+    externalRef: null,
     receivedAt: '2026-11-30T15:00:00.000Z',
     policyVersion: '2017-11-23',
     calendarId: 'quebec-support-hours',
@@ -51,6 +52,11 @@ describe('open queue projection', () => {
     expect(await queue([...registered, ...decided([aTicketOpened()], breach)])).toEqual([
       row('breached', { breachedAt: '2026-11-30T19:00:00.000Z' }),
     ]);
+  });
+
+  it('keeps the reference of a ticket opened from a helpdesk', async () => {
+    const externalRef = { source: 'zendesk', externalId: '35436' };
+    expect(await queue([...registered, aTicketOpened({ externalRef })])).toEqual([row('on-track', { externalRef })]);
   });
 
   it('removes the row at the first response', async () => {

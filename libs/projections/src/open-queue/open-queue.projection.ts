@@ -22,6 +22,8 @@ export interface QueueEntry {
   readonly handlingPriority: 'standard' | 'priority';
   readonly channel: string;
   readonly subject: string;
+  /** The ticket's id in the helpdesk it was opened from. */
+  readonly externalRef: { readonly source: string; readonly externalId: string } | null;
   readonly receivedAt: string;
   readonly policyVersion: string;
   readonly calendarId: string;
@@ -53,6 +55,9 @@ export const nextEntry = (entry: QueueEntry | undefined, event: TicketEvent): Qu
       handlingPriority: data.handlingPriority,
       channel: data.channel,
       subject: data.subject,
+      externalRef: data.externalRef
+        ? { source: data.externalRef.source, externalId: data.externalRef.externalId }
+        : null,
       receivedAt: data.receivedAt,
       policyVersion: data.policyVersion,
       calendarId: data.calendarId,
@@ -109,7 +114,7 @@ const PRIORITY_RANK = { priority: 0, standard: 1 } as const;
  */
 export const openQueueProjection: Projection = {
   name: 'open_queue',
-  version: 1,
+  version: 2,
   tables: ['open_queue', 'open_queue_customers'],
   migrate: (db) =>
     db.exec(`

@@ -17,8 +17,12 @@ export interface Page<T> {
   readonly offset: number;
 }
 
+/** A ticket's id in the helpdesk it was opened from; `null` for a ticket opened through `POST /tickets`. */
+export type TicketExternalRef = { readonly source: string; readonly externalId: string } | null;
+
 export interface OpenQueueItem {
   readonly ticketId: string;
+  readonly externalRef: TicketExternalRef;
   readonly customerId: string;
   readonly customerName: string | null;
   readonly plan: string;
@@ -47,7 +51,7 @@ export interface OpenQueueFilter {
   readonly status?: QueueStatus | undefined;
   readonly customerId?: string | undefined;
   readonly channel?: string | undefined;
-  /** Part of the subject, the customer's name or the ticket id, in any case. */
+  /** Part of the subject, the customer's name, the ticket id or its id in the helpdesk, in any case. */
   readonly search?: string | undefined;
 }
 
@@ -81,6 +85,7 @@ export interface BreachLogItem {
   readonly alertId: string;
   readonly kind: 'breach' | 'escalation';
   readonly ticketId: string;
+  readonly externalRef: TicketExternalRef;
   readonly customerId: string;
   readonly customerName: string | null;
   readonly plan: string;
@@ -118,7 +123,8 @@ export class ReadModelQueries {
       ...(filter.search
         ? [
             `(instr(lower(json_extract(q.entry, '$.subject')), @search) > 0 OR instr(lower(c.name), @search) > 0
-              OR instr(lower(q.ticket_id), @search) > 0)`,
+              OR instr(lower(q.ticket_id), @search) > 0
+              OR instr(lower(coalesce(json_extract(q.entry, '$.externalRef.externalId'), '')), @search) > 0)`,
           ]
         : []),
     ];
@@ -206,6 +212,7 @@ export class ReadModelQueries {
     const left = minutesLeft(entry, calendar, now);
     return {
       ticketId: entry.ticketId,
+      externalRef: entry.externalRef,
       customerId: entry.customerId,
       customerName: name,
       plan: entry.plan,
@@ -276,6 +283,7 @@ export interface BreachLogRow {
   readonly alert_id: string;
   readonly kind: 'breach' | 'escalation';
   readonly ticket_id: string;
+  readonly external_ref: string | null;
   readonly customer_id: string;
   readonly customer_name: string | null;
   readonly plan: string;
@@ -311,6 +319,7 @@ export const breachLogItemOf = (row: BreachLogRow): BreachLogItem => ({
   alertId: row.alert_id,
   kind: row.kind,
   ticketId: row.ticket_id,
+  externalRef: row.external_ref === null ? null : (JSON.parse(row.external_ref) as TicketExternalRef),
   customerId: row.customer_id,
   customerName: row.customer_name,
   plan: row.plan,

@@ -23,6 +23,7 @@ const BREACH_COLUMNS: readonly (keyof BreachRow & string)[] = [
   'alertId',
   'kind',
   'ticketId',
+  'externalRef',
   'customerId',
   'customerName',
   'plan',
@@ -69,14 +70,19 @@ export const REPORT_COLUMNS = {
   agents: AGENT_COLUMNS,
 } as const;
 
+const isExternalRef = (value: object): value is { source: string; externalId: string } =>
+  'source' in value && 'externalId' in value;
+
 const cell = (value: unknown): string => {
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return value.map(cell).join('; ');
+  // As `?externalRef=` takes it: `zendesk:35436`.
+  if (typeof value === 'object' && isExternalRef(value)) return `${value.source}:${value.externalId}`;
   if (typeof value === 'object') return Object.values(value).map(cell).join(' ');
   return String(value);
 };
 
-/** RFC 4180 CSV: a header row of `columns`, CRLF line ends; empty for `null`, lists joined by `; `. */
+/** RFC 4180 CSV: a header row of `columns`, CRLF line ends; empty for `null`, lists joined by `; `, a ticket's reference as `source:id`. */
 export const toCsv = <Row extends object>(columns: readonly (keyof Row & string)[], rows: readonly Row[]): string =>
   stringify(
     rows.map((row) => columns.map((column) => cell(row[column]))),

@@ -12,10 +12,18 @@ describe('ticket directory projection', () => {
     plan: 'premium',
     subject: 'Cannot connect',
     received_at: '2026-11-30T15:00:00.000Z',
+    external_ref: null,
   };
 
   it('adds a row when a ticket is opened', async () => {
     expect(await rows([aTicketOpened()])).toEqual([row]);
+  });
+
+  it('keeps the reference of a ticket opened from a helpdesk', async () => {
+    const externalRef = { source: 'zendesk', externalId: '35436' };
+    expect(await rows([aTicketOpened({ externalRef })])).toEqual([
+      { ...row, external_ref: JSON.stringify(externalRef) },
+    ]);
   });
 
   it('keeps the row as the ticket was opened, through its response and resolution: no event changes or removes it', async () => {

@@ -14,6 +14,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const idText = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
 
+/** A value as a reason may quote it: `String` throws on an object whose `toString` JSON replaced. */
+const shown = (value: unknown): string =>
+  typeof value === 'string' ? value : value === undefined ? 'an absent channel' : JSON.stringify(value);
+
 const SOLVED = new Set(['solved', 'closed']);
 const OPEN = new Set(['new', 'open', 'pending', 'hold']);
 
@@ -37,7 +41,7 @@ export const mapZendeskEvent = (payload: unknown, channels: ReadonlyMap<string, 
     case 'zen:event-type:ticket.created': {
       const via = isRecord(detail.via) ? detail.via.channel : undefined;
       const channel = typeof via === 'string' ? channels.get(via) : undefined;
-      if (!channel) return invalid('detail.via.channel', `${String(via)} is not in ZENDESK_CHANNEL_MAP`);
+      if (!channel) return invalid('detail.via.channel', `${shown(via)} is not in ZENDESK_CHANNEL_MAP`);
       const organization = idText(detail.organization_id);
       return {
         kind: 'envelope',

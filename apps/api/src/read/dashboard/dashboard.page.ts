@@ -108,7 +108,7 @@ h3 { font-size: .9rem; margin: 1rem 0 .25rem; }
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); white-space: nowrap; vertical-align: top; }
 th { color: var(--muted); font-weight: 600; font-size: .8rem; text-transform: uppercase; }
-td.subject, td.why { white-space: normal; min-width: 14rem; } td .id { color: var(--muted); font-size: .75rem; display: block; }
+td.subject, td.why { white-space: normal; min-width: 14rem; } td .id, td .ref { color: var(--muted); font-size: .75rem; display: block; }
 td .note { display: block; font-size: .75rem; font-weight: normal; color: var(--fg); white-space: normal; }
 #queue tr[data-ticket-id] { cursor: pointer; } #queue tr.selected { outline: 2px solid var(--blue); outline-offset: -2px; }
 tr.breached { background: var(--red-bg); } tr.breached .status, tr.breached .left { color: var(--red); font-weight: 700; }

@@ -116,6 +116,16 @@ export const DASHBOARD_JS = String.raw`(function () {
     return u.year + '-' + u.month + '-' + u.day + 'T' + u.hour + ':' + u.minute + ':' + u.second + '.000Z';
   }
 
+  /** A ticket's id in the helpdesk it came from: "zendesk #35436". */
+  function refText(ref) { return ref ? ref.source + ' #' + ref.externalId : ''; }
+
+  function subjectCell(row, item) {
+    var subject = cell(row, null, 'subject', item.subject);
+    delete subject.dataset.label;
+    if (item.externalRef) subject.appendChild(el('span', 'ref', refText(item.externalRef)));
+    subject.appendChild(el('span', 'id', item.ticketId.slice(0, 8))).title = item.ticketId;
+  }
+
   function pad(n) { return n < 10 ? '0' + n : String(n); }
 
   function duration(minutes) {
@@ -163,9 +173,7 @@ export const DASHBOARD_JS = String.raw`(function () {
       var row = el('tr', item.status + (item.ticketId === view.ticket ? ' selected' : ''));
       row.dataset.ticketId = item.ticketId;
       row.dataset.status = item.status;
-      var subject = cell(row, null, 'subject', item.subject);
-      delete subject.dataset.label;
-      subject.appendChild(el('span', 'id', item.ticketId.slice(0, 8))).title = item.ticketId;
+      subjectCell(row, item);
       cell(row, 'Customer', 'customer', item.customerName || item.customerId);
       cell(row, 'Plan', 'plan', item.plan + (item.handlingPriority === 'priority' ? ' ★' : ''));
       cell(row, 'Channel', 'channel', item.channel);
@@ -253,9 +261,7 @@ export const DASHBOARD_JS = String.raw`(function () {
       cell(row, 'Due', 'occurred', zonedTime(entry.occurredAt, zone));
       cell(row, 'Detected', 'detected', zonedTime(entry.detectedAt, zone));
       cell(row, 'Kind', 'kind-' + entry.kind, entry.kind + (entry.level ? ' ' + entry.level : ''));
-      var subject = cell(row, null, 'subject', entry.subject);
-      delete subject.dataset.label;
-      subject.appendChild(el('span', 'id', entry.ticketId.slice(0, 8)));
+      subjectCell(row, entry);
       cell(row, 'Customer', null, entry.customerName || entry.customerId);
       cell(row, 'Plan', null, entry.plan);
       cell(row, 'Recipients', null, entry.recipients.join(', '));
@@ -277,6 +283,7 @@ export const DASHBOARD_JS = String.raw`(function () {
     var clock = $('detail-clock');
     clock.replaceChildren();
     fact(clock, 'Ticket', ticket.status + ', ' + ticket.plan + ' plan, ' + ticket.channel);
+    if (ticket.externalRef) fact(clock, 'From', refText(ticket.externalRef));
     fact(clock, 'Received', zonedTime(ticket.receivedAt, zone));
     fact(clock, 'Clock', ticket.sla.status + (ticket.sla.stoppedBecause ? ' (' + ticket.sla.stoppedBecause + ')' : ''));
     fact(clock, 'Deadline', zonedTime(explanation ? explanation.deadline : ticket.firstResponseDueAt, zone));
