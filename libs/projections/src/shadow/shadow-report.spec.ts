@@ -123,6 +123,43 @@ describe('the shadow comparison of Zendesk, read from the log', () => {
     );
   });
 
+  it("explains a deadline Zendesk did not move for the engine's training pause", async () => {
+    // Monday 2026-11-30 10:00 in Toronto, paused 11:00 to 13:00 for training: due 16:00, answered 15:00.
+    await givenEngineTicket('5', '2026-11-30T15:00:00.000Z');
+    await scenario.customer(
+      { type: 'RequireTraining', data: { customerId: 'acme' } },
+      '2026-11-30T16:00:00.000Z',
+      'lead',
+    );
+    await scenario.ticket(
+      { type: 'PauseSlaClockForTraining', data: { ticketId: 'zd-5' } },
+      '2026-11-30T16:00:00.000Z',
+      'system',
+    );
+    await scenario.customer(
+      { type: 'RecordTrainingCompleted', data: { customerId: 'acme' } },
+      '2026-11-30T18:00:00.000Z',
+      'lead',
+    );
+    await scenario.ticket({ type: 'ResumeSlaClock', data: { ticketId: 'zd-5' } }, '2026-11-30T18:00:00.000Z', 'system');
+    await scenario.ticket(
+      { type: 'RecordResponse', data: { ticketId: 'zd-5', by: 'alice' } },
+      '2026-11-30T20:00:00.000Z',
+    );
+    await givenZendeskMetrics('5', '2026-11-30T15:00:00Z', '2026-11-30T19:00:00Z', '2026-11-30T20:00:00Z');
+    const [row] = (await report()).items;
+    expect(row).toMatchObject({
+      engine: { deadline: '2026-11-30T21:00:00.000Z', outcome: 'met', respondedAt: '2026-11-30T20:00:00.000Z' },
+      zendesk: { deadline: '2026-11-30T19:00:00.000Z', outcome: 'breached' },
+      difference: { deadlineMinutes: -120, outcome: { engine: 'met', zendesk: 'breached' } },
+      explanation: {
+        holidays: [],
+        pauses: [{ pausedAt: '2026-11-30T16:00:00.000Z', resumedAt: '2026-11-30T18:00:00.000Z' }],
+      },
+    });
+    expect(row?.explanation?.reasons).toContain("the engine's clock was paused 1 time(s) for training");
+  });
+
   it('lists the tickets only one side knows, and filters on differs', async () => {
     await givenEngineTicket('1', '2026-11-30T15:00:00.000Z', '2026-11-30T18:00:00.000Z');
     await givenZendeskMetrics('1', '2026-11-30T15:00:00Z', '2026-11-30T19:00:00Z', '2026-11-30T18:00:00Z');
