@@ -5,6 +5,7 @@ export * from './customer';
 export * from './ticket';
 export * from './api-key';
 export * from './ingest';
+export * from './shadow';
 export * from './reactions/customer-standing';
 export * from './upcasters';
 export { checkExternalId, checkExternalSource, firstProblem } from './validation';

@@ -13,3 +13,6 @@ export const customerRefStream = (source: string, externalId: string): string =>
 export const INGEST_LEDGER_PREFIX = 'ingest-';
 export const ingestLedgerStream = (source: string, ticketRef: string): string =>
   `${INGEST_LEDGER_PREFIX}${source}:${ticketRef}`;
+/** What a source's own SLA reported about one of its tickets: `shadow-zendesk:35436`. */
+export const SHADOW_PREFIX = 'shadow-';
+export const shadowStream = (source: string, ticketRef: string): string => `${SHADOW_PREFIX}${source}:${ticketRef}`;

@@ -45,6 +45,25 @@ describe('policy version 2017-11-23, as data', () => {
       { start: '2026-12-07T12:30:00.000Z', end: '2026-12-07T15:30:00.000Z', minutes: 180 },
     ]);
   });
+
+  it.each([
+    [
+      'Fête nationale and Canada Day',
+      '2026-06-20T12:00:00.000Z',
+      '2026-07-03T12:00:00.000Z',
+      ['2026-06-24', '2026-07-01'],
+    ],
+    [
+      'Christmas and New Year, across the year',
+      '2026-12-24T15:00:00.000Z',
+      '2027-01-04T15:00:00.000Z',
+      ['2026-12-25', '2027-01-01'],
+    ],
+    ['the local date of each end, not the UTC one', '2026-06-24T02:00:00.000Z', '2026-06-24T03:00:00.000Z', []],
+    ['none in an ordinary week', '2026-11-30T12:00:00.000Z', '2026-12-04T23:00:00.000Z', []],
+  ])('lists the closures on opening days for audits: %s', (_case, from, to, holidays) =>
+    expect(policy.calendar.holidaysBetween(from, to)).toEqual(holidays),
+  );
 });
 
 describe('validating a policy version', () => {

@@ -15,6 +15,8 @@ export interface SupportCalendar {
   isOpen(at: Instant): boolean;
   /** For audits: the stretches of support time that `minutes` from `from` consume. */
   explain(from: Instant, minutes: number): readonly SupportInterval[];
+  /** For audits: the closure dates (`yyyy-MM-dd`, local) of days the week opens, from `from` to `to` included. */
+  holidaysBetween(from: Instant, to: Instant): readonly string[];
   readonly businessCalendar: BusinessCalendar;
 }
 
@@ -48,6 +50,23 @@ const holidaysOf =
     ];
   };
 
+const closedOpeningDays =
+  (spec: CalendarSpec) =>
+  (from: Instant, to: Instant): string[] => {
+    const [start, end] = [from, to].map((at) => toDateTime(at).setZone(spec.timeZone).toISODate() ?? '');
+    if (!start || !end || end < start) return [];
+    const years = Array.from(
+      { length: Number(end.slice(0, 4)) - Number(start.slice(0, 4)) + 1 },
+      (_, i) => Number(start.slice(0, 4)) + i,
+    );
+    const opens = (date: string): boolean =>
+      spec.weekly[WEEKDAYS[DateTime.fromISO(date, { zone: 'utc' }).weekday - 1] as (typeof WEEKDAYS)[number]].length >
+      0;
+    return [...new Set(years.flatMap(holidaysOf(spec)))]
+      .filter((date) => date >= start && date <= end && opens(date))
+      .sort();
+  };
+
 export const createSupportCalendar = (spec: CalendarSpec): SupportCalendar => {
   const businessCalendar = BusinessCalendar.create({
     timeZone: spec.timeZone,
@@ -69,5 +88,6 @@ export const createSupportCalendar = (spec: CalendarSpec): SupportCalendar => {
         end: toInstant(end),
         minutes: consumed,
       })),
+    holidaysBetween: closedOpeningDays(spec),
   };
 };

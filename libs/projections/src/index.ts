@@ -57,3 +57,18 @@ export {
   type TicketAsOf,
 } from './audit/ticket-audit';
 export { ProjectionsModule, READ_MODEL_DB, readModelsPathOf } from './nest/projections.module';
+export {
+  compareShadow,
+  engineSlaView,
+  SHADOW_CSV_COLUMNS,
+  shadowCsvRow,
+  summariseShadow,
+  type EngineSlaOutcome,
+  type EngineSlaView,
+  type ShadowCsvRow,
+  type ShadowExplanation,
+  type ShadowPause,
+  type ShadowRow,
+  type ShadowSummary,
+} from './shadow/shadow-comparison';
+export { shadowReport, type ShadowReport } from './shadow/shadow-report';

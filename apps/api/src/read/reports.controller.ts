@@ -2,7 +2,10 @@ import { applyDecorators, Controller, Get, Inject, Query, Req, Res } from '@nest
 import { ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CLOCK, type Clock, type Instant } from '@app/clock';
+import { ZENDESK_METRIC_SOURCE } from '@app/domain';
+import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { CHANNELS, PLANS } from '@app/policy';
+import { z } from 'zod';
 import {
   PERIODS,
   REPORT_COLUMNS,
@@ -12,12 +15,17 @@ import {
   type ReadModelDb,
   type ReportFilter,
   ReportQueries,
+  SHADOW_CSV_COLUMNS,
+  shadowCsvRow,
+  shadowReport,
+  toCsv,
 } from '@app/projections';
 import { Allow } from '../auth/allow.decorator';
 import { READERS } from '../auth/roles';
+import { externalTicketId } from '../external-refs/external-refs.service';
 import { ProblemException } from '../http/problem';
 import { PolicyBookService } from '../policies/policy-book.service';
-import { answerReport, CSV } from './report-answer';
+import { acceptedReportType, answerReport, CSV } from './report-answer';
 import { parseQuery } from './read-query';
 
 export const PERIOD_RULE =
@@ -26,6 +34,13 @@ export const PERIOD_RULE =
   'period. Missed = answered late plus not answered and past the deadline at the time of asking; open = not answered ' +
   'and not yet due; rate = met / (met + missed). Periods (day, ISO week from Monday, month) start at local midnight ' +
   'in the zone of the support calendar in force at `to` (or now); `from` and `to` bound the placing instant, [from, to).';
+
+const SHADOW_SOURCES = [ZENDESK_METRIC_SOURCE] as const;
+const SHADOW_QUERY = {
+  source: z.enum(SHADOW_SOURCES),
+  differs: z.enum(['true', 'false']).optional(),
+  format: z.enum(['json', 'csv']).optional(),
+};
 
 const reportDocs = (summary: string) =>
   applyDecorators(
@@ -48,6 +63,7 @@ export class ReportsController {
     @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
     private readonly policies: PolicyBookService,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Get('compliance')
@@ -93,6 +109,41 @@ export class ReportsController {
     return this.report(query, request, response, 'agents', REPORT_COLUMNS.agents, (queries, filter, now) =>
       queries.agents(filter, now),
     );
+  }
+
+  @Get('shadow')
+  @Allow(...READERS)
+  @ApiQuery({ name: 'source', required: true, enum: SHADOW_SOURCES, description: 'whose own SLA to compare with' })
+  @ApiQuery({
+    name: 'differs',
+    required: false,
+    enum: ['true', 'false'],
+    description: 'only the tickets that differ, or agree',
+  })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'instead of the Accept header' })
+  @ApiProduces('application/json', CSV)
+  @ApiOkResponse({
+    description:
+      "Per ticket, the engine's first-response deadline and outcome next to the source's own SLA (imported with " +
+      "`cli import-sla`), whether they differ and, for each difference, the engine's explanation (calendar, " +
+      'holidays, pauses, allowance); with a summary. Read from the log at each call. JSON `{ source, summary, items }`, ' +
+      'or one CSV line per ticket for Accept: text/csv or format=csv.',
+  })
+  async shadow(@Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const { source, differs, format } = parseQuery(SHADOW_QUERY, query);
+    const wantsCsv = format === undefined ? acceptedReportType(request) === CSV : format === 'csv';
+    const report = await shadowReport(
+      this.store,
+      await this.policies.current(),
+      source,
+      (ticketRef) => externalTicketId(source, ticketRef),
+      this.clock.now(),
+      { differs: differs === undefined ? undefined : differs === 'true' },
+    );
+    if (!wantsCsv) return report;
+    response.type(`${CSV}; charset=utf-8; header=present`);
+    response.attachment(`shadow-${source}.csv`);
+    return toCsv(SHADOW_CSV_COLUMNS, report.items.map(shadowCsvRow));
   }
 
   private async report<Row extends object>(

@@ -1,0 +1,2 @@
+export * from './external-sla';
+export * from './zendesk-metric-events';
