@@ -119,6 +119,36 @@ describe('AlertReactor, when it reaches an at-risk warning after the deadline (d
   });
 });
 
+describe('AlertReactor, replaying the log from its start', () => {
+  it('does not send again an alert recorded longer ago than deliveries are retried, and says so once', async () => {
+    const { store, clock, fire } = await openTicketWithTimers();
+    clock.set('2026-11-30T16:00:00.250Z');
+    await fire('breach');
+    await fire('escalation');
+    const replay = async (now: string, staleAfterMs: number) => {
+      const published: Alert[] = [];
+      const stale: RecordedEvent[] = [];
+      const reactor = new AlertReactor(
+        { publish: async (alert) => void published.push(alert) },
+        new FixedClock(now),
+        store,
+        { staleAfterMs, onFirstStale: (event) => stale.push(event) },
+      );
+      for await (const event of store.readAll({ filter: reactor.filter })) await reactor.handle(event);
+      return { kinds: published.map((alert) => alert.kind), stale: stale.map((event) => event.type) };
+    };
+
+    const DAY_MS = 86_400_000;
+    expect(await replay('2026-12-01T16:00:00.250Z', DAY_MS)).toEqual({ kinds: ['breach', 'escalation'], stale: [] });
+    expect(await replay('2026-12-01T16:00:00.251Z', DAY_MS)).toEqual({ kinds: [], stale: ['SlaBreached'] });
+    expect(await replay('2026-12-01T16:00:00.251Z', 2 * DAY_MS)).toEqual({
+      kinds: ['breach', 'escalation'],
+      stale: [],
+    });
+    await store.close();
+  });
+});
+
 describe('AlertReactor, when late evidence retracts a breach', () => {
   it('sends a breach-retracted alert to the breach recipients, dated at the breach it retracts', async () => {
     const { store, clock, fire } = await openTicketWithTimers();

@@ -65,26 +65,45 @@ export const alertOf = (event: RecordedEvent & AlertEvent, externalRef?: Alert['
 /** Tickets whose reference is kept: a ticket raises a few alerts close together, and a reference never changes. */
 const KEPT_REFS = 1_000;
 
+export interface AlertReactorOptions {
+  /** An alert event recorded longer ago than this is not sent: its delivery would have given up by now (default 24 h). */
+  readonly staleAfterMs?: number;
+  /** Told of the first stale alert event of a run, to say once that past alerts are not sent again. */
+  readonly onFirstStale?: (event: RecordedEvent) => void;
+}
+
+const DEFAULT_STALE_AFTER_MS = 86_400_000;
+
 /**
  * Turns at-risk, breach and escalation events, and their retractions, into alerts (POLICY §7); the sinks queue and
  * deliver them. An at-risk warning reached once its deadline has passed (the reactor caught up after downtime) is not
- * sent: the breach says it all, and a lead warned at the instant of the breach is a false alarm.
+ * sent: the breach says it all, and a lead warned at the instant of the breach is a false alarm. Nor is an alert
+ * recorded longer ago than its deliveries would be retried: a checkpoint lost or reset replays the log from its start,
+ * and the history of past alerts must not reach the on-call channel again.
  */
 export class AlertReactor implements Reactor {
   readonly name = 'alerts';
   readonly filter = { eventTypes: ALERT_EVENT_TYPES };
 
   private readonly refs = new Map<string, Alert['externalRef'] | null>();
+  private staleSeen = false;
 
   constructor(
     private readonly sink: AlertSink,
     private readonly clock: Clock,
     private readonly store: EventStore,
+    private readonly options: AlertReactorOptions = {},
   ) {}
 
   async handle(event: RecordedEvent): Promise<void> {
     const alertEvent = event as RecordedEvent & AlertEvent;
-    if (alertEvent.type === 'SlaAtRisk' && Date.parse(this.clock.now()) >= Date.parse(alertEvent.data.deadline)) return;
+    const now = Date.parse(this.clock.now());
+    if (now - Date.parse(event.metadata.recordedAt) > (this.options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS)) {
+      if (!this.staleSeen) this.options.onFirstStale?.(event);
+      this.staleSeen = true;
+      return;
+    }
+    if (alertEvent.type === 'SlaAtRisk' && now >= Date.parse(alertEvent.data.deadline)) return;
     await this.sink.publish(alertOf(alertEvent, await this.externalRefOf(alertEvent.data.ticketId)));
   }
 
@@ -93,7 +112,7 @@ export class AlertReactor implements Reactor {
     const kept = this.refs.get(ticketId);
     if (kept !== undefined) return kept ?? undefined;
     let ref: Alert['externalRef'] | null = null;
-    for await (const event of this.store.readStream(ticketStream(ticketId))) {
+    for await (const event of this.store.readStream(ticketStream(ticketId), { maxCount: 1 })) {
       const opened = event.type === 'TicketOpened' ? (event.data as { externalRef?: Alert['externalRef'] }) : {};
       ref = opened.externalRef
         ? { source: opened.externalRef.source, externalId: opened.externalRef.externalId }

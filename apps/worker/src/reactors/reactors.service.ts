@@ -71,6 +71,9 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
   /** Queues and files, closed with the rest of the application. */
   private readonly resources: { close(): Promise<void> }[] = [];
   private reconciliation: ReconciliationReport | undefined;
+  /** Embedded, the start that waits for the api's read models, in the background. */
+  private starting: Promise<void> | undefined;
+  private readonly shutdown = new AbortController();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -87,7 +90,27 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
     return this.reconciliation;
   }
 
+  /**
+   * Embedded, the reactors start from the api's open clocks, which a first start or an upgrade may have a long log to
+   * build from: the api serves meanwhile, `/health` showing the read models catching up, and a failure to start the
+   * reactors is an error line and a failed processor there. A worker of its own starts them before it says it has.
+   */
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.readModels) return this.start();
+    this.starting = this.start().catch((error: unknown) => {
+      this.logger.error(`the reactors could not start, timers and alerts stand still: ${String(error)}`);
+      this.processors.add({
+        status: {
+          name: 'reactors',
+          state: 'failed',
+          checkpoint: undefined,
+          failure: { error: String(error), since: this.clock.now(), attempts: 1 },
+        },
+      });
+    });
+  }
+
+  private async start(): Promise<void> {
     const { config, store, clock } = this;
     const policies = await openPublishedPolicies(config.POLICIES_DIR, store);
     // A log kept in memory starts empty at every start: a checkpoint kept on disk would skip its first events.
@@ -96,7 +119,9 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
         ? new InMemoryCheckpointStore()
         : SqliteCheckpointStore.open(config.READ_MODELS_PATH);
     this.resources.push(checkpoints);
-    const { runner, db } = await this.openClocks();
+    const opened = await this.openClocks();
+    if (!opened) return;
+    const { runner, db } = opened;
 
     const handler = new FiredTimerHandler(store, policies, clock);
     const onError = warnOncePerRun((message) => this.logger.warn(message), 'Redis');
@@ -149,14 +174,22 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
       (ticketId, refusal) =>
         this.logger.warn(`ticket ${ticketId} refused its customer's standing: ${refusal.code}: ${refusal.message}`),
     );
-    const [timerProcessor] = [timerReactor, new AlertReactor(this.alerts, clock, store), standingReactor].map(
-      (reactor) => {
-        const processor = startReactor(store, checkpoints, reactor, { clock, logger: this.logger });
-        this.processors.add(processor);
-        this.users.unshift(processor);
-        return processor;
-      },
-    );
+    const [timerProcessor] = [
+      timerReactor,
+      new AlertReactor(this.alerts, clock, store, {
+        staleAfterMs: config.ALERT_RETRY_HORIZON_MS,
+        onFirstStale: (event) =>
+          this.logger.log(
+            `alert events recorded more than ${config.ALERT_RETRY_HORIZON_MS / 3_600_000} h ago are not sent again (the log is being replayed from ${event.position}, its checkpoint was lost or reset)`,
+          ),
+      }),
+      standingReactor,
+    ].map((reactor) => {
+      const processor = startReactor(store, checkpoints, reactor, { clock, logger: this.logger });
+      this.processors.add(processor);
+      this.users.unshift(processor);
+      return processor;
+    });
     if (connection)
       await this.keepTimers(scheduler, runner, timerProcessor as LogProcessor, clocks, policies, connection);
     this.logger.log(`timers ${redisUrl ? 'on BullMQ' : 'in process'}, reactors following the log`);
@@ -164,6 +197,8 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Processors first, then workers and in-process timers, which wait for their handlers: all before the store closes. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.shutdown.abort();
+    await this.starting;
     for (const user of this.users.splice(0)) await user.stop();
   }
 
@@ -171,11 +206,18 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
     for (const resource of this.resources.splice(0).reverse()) await resource.close();
   }
 
-  /** The api's read models when this process has them, else this worker's open clocks, caught up before use. */
-  private async openClocks(): Promise<{ readonly runner: ProjectionRunner; readonly db: ReadModelDb }> {
+  /**
+   * The api's read models when this process has them, else this worker's open clocks, caught up before use; `null`
+   * when the application stops first.
+   */
+  private async openClocks(): Promise<{ readonly runner: ProjectionRunner; readonly db: ReadModelDb } | null> {
     if (this.readModels && this.readModelDb) {
-      await this.readModels.whenLive();
-      return { runner: this.readModels, db: this.readModelDb };
+      const { signal } = this.shutdown;
+      await Promise.race([
+        this.readModels.whenLive(),
+        new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true })),
+      ]);
+      return signal.aborted ? null : { runner: this.readModels, db: this.readModelDb };
     }
     const db = openReadModelDb(readModelsPathOf(this.config));
     const runner = new ProjectionRunner(this.store, db, WORKER_READ_MODELS, this.clock);

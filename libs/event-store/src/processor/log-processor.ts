@@ -64,6 +64,8 @@ export interface LogProcessorOptions {
   readonly onStateChange?: (state: ProcessorState) => void;
 }
 
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Hands `follower` every event after `after` that the log holds now, in batches of its `batchSize` (default 5 000),
  * until the log is exhausted or `shouldStop` says so; returns the last position handled.
@@ -85,6 +87,9 @@ export const catchUpFollower = async (
     await follower.handle(batch);
     position = (batch[batch.length - 1] as RecordedEvent).position;
     onBatch(position, batch.length);
+    // The reads and writes are synchronous underneath: without a turn of the event loop between batches, a long
+    // catch-up would keep the process from answering anything, `/health` included, until it ends.
+    await yieldToEventLoop();
   }
 };
 

@@ -90,6 +90,9 @@ export const pollingSubscription = (
       if (events.length === 0) {
         await source.appends.wait(seen, abort.signal);
         await delay(LIVE_BATCH_MS, abort.signal);
+      } else {
+        // a page of a long way behind the head is read and handled synchronously: let the process answer in between
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }
   };
