@@ -48,6 +48,16 @@ describe('BullTimerScheduler, on a real Redis', () => {
     expect(await scheduler.listPending()).toEqual([timer]);
   });
 
+  it('lists the ids of every pending job, page after page, delayed or waiting, without reading the jobs', async () => {
+    const later = Array.from({ length: 6_001 }, (_, n) => aTimer({ dueAt: inMs(clock, 3_600_000 + n) }));
+    const due = Array.from({ length: 3 }, () => aTimer({ dueAt: inMs(clock, -1_000) }));
+    await scheduler.scheduleMany([...later, ...due]);
+
+    const ids = await scheduler.listPendingIds();
+    expect(ids).toHaveLength(6_004);
+    expect([...ids].sort()).toEqual([...later, ...due].map((timer) => timer.id).sort());
+  });
+
   it('delays each job until its due instant, as seen by the injected clock', async () => {
     const fixed = new FixedClock('2026-11-30T15:00:00.000Z');
     const late = await BullTimerScheduler.open({ redisUrl: REDIS_URL, queueName, onError: throwError }, fixed);

@@ -211,6 +211,16 @@ export class BullJobQueue<T> {
     return (await this.jobsIn(PENDING_STATES)).map(toQueued);
   }
 
+  /** The ids of the jobs not finished yet, read from the state sets only, never from the jobs themselves. */
+  async listPendingIds(): Promise<string[]> {
+    const ids = new Set<string>();
+    for (let start = 0; ; start += LIST_PAGE) {
+      const page = await this.queue.getRanges(PENDING_STATES, start, start + LIST_PAGE - 1, true);
+      for (const id of page) ids.add(id);
+      if (page.length < LIST_PAGE) return [...ids];
+    }
+  }
+
   async countPending(): Promise<number> {
     const counts = await this.queue.getJobCounts(...PENDING_STATES);
     return Object.values(counts).reduce((sum, n) => sum + n, 0);

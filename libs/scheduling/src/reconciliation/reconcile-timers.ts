@@ -34,7 +34,7 @@ export const reconcileTimers = async (
   scheduler: TimerScheduler,
   implied: readonly Timer[],
 ): Promise<ReconciliationReport> => {
-  const pending = await scheduler.listPending();
+  const pending = (await scheduler.listPendingIds()).map((id) => ({ id }));
   const diff = diffTimers(implied, pending);
   await scheduler.scheduleMany(diff.missing);
   const removed = await Promise.all(diff.orphans.map((id) => scheduler.cancel(id)));
@@ -64,7 +64,7 @@ export const restoreMissingTimers = async (
   scheduler: TimerScheduler,
   implied: readonly Timer[],
 ): Promise<RestorationReport> => {
-  const pending = await scheduler.listPending();
+  const pending = (await scheduler.listPendingIds()).map((id) => ({ id }));
   const { missing } = diffTimers(implied, pending);
   await scheduler.scheduleMany(missing);
   return { implied: new Set(implied.map((timer) => timer.id)).size, pending: pending.length, added: missing.length };

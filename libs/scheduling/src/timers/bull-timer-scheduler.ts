@@ -58,6 +58,11 @@ export class BullTimerScheduler implements TimerScheduler {
     });
   }
 
+  /** Every pending job's id, timer or not: an id that is not a timer's is an orphan to reconciliation. */
+  async listPendingIds(): Promise<readonly string[]> {
+    return this.queue.listPendingIds();
+  }
+
   async countPending(): Promise<number> {
     return this.queue.countPending();
   }

@@ -63,6 +63,10 @@ export class InProcessTimerScheduler implements TimerScheduler {
     return [...this.pending.values()].map((entry) => entry.timer);
   }
 
+  async listPendingIds(): Promise<readonly string[]> {
+    return [...this.pending.keys()];
+  }
+
   /** Stops firing and waits for the handlers already running. */
   async close(): Promise<void> {
     this.isClosed = true;

@@ -11,8 +11,10 @@ export interface TimerScheduler {
   scheduleMany(timers: readonly Timer[]): Promise<void>;
   /** Cancels a pending timer; `false` when no timer with that id was pending. */
   cancel(id: string): Promise<boolean>;
-  /** The timers not fired yet, for reconciliation with the log. */
+  /** The timers not fired yet. */
   listPending(): Promise<readonly Timer[]>;
+  /** The ids of the timers not fired yet: all reconciliation needs, without reading each timer. */
+  listPendingIds(): Promise<readonly string[]>;
   close(): Promise<void>;
 }
 
