@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { type RedisChange, restoreMissingTimers, type Timer, type TimerScheduler } from '@app/scheduling';
 
 /** Why the pending timers are checked against the open clocks. */
@@ -19,6 +20,11 @@ export interface TimerKeeperOptions {
 }
 
 const FIRST_BACKOFF_MS = 250;
+/**
+ * The share of the process's time periodic checks may take: one over a hundred thousand open clocks costs seconds, so
+ * the next waits until that cost is this share of the time since; a check for a change of Redis is never put off.
+ */
+const PERIODIC_TIME_SHARE = 0.01;
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -38,11 +44,13 @@ export class TimerKeeper {
   private running: Promise<void> | undefined;
   private isStopping = false;
   private wakeUp: (() => void) | undefined;
+  private lastPeriodic: { readonly endedAtMs: number; readonly tookMs: number } | undefined;
 
   constructor(private readonly options: TimerKeeperOptions) {}
 
   /** Asks for a restoration; resolves when the one that covers it has ended. */
   request(reason: RestoreReason): Promise<void> {
+    if (reason.kind === 'periodic' && this.isPeriodicTooSoon()) return this.running ?? Promise.resolve();
     this.next = weightier(this.next, reason);
     this.running ??= this.drain().finally(() => (this.running = undefined));
     return this.running;
@@ -58,8 +66,17 @@ export class TimerKeeper {
     while (this.next && !this.isStopping) {
       const reason = this.next;
       this.next = undefined;
+      const startedAtMs = performance.now();
       await this.restore(reason);
+      const endedAtMs = performance.now();
+      if (reason.kind === 'periodic') this.lastPeriodic = { endedAtMs, tookMs: endedAtMs - startedAtMs };
     }
+  }
+
+  private isPeriodicTooSoon(): boolean {
+    if (!this.lastPeriodic) return false;
+    const { endedAtMs, tookMs } = this.lastPeriodic;
+    return performance.now() - endedAtMs < tookMs / PERIODIC_TIME_SHARE;
   }
 
   private async restore(reason: RestoreReason): Promise<void> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describeEventStoreConformance } from '../conformance/event-store.conformance';
-import { DuplicateEventId, EventStoreUnavailable } from '../port/event-store.errors';
+import { ConcurrencyConflict, DuplicateEventId, EventStoreUnavailable } from '../port/event-store.errors';
 import type { NewEvent, RecordedEvent } from '../port/event-store.port';
 import { SqliteEventStore } from './sqlite-event-store';
 
@@ -112,6 +112,30 @@ describe('SqliteEventStore', () => {
     for await (const event of reopened.readStream('test-1')) events.push(event);
     expect(events.map((event) => event.data)).toEqual([{ n: 1 }, { n: 2 }]);
     expect(received.map((event) => event.id)).toEqual(events.map((event) => event.id));
+  });
+
+  it('commits the appends of one turn of the event loop together, each with its own outcome, in the order they came', async () => {
+    const store = open();
+    await store.append('test-taken', [anEvent(0)], { expectedRevision: 'no-stream' });
+    const outcomes = await Promise.allSettled([
+      store.append('test-1', [anEvent(1)], { expectedRevision: 'no-stream' }),
+      store.append('test-taken', [anEvent(2)], { expectedRevision: 'no-stream' }),
+      store.append('test-1', [anEvent(3), anEvent(4)], { expectedRevision: 0 }),
+      store.append('test-2', [anEvent(5)], { expectedRevision: 'any' }),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyConflict);
+    expect((outcomes[2] as PromiseFulfilledResult<unknown>).value).toEqual({ nextExpectedRevision: 2, position: 4 });
+    const stored: unknown[] = [];
+    for await (const event of store.readAll()) stored.push([event.stream, event.revision, event.data]);
+    expect(stored).toEqual([
+      ['test-taken', 0, { n: 0 }],
+      ['test-1', 0, { n: 1 }],
+      ['test-1', 1, { n: 3 }],
+      ['test-1', 2, { n: 4 }],
+      ['test-2', 0, { n: 5 }],
+    ]);
   });
 
   it('raises EventStoreUnavailable once closed', async () => {

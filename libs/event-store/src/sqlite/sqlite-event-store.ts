@@ -64,6 +64,14 @@ const toRecorded = ([position, stream, revision, id, type, data, metadata]: Row)
   position,
 });
 
+interface QueuedAppend {
+  readonly stream: string;
+  readonly events: readonly SerialisedEvent[];
+  readonly expectedRevision: ExpectedRevision;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
 /** Raised inside a write transaction to roll it back when the fast path meets an id already stored. */
 class StoredIdMet extends Error {}
 
@@ -80,6 +88,8 @@ export class SqliteEventStore implements EventStore {
   private readonly appendFast;
   private readonly appendChecked;
   private readonly subscriptionPage;
+  private readonly commitTogether;
+  private readonly queuedAppends: QueuedAppend[] = [];
   private otherWriters: { readonly timer: NodeJS.Timeout; dataVersion: number } | undefined;
   private isClosed = false;
 
@@ -115,6 +125,7 @@ export class SqliteEventStore implements EventStore {
     this.appendFast = db.transaction(this.writeIfExpected.bind(this));
     this.appendChecked = db.transaction(this.writeChecked.bind(this));
     this.subscriptionPage = db.transaction(this.readSubscriptionPage.bind(this));
+    this.commitTogether = db.transaction(this.appendEach.bind(this));
   }
 
   /** Opens (and creates, with its directory) the file at `path`. */
@@ -129,22 +140,56 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  async append(
-    stream: string,
-    events: readonly NewEvent[],
-    { expectedRevision }: AppendOptions,
-  ): Promise<AppendResult> {
-    const serialised = validateAppend(stream, events);
-    const result = this.guard(() => {
+  /**
+   * Appends wait for the end of the current turn of the event loop and are committed together, in the order they came,
+   * each in a savepoint of its own: one fsync for all the appends of concurrent requests, the same outcome for each as
+   * if it had been committed alone, and no answer before its commit.
+   */
+  append(stream: string, events: readonly NewEvent[], { expectedRevision }: AppendOptions): Promise<AppendResult> {
+    let serialised: readonly SerialisedEvent[];
+    try {
+      this.guard(() => undefined);
+      serialised = validateAppend(stream, events);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.queuedAppends.push({ stream, events: serialised, expectedRevision, resolve, reject });
+      if (this.queuedAppends.length === 1) setImmediate(() => this.commitQueuedAppends());
+    });
+  }
+
+  private commitQueuedAppends(): void {
+    const queued = this.queuedAppends.splice(0);
+    let outcomes: readonly ({ result: AppendResult } | { error: unknown })[];
+    try {
+      outcomes = this.guard(() => this.commitTogether.immediate(queued));
+    } catch (error) {
+      for (const append of queued) append.reject(error);
+      return;
+    }
+    outcomes.forEach((outcome, i) => {
+      const append = queued[i] as QueuedAppend;
+      if ('result' in outcome) append.resolve(outcome.result);
+      else append.reject(translate(outcome.error));
+    });
+    if (outcomes.some((outcome) => 'result' in outcome)) this.appends.notify();
+  }
+
+  /** Inside the transaction of {@link commitQueuedAppends}: a failed append rolls back its own savepoint only. */
+  private appendEach(queued: readonly QueuedAppend[]): ({ result: AppendResult } | { error: unknown })[] {
+    return queued.map(({ stream, events, expectedRevision }) => {
       try {
-        return this.appendFast.immediate(stream, serialised, expectedRevision);
+        try {
+          return { result: this.appendFast(stream, events, expectedRevision) };
+        } catch (error) {
+          if (!(error instanceof StoredIdMet)) throw error;
+          return { result: this.appendChecked(stream, events, expectedRevision) };
+        }
       } catch (error) {
-        if (!(error instanceof StoredIdMet)) throw error;
-        return this.appendChecked.immediate(stream, serialised, expectedRevision);
+        return { error };
       }
     });
-    this.appends.notify();
-    return result;
   }
 
   async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
