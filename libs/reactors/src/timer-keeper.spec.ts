@@ -12,12 +12,7 @@ const aTimer = (ticketId: string): Timer => {
   };
 };
 
-const busyFor = (ms: number): void => {
-  const until = performance.now() + ms;
-  while (performance.now() < until);
-};
-
-const setUp = (implied: () => Promise<readonly Timer[]>) => {
+const setUp = (implied: () => Promise<readonly Timer[]>, monotonicMs?: () => number) => {
   const scheduler = new InProcessTimerScheduler(new FixedClock('2026-12-02T15:00:00.000Z'), {
     handler: async () => undefined,
     onFailure: () => undefined,
@@ -28,7 +23,13 @@ const setUp = (implied: () => Promise<readonly Timer[]>) => {
     warn: (line: string) => lines.push(`warn: ${line}`),
     debug: (line: string) => lines.push(`debug: ${line}`),
   };
-  const keeper = new TimerKeeper({ scheduler, implied, logger, maxBackoffMs: 20 });
+  const keeper = new TimerKeeper({
+    scheduler,
+    implied,
+    logger,
+    maxBackoffMs: 20,
+    ...(monotonicMs ? { monotonicMs } : {}),
+  });
   return { scheduler, keeper, lines };
 };
 
@@ -69,23 +70,28 @@ describe('TimerKeeper', () => {
 
   it('puts off a periodic check while the last one took more than a hundredth of the time since, never a restart', async () => {
     let calls = 0;
-    const { scheduler, keeper } = setUp(async () => {
-      calls += 1;
-      busyFor(30);
-      return [];
-    });
+    let nowMs = 0;
+    const { scheduler, keeper } = setUp(
+      async () => {
+        calls += 1;
+        nowMs += 30; // each check reads the open clocks for 30 ms
+        return [];
+      },
+      () => nowMs,
+    );
 
     await keeper.request({ kind: 'periodic' });
+    nowMs += 2_999;
     await keeper.request({ kind: 'periodic' });
     expect(calls).toBe(1);
 
     await keeper.request({ kind: 'restarted', previousRunId: 'a', runId: 'b' });
     expect(calls).toBe(2);
 
-    await new Promise((resolve) => setTimeout(resolve, 30 / 0.01 + 100));
+    nowMs += 1;
     await keeper.request({ kind: 'periodic' });
     expect(calls).toBe(3);
     await keeper.stop();
     await scheduler.close();
-  }, 15_000);
+  });
 });
