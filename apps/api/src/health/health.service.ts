@@ -128,7 +128,8 @@ export class HealthService {
   /** Also the figures of `/metrics`. */
   async timers(): Promise<TimersState> {
     const now = this.clock.now();
-    const deadline = oldestOverdueDeadline(this.db, now);
+    // Read models catching up (a first start, a rebuild) still hold deadlines that the log has long since breached.
+    const deadline = this.runner.status.state === 'live' ? oldestOverdueDeadline(this.db, now) : null;
     const oldestOverdueMs = deadline ? Date.parse(now) - Date.parse(deadline) : 0;
     let workers: number | null = null;
     if (this.redis) {
