@@ -251,7 +251,7 @@ export class ReactorsService implements OnApplicationBootstrap, BeforeApplicatio
       implied: async () => {
         const position = timerProcessor.status.checkpoint;
         if (position !== undefined) await runner.waitFor(position, interval);
-        return impliedTimers(clocks, await policies.current());
+        return [...impliedTimers(clocks, await policies.current())];
       },
     });
     const watch = await RedisIdentityWatch.start(

@@ -1,7 +1,9 @@
 import { aCustomerRegistered } from '@app/domain/test-support/customer-builders';
 import { at } from '@app/domain/test-support/commands';
 import { aTicketCommand, aTicketOpened, decided, fold, TICKET_ID } from '@app/domain/test-support/ticket-builders';
+import { openReadModelDb } from '../runner/read-model-db';
 import { rowsAfter } from '../test-support/given-events';
+import { OpenClocks, openClocksProjection } from './open-clocks.projection';
 
 const rows = async (...given: Parameters<typeof rowsAfter>[0][]) =>
   (await rowsAfter(given.flat(), 'open_clocks', 'ticket_id')).rows;
@@ -41,5 +43,32 @@ describe('open clocks projection', () => {
 
   it('ignores a customer event', async () => {
     expect(await rows([aCustomerRegistered()], opened)).toEqual([row(opened, {})]);
+  });
+});
+
+describe('OpenClocks', () => {
+  it('reads every open clock once, page after page, the nearest deadline first and those without one last', () => {
+    const db = openReadModelDb(':memory:');
+    openClocksProjection.migrate(db);
+    const state = fold([aTicketOpened()]);
+    const insert = db.prepare(
+      `INSERT INTO open_clocks (ticket_id, customer_id, plan, policy_version, clock_status, timer_generation,
+         at_risk_due_at, deadline, state) VALUES (?, 'acme', 'premium', '2017-11-23', 'Running', 0, NULL, ?, ?)`,
+    );
+    const dated = Array.from({ length: 2_500 }, (_, n) => ({
+      ticketId: `t-${String((n * 7_919) % 2_500).padStart(5, '0')}`,
+      deadline: new Date(Date.UTC(2026, 11, 1) + ((n * 104_729) % 600) * 60_000).toISOString(),
+    }));
+    const undated = Array.from({ length: 1_100 }, (_, n) => ({ ticketId: `u-${String(n).padStart(5, '0')}` }));
+    for (const { ticketId, deadline } of dated) insert.run(ticketId, deadline, JSON.stringify({ ...state, ticketId }));
+    for (const { ticketId } of undated) insert.run(ticketId, null, JSON.stringify({ ...state, ticketId }));
+
+    const read = [...new OpenClocks(db).tickets()].map((ticket) => ticket.ticketId);
+    db.close();
+
+    const byDeadline = [...dated]
+      .sort((a, b) => a.deadline.localeCompare(b.deadline) || a.ticketId.localeCompare(b.ticketId))
+      .map((clock) => clock.ticketId);
+    expect(read).toEqual([...byDeadline, ...undated.map((clock) => clock.ticketId)]);
   });
 });

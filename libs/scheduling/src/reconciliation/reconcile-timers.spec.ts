@@ -49,6 +49,54 @@ describe('reconcileTimers', () => {
   });
 });
 
+describe('reconcileTimers, for many open clocks', () => {
+  const scheduler = () =>
+    new InProcessTimerScheduler(new FixedClock('2026-11-30T15:00:00.000Z'), {
+      handler: async () => undefined,
+      onFailure: () => undefined,
+    });
+
+  it('schedules every missing timer once, chunk after chunk, as the implied timers are read', async () => {
+    const timers = scheduler();
+    const implied = Array.from({ length: 9_001 }, (_, n) => aTimer(`t${n}`));
+    await timers.scheduleMany(implied.slice(0, 1_000));
+    let read = 0;
+    function* reading(): IterableIterator<Timer> {
+      for (const timer of implied) {
+        read += 1;
+        yield timer;
+        yield timer;
+      }
+    }
+
+    const report = await reconcileTimers(timers, reading());
+    const pendingIds = await timers.listPendingIds();
+    await timers.close();
+
+    expect(read).toBe(9_001);
+    expect(report).toEqual({ implied: 9_001, pending: 1_000, added: 8_001, removed: 0, kept: 1_000, busy: 0 });
+    expect(new Set(pendingIds)).toEqual(new Set(implied.map((timer) => timer.id)));
+  });
+
+  it('fails with the first failure of the scheduler, however many chunks were in flight', async () => {
+    const failing = scheduler();
+    const refusal = new Error('Redis went away');
+    let calls = 0;
+    failing.scheduleMany = async () => {
+      calls += 1;
+      if (calls === 2) throw refusal;
+    };
+
+    await expect(
+      reconcileTimers(
+        failing,
+        Array.from({ length: 9_001 }, (_, n) => aTimer(`t${n}`)),
+      ),
+    ).rejects.toBe(refusal);
+    await failing.close();
+  });
+});
+
 describe('restoreMissingTimers', () => {
   it('schedules the missing timers and cancels none of those the open clocks do not imply (they may lag)', async () => {
     const scheduler = new InProcessTimerScheduler(new FixedClock('2026-11-30T15:00:00.000Z'), {

@@ -19,6 +19,10 @@ export const diffTimers = (implied: readonly Timer[], pending: readonly Pick<Tim
   return { missing, orphans, kept: impliedIds.size - missing.length };
 };
 
+/** Many missing timers take seconds to schedule: those due first are pending first (UTC ISO instants sort as text). */
+const soonestFirst = (timers: readonly Timer[]): Timer[] =>
+  [...timers].sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0));
+
 export interface ReconciliationReport {
   readonly implied: number;
   readonly pending: number;
@@ -29,23 +33,54 @@ export interface ReconciliationReport {
   readonly busy: number;
 }
 
-/** Brings the scheduler in line with the log: schedules the missing timers, cancels the orphans, reports counts. */
+/** Missing timers scheduled per call, and calls in flight while the next timers are worked out. */
+const SCHEDULE_CHUNK = 2_000;
+const SCHEDULES_IN_FLIGHT = 4;
+
+/**
+ * Brings the scheduler in line with the log: schedules the missing timers, cancels the orphans, reports counts.
+ * `implied` is read once, as the scheduler takes the missing timers found so far: working out the timers of a hundred
+ * thousand open clocks and scheduling them overlap rather than follow each other. Give them soonest first to have the
+ * first due pending first.
+ */
 export const reconcileTimers = async (
   scheduler: TimerScheduler,
-  implied: readonly Timer[],
+  implied: Iterable<Timer>,
 ): Promise<ReconciliationReport> => {
-  const pending = (await scheduler.listPendingIds()).map((id) => ({ id }));
-  const diff = diffTimers(implied, pending);
-  await scheduler.scheduleMany(diff.missing);
-  const removed = await Promise.all(diff.orphans.map((id) => scheduler.cancel(id)));
-  const removedCount = removed.filter(Boolean).length;
+  const pending = new Set(await scheduler.listPendingIds());
+  const impliedIds = new Set<string>();
+  const inFlight: Promise<void>[] = [];
+  let chunk: Timer[] = [];
+  let added = 0;
+  const flush = async (): Promise<void> => {
+    if (chunk.length === 0) return;
+    const scheduling = scheduler.scheduleMany(chunk);
+    scheduling.catch(() => undefined); // awaited below: a failure is not unhandled meanwhile
+    inFlight.push(scheduling);
+    added += chunk.length;
+    chunk = [];
+    if (inFlight.length >= SCHEDULES_IN_FLIGHT) await inFlight.shift();
+    // the scheduler's writes go out only when this loop lets the event loop turn
+    else await new Promise((resolve) => setImmediate(resolve));
+  };
+  for (const timer of implied) {
+    if (impliedIds.has(timer.id)) continue;
+    impliedIds.add(timer.id);
+    if (pending.has(timer.id)) continue;
+    chunk.push(timer);
+    if (chunk.length >= SCHEDULE_CHUNK) await flush();
+  }
+  await flush();
+  await Promise.all(inFlight);
+  const orphans = [...pending].filter((id) => !impliedIds.has(id));
+  const removed = (await Promise.all(orphans.map((id) => scheduler.cancel(id)))).filter(Boolean).length;
   return {
-    implied: new Set(implied.map((timer) => timer.id)).size,
-    pending: pending.length,
-    added: diff.missing.length,
-    removed: removedCount,
-    kept: diff.kept,
-    busy: diff.orphans.length - removedCount,
+    implied: impliedIds.size,
+    pending: pending.size,
+    added,
+    removed,
+    kept: impliedIds.size - added,
+    busy: orphans.length - removed,
   };
 };
 
@@ -66,6 +101,6 @@ export const restoreMissingTimers = async (
 ): Promise<RestorationReport> => {
   const pending = (await scheduler.listPendingIds()).map((id) => ({ id }));
   const { missing } = diffTimers(implied, pending);
-  await scheduler.scheduleMany(missing);
+  await scheduler.scheduleMany(soonestFirst(missing));
   return { implied: new Set(implied.map((timer) => timer.id)).size, pending: pending.length, added: missing.length };
 };
