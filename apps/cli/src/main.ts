@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { type CliCommand, USAGE_ERROR } from './command';
 import { checkConfigCommand } from './commands/check-config.command';
+import { importCommand } from './commands/import.command';
 import { rebuildProjectionsCommand } from './commands/rebuild-projections.command';
 import { reconcileTimersCommand } from './commands/reconcile-timers.command';
 import { redriveAlertsCommand } from './commands/redrive-alerts.command';
@@ -10,6 +11,7 @@ import { workerHealthCommand } from './commands/worker-health.command';
 
 const commands: Readonly<Record<string, CliCommand>> = {
   'check-config': checkConfigCommand,
+  import: importCommand,
   'reconcile-timers': reconcileTimersCommand,
   'rebuild-projections': rebuildProjectionsCommand,
   'redrive-alerts': redriveAlertsCommand,
