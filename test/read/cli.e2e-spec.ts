@@ -63,7 +63,7 @@ describe('the auditor commands of the CLI', () => {
   it('lists its commands with --help and the options of one with help <command>', async () => {
     const overview = await run(['--help']);
     expect(overview.code).toBe(0);
-    for (const command of ['check-config', 'reconcile-timers', 'rebuild-projections', 'replay', 'report']) {
+    for (const command of ['check-config', 'import', 'reconcile-timers', 'rebuild-projections', 'replay', 'report']) {
       expect(overview.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
     }
     const report = await run(['help', 'report']);

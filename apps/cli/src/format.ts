@@ -23,3 +23,32 @@ export const formatElapsed = (ms: number): string => {
 
 /** A ratio as a percentage for people: `66.7 %`; `—` when there is none. */
 export const formatRate = (rate: number | null): string => (rate === null ? '—' : `${(rate * 100).toFixed(1)} %`);
+
+const BAR_WIDTH = 30;
+
+/** `[#######.......]  25% 250/1000 <unit>`: how far a long command has gone. */
+export const progressBar = (done: number, total: number, unit: string): string => {
+  const ratio = total === 0 ? 1 : Math.min(1, done / total);
+  const filled = Math.round(ratio * BAR_WIDTH);
+  return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${done}/${total} ${unit}`;
+};
+
+/**
+ * Reports progress on stderr: a bar redrawn in place on a terminal, otherwise one line at each tenth, so that a log
+ * file gets a few lines and not thousands.
+ */
+export const progressReporter = (total: number, unit: string, stream: NodeJS.WriteStream = process.stderr) => {
+  const isTty = stream.isTTY === true;
+  let shownTenth = -1;
+  return {
+    update(done: number): void {
+      const tenth = Math.floor((done / Math.max(1, total)) * 10);
+      if (isTty) stream.write(`\r${progressBar(done, total, unit)}`);
+      else if (tenth !== shownTenth) stream.write(`${progressBar(done, total, unit)}\n`);
+      shownTenth = tenth;
+    },
+    end(): void {
+      if (isTty) stream.write('\n');
+    },
+  };
+};

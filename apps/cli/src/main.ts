@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { type CliCommand, USAGE_ERROR } from './command';
 import { checkConfigCommand } from './commands/check-config.command';
+import { importCommand } from './commands/import.command';
 import { importSlaCommand } from './commands/import-sla.command';
 import { rebuildProjectionsCommand } from './commands/rebuild-projections.command';
 import { reconcileTimersCommand } from './commands/reconcile-timers.command';
@@ -11,6 +12,7 @@ import { workerHealthCommand } from './commands/worker-health.command';
 
 const commands: Readonly<Record<string, CliCommand>> = {
   'check-config': checkConfigCommand,
+  import: importCommand,
   'import-sla': importSlaCommand,
   'reconcile-timers': reconcileTimersCommand,
   'rebuild-projections': rebuildProjectionsCommand,

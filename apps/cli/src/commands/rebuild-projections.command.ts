@@ -5,15 +5,7 @@ import { UPCASTERS } from '@app/domain';
 import { openEventStore } from '@app/event-store';
 import { forgetReadModels, openReadModelDb, ProjectionRunner, READ_MODELS, readModelsPathOf } from '@app/projections';
 import type { CliCommand } from '../command';
-import { formatElapsed } from '../format';
-
-const BAR_WIDTH = 30;
-
-const bar = (done: number, total: number): string => {
-  const ratio = total === 0 ? 1 : Math.min(1, done / total);
-  const filled = Math.round(ratio * BAR_WIDTH);
-  return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${done}/${total} events`;
-};
+import { formatElapsed, progressReporter } from '../format';
 
 /**
  * `cli rebuild-projections`: throws the read models of `READ_MODELS_PATH` away and rebuilds them from the whole log.
@@ -33,17 +25,11 @@ export const rebuildProjectionsCommand: CliCommand = {
       for await (const _event of store.readAll()) total++;
       forgetReadModels(db);
       const runner = new ProjectionRunner(store, db, READ_MODELS, new SystemClock());
-      const isTty = process.stderr.isTTY === true;
-      let shownTenth = -1;
+      const progress = progressReporter(total, 'events');
       const started = performance.now();
-      const applied = await runner.catchUp(({ events }) => {
-        const tenth = Math.floor((events / Math.max(1, total)) * 10);
-        if (isTty) process.stderr.write(`\r${bar(events, total)}`);
-        else if (tenth !== shownTenth) process.stderr.write(`${bar(events, total)}\n`);
-        shownTenth = tenth;
-      });
+      const applied = await runner.catchUp(({ events }) => progress.update(events));
       const elapsedMs = performance.now() - started;
-      if (isTty) process.stderr.write('\n');
+      progress.end();
       const perSecond = Math.round(applied / Math.max(elapsedMs / 1000, 1e-6));
       process.stdout.write(
         `rebuilt ${READ_MODELS.length} read models from ${applied} events in ${formatElapsed(elapsedMs)}: ${perSecond} events/s\n`,

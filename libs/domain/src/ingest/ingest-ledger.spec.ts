@@ -72,6 +72,28 @@ describe('Ingest ledger, when the envelope is recorded', () => {
       ),
     ).toEqual([]));
 
+  it('records nothing for the same fact under another id: same type, same second of occurrence', () =>
+    expect(
+      decideLedger(
+        {
+          type: 'RecordIngestEnvelope',
+          data: { envelope: anEnvelope({ sourceEventId: 'export:91', occurredAt: '2026-12-04T22:00:00.700Z' }) },
+          metadata: metadata(),
+        },
+        ledger,
+      ),
+    ).toEqual([]));
+
+  it.each([
+    ['another type', { type: 'agent.replied' as const, data: {} }],
+    ['another second', { occurredAt: '2026-12-04T22:00:01.000Z' }],
+  ])('records an envelope of %s under another id', (_case, change) => {
+    const envelope = anEnvelope({ sourceEventId: 'ev-2', ...change });
+    expect(decideLedger({ type: 'RecordIngestEnvelope', data: { envelope }, metadata: metadata() }, ledger)).toEqual([
+      recorded(envelope),
+    ]);
+  });
+
   it('parks it with the reason, and not twice for the same reason', () => {
     const outcome = { kind: 'park', reason: 'unknown-customer', detail: 'no customer' } as const;
     const command = {

@@ -83,12 +83,26 @@ export const evolveLedger = (ledger: IngestLedger, event: IngestLedgerEvent): In
   }
 };
 
-/** Records an envelope not seen before (`[]` for a repeat), or the outcome of applying one that is not applied yet. */
+const occurrenceSecond = (instant: Instant): number => Math.floor(Date.parse(instant) / 1_000);
+
+/**
+ * Whether two envelopes of one ticket report the same fact: the same type in the same second of occurrence. One fact
+ * reaches the engine through two channels under two ids (a Zendesk webhook event and the same comment in Zendesk's
+ * history export), and Zendesk dates its export to the second.
+ */
+export const isSameFact = (a: IngestEnvelope, b: IngestEnvelope): boolean =>
+  a.type === b.type && occurrenceSecond(a.occurredAt) === occurrenceSecond(b.occurredAt);
+
+/**
+ * Records an envelope not seen before (`[]` for a repeat of its id, or of a fact already recorded under another id),
+ * or the outcome of applying one that is not applied yet.
+ */
 export const decideLedger = (command: IngestLedgerCommand, ledger: IngestLedger): readonly IngestLedgerEvent[] => {
   switch (command.type) {
     case 'RecordIngestEnvelope': {
       const { envelope } = command.data;
       if (ledger.has(envelope.sourceEventId)) return [];
+      for (const entry of ledger.values()) if (isSameFact(entry.envelope, envelope)) return [];
       const { source, ticketRef } = envelope;
       return [
         { type: 'IngestEnvelopeRecorded', data: { source, ticketRef, envelope, recordedAt: command.metadata.now } },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -136,6 +136,50 @@ describe('SqliteEventStore', () => {
       ['test-1', 2, { n: 4 }],
       ['test-2', 0, { n: 5 }],
     ]);
+  });
+
+  const readAllOf = async (store: SqliteEventStore, stream: string): Promise<RecordedEvent[]> => {
+    const events: RecordedEvent[] = [];
+    for await (const event of store.readStream(stream)) events.push(event);
+    return events;
+  };
+
+  it('commits the appends of one transaction together, reading in it what it appended', async () => {
+    const store = open({ synchronous: 'NORMAL' });
+    const other = open();
+    await store.inOneTransaction(async () => {
+      await store.append('test-1', [anEvent(1)], { expectedRevision: 'no-stream' });
+      expect((await readAllOf(store, 'test-1')).map((event) => event.data)).toEqual([{ n: 1 }]);
+      await store.append('test-1', [anEvent(2), anEvent(3)], { expectedRevision: 0 });
+      await store.append('test-2', [anEvent(4)], { expectedRevision: 'no-stream' });
+      expect((await readAllOf(store, 'test-1')).map((event) => event.revision)).toEqual([0, 1, 2]);
+      expect(await readAllOf(other, 'test-1')).toEqual([]);
+    });
+    expect(await readAllOf(other, 'test-1')).toEqual(await readAllOf(store, 'test-1'));
+    expect(await readAllOf(other, 'test-2')).toHaveLength(1);
+  });
+
+  it('appends nothing of a transaction whose work fails', async () => {
+    const store = open();
+    await expect(
+      store.inOneTransaction(async () => {
+        await store.append('test-1', [anEvent(1)], { expectedRevision: 'no-stream' });
+        throw new Error('work failed');
+      }),
+    ).rejects.toThrow('work failed');
+    expect(await readAllOf(store, 'test-1')).toEqual([]);
+    await store.append('test-1', [anEvent(2)], { expectedRevision: 'no-stream' });
+    expect(await readAllOf(open(), 'test-1')).toHaveLength(1);
+  });
+
+  it('leaves nothing in the WAL once synchronised to disk', async () => {
+    const store = open({ synchronous: 'NORMAL' });
+    await store.append('test-1', [anEvent(1)], { expectedRevision: 'no-stream' });
+    await store.syncToDisk();
+    const db = new Database(file.path, { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 1 });
+    db.close();
+    expect(statSync(`${file.path}-wal`).size).toBe(0);
   });
 
   it('raises EventStoreUnavailable once closed', async () => {

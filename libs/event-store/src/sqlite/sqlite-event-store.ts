@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EventStoreUnavailable } from '../port/event-store.errors';
 import type {
@@ -92,6 +92,8 @@ export class SqliteEventStore implements EventStore {
   private readonly queuedAppends: QueuedAppend[] = [];
   private otherWriters: { readonly timer: NodeJS.Timeout; dataVersion: number } | undefined;
   private isClosed = false;
+  /** The streams read during {@link inOneTransaction}, as read. */
+  private transactionReads: Map<string, RecordedEvent[]> | undefined;
 
   private constructor(
     private readonly db: Database.Database,
@@ -170,10 +172,13 @@ export class SqliteEventStore implements EventStore {
     }
     outcomes.forEach((outcome, i) => {
       const append = queued[i] as QueuedAppend;
-      if ('result' in outcome) append.resolve(outcome.result);
-      else append.reject(translate(outcome.error));
+      if (!('result' in outcome)) return append.reject(translate(outcome.error));
+      const read = this.transactionReads?.get(append.stream);
+      if (read) read.push(...this.readWholeStream(append.stream, (read[read.length - 1]?.revision ?? -1) + 1));
+      append.resolve(outcome.result);
     });
-    if (outcomes.some((outcome) => 'result' in outcome)) this.appends.notify();
+    // inside `inOneTransaction`, nothing is committed yet: its commit tells the subscriptions
+    if (!this.transactionReads && outcomes.some((outcome) => 'result' in outcome)) this.appends.notify();
   }
 
   /** Inside the transaction of {@link commitQueuedAppends}: a failed append rolls back its own savepoint only. */
@@ -194,6 +199,13 @@ export class SqliteEventStore implements EventStore {
 
   async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
     const isBackwards = options.direction === 'backwards';
+    if (this.transactionReads && !isBackwards) {
+      const from = options.fromRevision ?? 0;
+      const events = this.transactionReads.get(stream) ?? this.readWholeStream(stream);
+      this.transactionReads.set(stream, events);
+      yield* events.filter((event) => event.revision >= from).slice(0, options.maxCount ?? Infinity);
+      return;
+    }
     let remaining = options.maxCount ?? Infinity;
     let revision = options.fromRevision ?? (isBackwards ? Number.MAX_SAFE_INTEGER : 0);
     while (remaining > 0) {
@@ -203,6 +215,16 @@ export class SqliteEventStore implements EventStore {
       if (rows.length < PAGE_SIZE) return;
       remaining -= rows.length;
       revision = (rows[rows.length - 1] as Row)[2] + (isBackwards ? -1 : 1);
+    }
+  }
+
+  private readWholeStream(stream: string, fromRevision = 0): RecordedEvent[] {
+    const events: RecordedEvent[] = [];
+    for (let revision = fromRevision; ;) {
+      const rows = this.guard(() => this.statements.forwards.all(stream, revision, PAGE_SIZE));
+      events.push(...rows.map(toRecorded));
+      if (rows.length < PAGE_SIZE) return events;
+      revision = (rows[rows.length - 1] as Row)[2] + 1;
     }
   }
 
@@ -268,6 +290,50 @@ export class SqliteEventStore implements EventStore {
 
   async ping(): Promise<void> {
     this.guard(() => this.statements.ping.get());
+  }
+
+  /**
+   * Runs `work` in one write transaction of this connection: every append it makes (each then a savepoint) commits
+   * together when it resolves, and none when it rejects. A bulk writer gives it what must land together (a ticket's
+   * facts): one commit instead of one per append, and reads without a transaction each. The file's write lock is held
+   * meanwhile, so other processes wait (up to `busyTimeoutMs`), and a stream read in it is read from the file once,
+   * then kept with what `work` appends to it; only one `work` may run at a time on the store.
+   */
+  async inOneTransaction<T>(work: () => Promise<T>): Promise<T> {
+    this.guard(() => this.db.exec('BEGIN IMMEDIATE'));
+    // Under the write lock nothing but `work` changes the file: a stream read once is kept, with what `work` appends.
+    this.transactionReads = new Map();
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      if (this.db.inTransaction) this.guard(() => this.db.exec('ROLLBACK'));
+      throw error;
+    } finally {
+      this.transactionReads = undefined;
+    }
+    this.guard(() => this.db.exec('COMMIT'));
+    this.appends.notify();
+    return result;
+  }
+
+  /**
+   * Makes every append made so far survive a power cut, whatever `synchronous` the store was opened with: the WAL is
+   * checkpointed into the database file, which SQLite synchronises, and what a reader of another process kept in the
+   * WAL is synchronised there. A bulk writer opens the store with `NORMAL` and calls this before reporting success.
+   */
+  async syncToDisk(): Promise<void> {
+    this.guard(() => {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      const wal = `${this.db.name}-wal`;
+      if (!existsSync(wal)) return;
+      const descriptor = openSync(wal, 'r');
+      try {
+        fsyncSync(descriptor);
+      } finally {
+        closeSync(descriptor);
+      }
+    });
   }
 
   async close(): Promise<void> {

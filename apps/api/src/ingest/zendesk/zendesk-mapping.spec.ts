@@ -260,7 +260,7 @@ describe('Zendesk mapping, for any event', () => {
         if (type !== 'ticket.received') expect(customerRef).toBeUndefined();
         else
           expect(customerRef).toBe(
-            ['0', null].includes(event.detail.organization_id as string)
+            [0, '0', null].includes(event.detail.organization_id as string | number | null)
               ? undefined
               : String(event.detail.organization_id),
           );
