@@ -10,7 +10,8 @@ export interface LogFollower {
   /** Also how logs and `/health` name it. */
   readonly name: string;
   readonly filter?: AllFilter;
-  /** Events per batch while catching up by reading pages; absent: one at a time through the subscription. */
+  /** Events per batch while catching up by reading pages; absent: it follows the subscription from the start. Live,
+   * it gets the events that arrived while it handled the last batch, or within one turn of the event loop. */
   readonly batchSize?: number;
   /** Where to resume: the position of the last event handled or scanned past; `undefined` for the start. */
   checkpoint(): Promise<number | undefined>;
@@ -92,6 +93,65 @@ export const catchUpFollower = async (
     await yieldToEventLoop();
   }
 };
+
+/** Events handed live are handed together once this many wait, even if the last batch is still being handled. */
+const LIVE_BATCH_LIMIT = 1_000;
+
+/**
+ * Live, the subscription hands one event at a time; the follower gets them in batches: those that arrived while it
+ * handled the last batch, or during one turn of the event loop. A projector commits a batch in one transaction where it
+ * would commit each event alone. A batch that fails ends the subscription (`failed`): the processor follows again
+ * from the follower's checkpoint, which never counts events it has not handled.
+ */
+class LiveBatches {
+  private pending: RecordedEvent[] = [];
+  private handling: Promise<void> | undefined;
+  private fail: (error: unknown) => void = () => undefined;
+  private isAbandoned = false;
+  readonly failed = new Promise<never>((_, reject) => (this.fail = reject));
+
+  constructor(
+    private readonly follower: LogFollower,
+    private readonly moved: (position: number) => void,
+  ) {
+    this.failed.catch(() => undefined);
+  }
+
+  async add(event: RecordedEvent): Promise<void> {
+    if (this.isAbandoned) return;
+    this.pending.push(event);
+    this.handling ??= this.handleInTurn();
+    if (this.pending.length >= LIVE_BATCH_LIMIT) await this.drained();
+  }
+
+  /** Drops what waits and takes nothing more. */
+  abandon(): void {
+    this.isAbandoned = true;
+    this.pending = [];
+  }
+
+  /** Resolves once every event added so far is handled (or has failed: `failed` says so). */
+  async drained(): Promise<void> {
+    while (this.handling) await this.handling;
+  }
+
+  private async handleInTurn(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      while (this.pending.length > 0 && !this.isAbandoned) {
+        const batch = this.pending;
+        this.pending = [];
+        await this.follower.handle(batch);
+        this.moved((batch[batch.length - 1] as RecordedEvent).position);
+      }
+    } catch (error) {
+      this.abandon();
+      this.fail(error);
+    } finally {
+      this.handling = undefined;
+    }
+  }
+}
 
 const isRefusal = (error: unknown): boolean => error instanceof SubscriptionRefused;
 
@@ -185,21 +245,30 @@ export class LogProcessor {
     // Nothing left to read: the store answers and nothing fails, which ends a run of failures on an idle log.
     const head = await store.headPosition();
     if (head === undefined || (after !== undefined && head <= after)) this.moved(after);
+    const live = new LiveBatches(follower, (position) => this.moved(position));
     this.subscription = store.subscribeToAll(
       {
         after,
         ...this.filter(),
         onCheckpoint: async (position) => {
+          await live.drained();
           await follower.skipTo(position);
           this.moved(position);
         },
       },
-      async (event) => {
-        await follower.handle([event]);
-        this.moved(event.position);
-      },
+      (event) => live.add(event),
     );
-    await this.subscription.done;
+    const subscription = this.subscription;
+    try {
+      await Promise.race([subscription.done, live.failed]);
+    } catch (error) {
+      await subscription.stop();
+      // what was read past the failure is read again from the checkpoint, once the batch in hand is done
+      live.abandon();
+      await live.drained();
+      throw error;
+    }
+    await live.drained();
   }
 
   private filter(): { readonly filter?: AllFilter } {
