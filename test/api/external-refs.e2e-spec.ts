@@ -17,6 +17,7 @@ describe('a ticket opened from Zendesk, named by its Zendesk number in every rea
   let engine: Engine;
   let zendeskTicket: string;
   let apiTicket: string;
+  let acme: string;
 
   beforeAll(async () => {
     engine = await startEngine({
@@ -50,6 +51,15 @@ describe('a ticket opened from Zendesk, named by its Zendesk number in every rea
     });
     expect(delivered.json.result).toMatchObject({ status: 'applied' });
     zendeskTicket = (delivered.json.result as { ticketId: string }).ticketId;
+    acme = String(customer.json.id);
+    const other = await engine.call('POST', '/customers', {
+      as: 'admin',
+      body: { name: 'Bolt', licences: 20, plan: 'premium' },
+    });
+    await engine.call('PUT', `/customers/${String(other.json.id)}/external-refs/zendesk`, {
+      as: 'admin',
+      body: { externalId: '900' },
+    });
     const opened = await engine.call('POST', '/tickets', {
       as: 'agent',
       body: { customerId: customer.json.id, channel: 'email', subject: 'Export is slow' },
@@ -96,6 +106,26 @@ describe('a ticket opened from Zendesk, named by its Zendesk number in every rea
     expect(rows.map((row) => [row.ticketId, row.externalRef])).toEqual([
       [zendeskTicket, 'zendesk:35436'],
       [zendeskTicket, 'zendesk:35436'],
+    ]);
+  });
+
+  it("shows the customers' references, given at registration or set later, in the customer list and report", async () => {
+    await eventually(async () => {
+      const customers = await engine.call('GET', '/customers', { as: 'lead' });
+      expect((customers.json.items as Item[]).map((item) => [item.name, item.externalRefs])).toEqual([
+        ['Acme', { zendesk: ORGANIZATION }],
+        ['Bolt', { zendesk: '900' }],
+      ]);
+    });
+    const report = await engine.call('GET', `/reports/customers?customerId=${acme}`, { as: 'lead' });
+    expect((report.json.items as Item[]).map((item) => item.externalRefs)).toEqual([
+      [{ source: 'zendesk', externalId: ORGANIZATION }],
+    ]);
+    const csv = await engine.call('GET', '/reports/customers', { as: 'lead', headers: { accept: 'text/csv' } });
+    const rows = parse(String(csv.body), { columns: true }) as Record<string, string>[];
+    expect(rows.map((row) => [row.name, row.externalRefs])).toEqual([
+      ['Acme', `zendesk:${ORGANIZATION}`],
+      ['Bolt', 'zendesk:900'],
     ]);
   });
 });

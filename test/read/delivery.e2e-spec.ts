@@ -105,7 +105,8 @@ describe('the breach log with webhook deliveries', () => {
 
   it('shows alerts as live only when no webhook is configured', async () => {
     await engine?.close();
-    engine = await startEngine({ now: '2026-11-30T21:30:00.000Z' });
+    // Timers on Redis, with no worker to fire them: the day's breaches are the scenario's, as in the test above.
+    engine = await startEngine({ now: '2026-11-30T21:30:00.000Z', env: { REDIS_URL: TEST_REDIS_URL } });
     await supportDay(new Scenario(engine.app.get<EventStore>(EVENT_STORE)));
     const logged = await eventually(
       async () => {

@@ -188,6 +188,7 @@ describe('reports over HTTP, for a day of known tickets', () => {
       {
         customerId: acme,
         name: 'Acme',
+        externalRefs: [],
         plan: 'premium',
         licences: 20,
         tickets: 3,
@@ -201,6 +202,7 @@ describe('reports over HTTP, for a day of known tickets', () => {
       {
         customerId: bolt,
         name: 'Bolt',
+        externalRefs: [],
         plan: 'priority',
         licences: 15,
         tickets: 1,

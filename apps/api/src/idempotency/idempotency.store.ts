@@ -29,7 +29,7 @@ const PRUNE_EVERY_MS = 60_000;
 export class IdempotencyStore implements OnApplicationShutdown {
   private readonly db: Database.Database;
   private readonly select: Database.Statement<[string, string, string], { fingerprint: string; body: string }>;
-  private readonly insert: Database.Statement<[string, string, string, string, string]>;
+  private readonly insert: Database.Statement<[string, string, string, string, string, string]>;
   private readonly prune: Database.Statement<[string]>;
   private readonly ttlMs: number;
   private prunedAt = Number.NEGATIVE_INFINITY;
@@ -58,7 +58,9 @@ export class IdempotencyStore implements OnApplicationShutdown {
     );
     this.prune = this.db.prepare('DELETE FROM idempotent_answers WHERE recorded_at <= ?');
     this.insert = this.db.prepare(
-      'INSERT OR IGNORE INTO idempotent_answers (actor, idempotency_key, fingerprint, body, recorded_at) VALUES (?, ?, ?, ?, ?)',
+      `INSERT INTO idempotent_answers (actor, idempotency_key, fingerprint, body, recorded_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (actor, idempotency_key) DO UPDATE SET fingerprint = excluded.fingerprint, body = excluded.body,
+         recorded_at = excluded.recorded_at WHERE idempotent_answers.recorded_at <= ?`,
     );
   }
 
@@ -69,15 +71,18 @@ export class IdempotencyStore implements OnApplicationShutdown {
   }
 
   /**
-   * Keeps the answer and, at most once a {@link PRUNE_EVERY_MS}, drops every answer past `IDEMPOTENCY_TTL_MS`, so the
-   * file stays bounded; an expired answer left meanwhile is never found.
+   * Keeps the answer and, at most once a {@link PRUNE_EVERY_MS} (or a time to live, if shorter), drops every answer past
+   * `IDEMPOTENCY_TTL_MS`, so the file stays bounded; an expired answer left meanwhile is never found.
    */
   save(actor: string, key: string, answer: StoredAnswer, recordedAt: Instant): void {
-    this.insert.run(actor, key, answer.fingerprint, JSON.stringify(answer.body ?? null), recordedAt);
     const now = Date.parse(recordedAt);
-    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
-    this.prunedAt = now;
-    this.prune.run(this.expiredBefore(recordedAt));
+    if (now - this.prunedAt >= Math.min(PRUNE_EVERY_MS, this.ttlMs)) {
+      this.prunedAt = now;
+      this.prune.run(this.expiredBefore(recordedAt));
+    }
+    // the first answer is kept; one expired and not pruned yet is replaced
+    const body = JSON.stringify(answer.body ?? null);
+    this.insert.run(actor, key, answer.fingerprint, body, recordedAt, this.expiredBefore(recordedAt));
   }
 
   /** Answers recorded at or before this instant have expired. */

@@ -22,11 +22,23 @@ describe('customers projection', () => {
     is_training_required: 0,
     training_completed_at: null,
     registered_at: '2026-11-30T15:00:00.000Z',
+    external_refs: '{}',
     ...o,
   });
 
   it('adds a row when a customer is registered', async () => {
     expect(await customers(registered)).toEqual([row()]);
+  });
+
+  it('keeps the references given at registration, and each one set later', async () => {
+    const withRef = [
+      { ...aCustomerRegistered(), data: { ...aCustomerRegistered().data, externalRefs: { zendesk: '84' } } },
+    ];
+    const setRef = (source: string, externalId: string) =>
+      aCustomerCommand('SetCustomerExternalRef', { source, externalId });
+    const later = customerDecided(customerDecided(withRef, setRef('zendesk', '85')), setRef('hubspot', 'h-1'));
+    expect(await customers(withRef)).toEqual([row({ external_refs: '{"zendesk":"84"}' })]);
+    expect(await customers(later)).toEqual([row({ external_refs: '{"zendesk":"85","hubspot":"h-1"}' })]);
   });
 
   it('changes the row when the customer is flagged, then when the flag is cleared', async () => {

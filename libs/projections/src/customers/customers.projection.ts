@@ -4,12 +4,12 @@ import type { Projection } from '../runner/projection';
 import { asCustomerEvent, asTicketEvent } from '../shared/domain-event';
 
 /**
- * Customers: licences, plan, eligibility, flag and training (usage over a rolling window is counted from the ticket directory
+ * Customers: their references in other systems, licences, plan, eligibility, flag and training (usage over a rolling window is counted from the ticket directory
  * at query time) and the professional-services hours and amounts billed per currency.
  */
 export const customersProjection: Projection = {
   name: 'customers',
-  version: 2,
+  version: 3,
   tables: ['customers', 'customer_billing'],
   migrate: (db) =>
     db.exec(`
@@ -26,7 +26,8 @@ export const customersProjection: Projection = {
         flagged_at TEXT,
         is_training_required INTEGER NOT NULL,
         training_completed_at TEXT,
-        registered_at TEXT NOT NULL
+        registered_at TEXT NOT NULL,
+        external_refs TEXT NOT NULL
       );
       CREATE TABLE IF NOT EXISTS customer_billing (
         customer_id TEXT NOT NULL,
@@ -40,8 +41,12 @@ export const customersProjection: Projection = {
   bind: (db) => {
     const register = db.prepare(
       `INSERT OR REPLACE INTO customers (customer_id, name, licences, plan, policy_version, is_plan_eligible,
-         required_licences, is_flagged, flag_reason, flagged_at, is_training_required, training_completed_at, registered_at)
-       VALUES (?, ?, ?, ?, ?, 1, NULL, 0, NULL, NULL, 0, NULL, ?)`,
+         required_licences, is_flagged, flag_reason, flagged_at, is_training_required, training_completed_at, registered_at,
+         external_refs)
+       VALUES (?, ?, ?, ?, ?, 1, NULL, 0, NULL, NULL, 0, NULL, ?, ?)`,
+    );
+    const refsOf = db.prepare<[string], { external_refs: string }>(
+      'SELECT external_refs FROM customers WHERE customer_id = ?',
     );
     const update = (assignments: string) =>
       db.prepare(`UPDATE customers SET ${assignments} WHERE customer_id = @customerId`);
@@ -52,6 +57,7 @@ export const customersProjection: Projection = {
     const clearFlag = update('is_flagged = 0, flag_reason = NULL, flagged_at = NULL');
     const requireTraining = update('is_training_required = 1');
     const completeTraining = update('is_training_required = 0, training_completed_at = @completedAt');
+    const setRefs = update('external_refs = @refs');
     const customerOf = db.prepare<[string], { customer_id: string }>(
       'SELECT customer_id FROM ticket_directory WHERE ticket_id = ?',
     );
@@ -79,6 +85,7 @@ export const customersProjection: Projection = {
             event.data.plan,
             event.data.policyVersion,
             event.data.registeredAt,
+            JSON.stringify(event.data.externalRefs ?? {}),
           );
           return;
         case 'CustomerLicencesChanged':
@@ -110,8 +117,16 @@ export const customersProjection: Projection = {
         case 'CustomerTrainingCompleted':
           completeTraining.run({ customerId: data.customerId, completedAt: event.data.completedAt });
           return;
-        case 'CustomerExternalRefSet':
+        case 'CustomerExternalRefSet': {
+          const stored = refsOf.get(data.customerId);
+          if (!stored) return;
+          const refs = {
+            ...(JSON.parse(stored.external_refs) as Record<string, string>),
+            [event.data.source]: event.data.externalId,
+          };
+          setRefs.run({ customerId: data.customerId, refs: JSON.stringify(refs) });
           return;
+        }
         default:
           return assertNever(event, undefined);
       }

@@ -77,6 +77,8 @@ export interface CustomerItem {
   readonly flaggedAt: Instant | null;
   readonly isTrainingRequired: boolean;
   readonly trainingCompletedAt: Instant | null;
+  /** Its ids in other systems, by source: `{ zendesk: '8447346622462' }`. */
+  readonly externalRefs: Readonly<Record<string, string>>;
   readonly usage: FlagSuggestion;
   readonly professionalServices: readonly { currency: string; hours: number; amount: number; entries: number }[];
 }
@@ -256,6 +258,7 @@ export class ReadModelQueries {
       flaggedAt: row.flagged_at,
       isTrainingRequired: row.is_training_required === 1,
       trainingCompletedAt: row.training_completed_at,
+      externalRefs: JSON.parse(row.external_refs) as Record<string, string>,
       usage: policy
         ? suggestFlag({ licences: row.licences, ticketsReceivedAt: receivedAt, now }, policy)
         : { isSuggested: false, ticketsInWindow: 0, ticketsPerLicence: 0, threshold: 0, windowDays: 0 },
@@ -277,6 +280,7 @@ interface CustomerRow {
   readonly flagged_at: string | null;
   readonly is_training_required: number;
   readonly training_completed_at: string | null;
+  readonly external_refs: string;
 }
 
 export interface BreachLogRow {

@@ -43,6 +43,7 @@ const BREACH_COLUMNS: readonly (keyof BreachRow & string)[] = [
 const CUSTOMER_COLUMNS: readonly (keyof CustomerReportRow & string)[] = [
   'customerId',
   'name',
+  'externalRefs',
   'plan',
   'licences',
   'tickets',

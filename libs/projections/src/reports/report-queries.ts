@@ -58,6 +58,8 @@ export interface BreachRow extends Omit<BreachLogItem, 'recipients'> {
 export interface CustomerReportRow {
   readonly customerId: string;
   readonly name: string;
+  /** Its ids in other systems, by source name. */
+  readonly externalRefs: readonly { readonly source: string; readonly externalId: string }[];
   readonly plan: string;
   readonly licences: number;
   /** Tickets received in the range. */
@@ -205,10 +207,17 @@ export class ReportQueries {
     const byCustomer = groupBy(this.placedClocks(filter, now), ({ clock }) => clock.customerId);
     const customers = this.db
       .prepare(
-        `SELECT customer_id, name, plan, licences, policy_version FROM customers
+        `SELECT customer_id, name, plan, licences, policy_version, external_refs FROM customers
          ${filter.customerId ? 'WHERE customer_id = @customerId' : ''} ORDER BY name, customer_id`,
       )
-      .all(filter) as { customer_id: string; name: string; plan: string; licences: number; policy_version: string }[];
+      .all(filter) as {
+      customer_id: string;
+      name: string;
+      plan: string;
+      licences: number;
+      policy_version: string;
+      external_refs: string;
+    }[];
     const receivedAt = this.db.prepare<[string], { received_at: string }>(
       'SELECT received_at FROM ticket_directory WHERE customer_id = ?',
     );
@@ -225,9 +234,13 @@ export class ReportQueries {
         const usage =
           policy && suggestFlag({ licences: customer.licences, ticketsReceivedAt: received, now: end }, policy);
         const entries = billed.all(customer.customer_id).filter((entry) => isInRange(entry.billed_at, filter));
+        const refs = JSON.parse(customer.external_refs) as Record<string, string>;
         return {
           customerId: customer.customer_id,
           name: customer.name,
+          externalRefs: Object.entries(refs)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([source, externalId]) => ({ source, externalId })),
           plan: customer.plan,
           licences: customer.licences,
           tickets: received.filter((at) => isInRange(at, filter)).length,

@@ -380,7 +380,10 @@ export const DASHBOARD_JS = String.raw`(function () {
       var select = $('f-customer');
       select.replaceChildren(select.options[0]);
       page.items.forEach(function (customer) {
-        var choice = select.appendChild(el('option', null, customer.name));
+        var refs = Object.keys(customer.externalRefs || {}).map(function (source) {
+          return refText({ source: source, externalId: customer.externalRefs[source] });
+        });
+        var choice = select.appendChild(el('option', null, customer.name + (refs.length ? ' (' + refs.join(', ') + ')' : '')));
         choice.value = customer.customerId;
       });
       select.value = view.customer || '';
