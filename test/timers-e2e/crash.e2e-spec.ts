@@ -55,7 +55,8 @@ describe('SLA timers on three worker processes, one of them killed', () => {
     );
     const delivered = (): Set<string> =>
       new Set(receiver!.requests.map((request) => `${request.path} ${String(request.headers['idempotency-key'])}`));
-    await eventually(() => expect(expected.filter((key) => !delivered().has(key))).toEqual([]), 100_000, POLL_MS);
+    // deliveries the killed worker held come back once BullMQ finds them stalled, later on a loaded machine
+    await eventually(() => expect(expected.filter((key) => !delivered().has(key))).toEqual([]), 200_000, POLL_MS);
     expect([...delivered()].sort()).toEqual([...new Set(expected)].sort());
 
     for (const type of ['SlaBreached', 'SlaBreachEscalated']) {
@@ -92,5 +93,5 @@ describe('SLA timers on three worker processes, one of them killed', () => {
       distinctDeliveries: delivered().size,
       repeatedDeliveries: receiver.requests.length - delivered().size,
     });
-  }, 180_000);
+  }, 360_000);
 });
