@@ -114,6 +114,9 @@ class LiveBatches {
     private readonly follower: LogFollower,
     private readonly moved: (position: number) => void,
   ) {
+    // Not swallowed: `follow` races `failed`, stops the subscription and rethrows, so the processor's retry loop logs
+    // the first failure, backs off and shows it in `status` (`/health`, `/metrics`); this only keeps Node from calling
+    // the rejection unhandled before `follow` awaits it.
     this.failed.catch(() => undefined);
   }
 

@@ -55,7 +55,9 @@ export const reconcileTimers = async (
   const flush = async (): Promise<void> => {
     if (chunk.length === 0) return;
     const scheduling = scheduler.scheduleMany(chunk);
-    scheduling.catch(() => undefined); // awaited below: a failure is not unhandled meanwhile
+    // Not swallowed: every chunk is awaited below (the oldest when the window is full, the rest before returning), so
+    // the first failure rejects the reconciliation and its caller logs it; this only marks it handled meanwhile.
+    scheduling.catch(() => undefined);
     inFlight.push(scheduling);
     added += chunk.length;
     chunk = [];
