@@ -70,7 +70,10 @@ const newestSource = (dir: string): number =>
       : newest;
   }, 0);
 
-/** The benchmark measures the built apps, as `npm start` runs them: they must exist and be newer than the sources. */
+/**
+ * The benchmark measures the built apps, as `npm start` runs them: they must exist and be newer than the sources.
+ * Webpack leaves a bundle whose content did not change untouched, so `npm run bench:load` touches them after building.
+ */
 const assertBuilt = (): void => {
   for (const [app, file] of Object.entries(APPS)) {
     if (!existsSync(file))

@@ -2,11 +2,13 @@ import { Global, type MiddlewareConsumer, Module, type NestModule } from '@nestj
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { CLOCK, type Clock } from '@app/clock';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { ApiKeysService } from './auth/api-keys.service';
 import { RateLimitGuard } from './auth/rate-limit.guard';
+import { SlidingWindowRateLimits } from './auth/rate-limit.storage';
 import { CommandRunner } from './commands/command-runner';
 import { CustomersModule } from './customers/customers.module';
 import { JsonOnlyMiddleware } from './http/json-only.middleware';
@@ -25,9 +27,10 @@ const RATE_WINDOW_MS = 60_000;
   imports: [
     CqrsModule.forRoot(),
     ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
+      inject: [APP_CONFIG, CLOCK],
+      useFactory: (config: AppConfig, clock: Clock) => ({
         throttlers: [{ ttl: RATE_WINDOW_MS, limit: config.RATE_LIMIT_PER_MINUTE }],
+        storage: new SlidingWindowRateLimits(clock),
       }),
     }),
     PoliciesModule,
