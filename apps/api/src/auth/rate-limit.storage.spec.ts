@@ -40,6 +40,18 @@ describe('the rate limiter counts hits in a sliding minute per caller', () => {
     expect(await hit()).toMatchObject({ totalHits: 3, isBlocked: false });
   });
 
+  it('given no block duration, when a caller is at its limit, then it is refused until its oldest hit leaves', async () => {
+    const clock = new FixedClock(START);
+    const storage = new SlidingWindowRateLimits(clock);
+    const hit = () => storage.increment('key:a', MINUTE, 2, 0, 'default');
+    await hit();
+    clock.advance(20_000);
+    await hit();
+    expect(await hit()).toMatchObject({ isBlocked: true, timeToBlockExpire: 40 });
+    clock.advance(40_000);
+    expect(await hit()).toMatchObject({ totalHits: 2, isBlocked: false });
+  });
+
   it('counts each caller on its own', async () => {
     const { hit } = limits();
     for (let n = 0; n < 4; n++) await hit('key:a');

@@ -46,15 +46,20 @@ export class SlidingWindowRateLimits implements ThrottlerStorage {
       return { totalHits: window.total + 1, timeToExpire: timeToBlockExpire, isBlocked: true, timeToBlockExpire };
     }
     if (window.blockedUntil > 0) this.reset(window);
+    const timeToExpire = (): number => secondsUntil(this.oldestHitLeavesAt(window, bucket, slots), now);
+    if (blockDuration <= 0 && window.total >= limit) {
+      // no block: a request over the limit is refused, uncounted, until the oldest hit leaves the window
+      const wait = timeToExpire();
+      return { totalHits: window.total + 1, timeToExpire: wait, isBlocked: true, timeToBlockExpire: wait };
+    }
     window.buckets[bucket % slots]! += 1;
     window.total += 1;
-    if (window.total > limit && blockDuration > 0) {
+    if (window.total > limit) {
       window.blockedUntil = now + blockDuration;
       const timeToBlockExpire = secondsUntil(window.blockedUntil, now);
       return { totalHits: window.total, timeToExpire: timeToBlockExpire, isBlocked: true, timeToBlockExpire };
     }
-    const timeToExpire = secondsUntil(this.oldestHitLeavesAt(window, bucket, slots), now);
-    return { totalHits: window.total, timeToExpire, isBlocked: false, timeToBlockExpire: 0 };
+    return { totalHits: window.total, timeToExpire: timeToExpire(), isBlocked: false, timeToBlockExpire: 0 };
   }
 
   private opened(id: string, slots: number, bucket: number): Window {
@@ -90,7 +95,7 @@ export class SlidingWindowRateLimits implements ThrottlerStorage {
 
   private oldestHitLeavesAt(window: Window, bucket: number, slots: number): number {
     for (let older = bucket - slots + 1; older <= bucket; older++) {
-      if (window.buckets[((older % slots) + slots) % slots]! > 0) return (older + slots) * BUCKET_MS;
+      if (window.buckets[older % slots]! > 0) return (older + slots) * BUCKET_MS;
     }
     return (bucket + slots) * BUCKET_MS;
   }
