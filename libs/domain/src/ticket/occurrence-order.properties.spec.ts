@@ -135,6 +135,18 @@ const runningMinutesBetween = (intervals: readonly [number, number][], from: num
   }, 0);
 
 describe('Ticket clock, over random facts recorded late and out of order', () => {
+  it('given a relaxation recorded after one that began and ended later, when the first response falls inside it, then the response stops the relaxed allowance', () => {
+    const events = run([
+      { type: 'RelaxSla', occurredAfter: 241, recordedAfter: 241, amount: 1 },
+      { type: 'EndSlaRelaxation', occurredAfter: 241, recordedAfter: 0, amount: 1 },
+      { type: 'RelaxSla', occurredAfter: 0, recordedAfter: 0, amount: 1 },
+      { type: 'RecordResponse', occurredAfter: 240, recordedAfter: 0, amount: 1 },
+    ]);
+    const state = events.reduce(evolveTicket, initialTicketState);
+    expect(state.status === 'NotOpened' ? undefined : state.clock.allowanceMinutes).toBe(480);
+    expect(reference(events).allowance).toBe(480);
+  });
+
   it('has its deadline at the earliest instant the running support time reaches the current allowance', () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 8 }), (steps) => {

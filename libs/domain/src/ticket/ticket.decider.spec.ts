@@ -182,6 +182,7 @@ describe('POLICY §4 relaxation and training', () => {
           data: {
             ticketId: TICKET_ID,
             relaxedAt: NOW,
+            relaxation: { mode: 'extend', factor: 2 },
             sla: anSla({
               relaxation: { mode: 'extend', factor: 2 },
               allowanceMinutes: 480,
@@ -201,6 +202,7 @@ describe('POLICY §4 relaxation and training', () => {
           data: {
             ticketId: TICKET_ID,
             relaxedAt: at('2026-11-30T11:00-05:00'),
+            relaxation: { mode: 'extend', factor: 2 },
             sla: anSla({
               relaxation: { mode: 'extend', factor: 2 },
               allowanceMinutes: 480,

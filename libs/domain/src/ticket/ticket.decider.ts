@@ -360,7 +360,7 @@ const relaxSla = (state: OpenedTicket, policy: Policy, policies: PolicyLookup, a
   if (clock.status === 'Stopped' || clock.relaxation) return [];
   const relaxation = policy.document.excessiveUse.relaxation;
   const sla = reclocked(state, { kind: 'relaxed', at, relaxation }, policies);
-  return [{ type: 'SlaRelaxed', data: { ticketId: state.ticketId, relaxedAt: at, sla } }];
+  return [{ type: 'SlaRelaxed', data: { ticketId: state.ticketId, relaxedAt: at, relaxation, sla } }];
 };
 
 const endRelaxation = (state: OpenedTicket, policies: PolicyLookup, at: Instant): Decision => {

@@ -1,5 +1,5 @@
 import type { Instant } from '@app/clock';
-import type { AlertRole, Channel, Plan, Service } from '@app/policy';
+import type { AlertRole, Channel, Plan, Relaxation, Service } from '@app/policy';
 import type { DomainEvent } from '../command';
 import { assertNever } from '../domain-error';
 import type { SlaClockSnapshot } from './sla-clock';
@@ -62,7 +62,19 @@ export type TicketCustomerFlaggedExcessive = DomainEvent<
   'TicketCustomerFlaggedExcessive',
   { ticketId: string; customerId: string; reason: string; flaggedBy: string; flaggedAt: Instant }
 >;
-export type SlaRelaxed = DomainEvent<'SlaRelaxed', { ticketId: string; relaxedAt: Instant; sla: SlaClockSnapshot }>;
+export type SlaRelaxed = DomainEvent<
+  'SlaRelaxed',
+  {
+    ticketId: string;
+    relaxedAt: Instant;
+    /**
+     * The relaxation this fact began. `sla` holds the clock as of now, which has none when the relaxation was recorded
+     * late, after its end. Events stored before this field was added lack it; their `sla.relaxation` stands in.
+     */
+    relaxation?: Relaxation;
+    sla: SlaClockSnapshot;
+  }
+>;
 export type SlaRelaxationEnded = DomainEvent<
   'SlaRelaxationEnded',
   { ticketId: string; endedAt: Instant; sla: SlaClockSnapshot }

@@ -79,10 +79,10 @@ export const clockFactOf = (event: TicketEvent): ClockFact | null => {
   switch (event.type) {
     case 'TicketResponded':
       return event.data.isFirstResponse ? { kind: 'stopped', at: event.data.respondedAt, reason: 'responded' } : null;
-    case 'SlaRelaxed':
-      return event.data.sla.relaxation
-        ? { kind: 'relaxed', at: event.data.relaxedAt, relaxation: event.data.sla.relaxation }
-        : null;
+    case 'SlaRelaxed': {
+      const relaxation = event.data.relaxation ?? event.data.sla.relaxation;
+      return relaxation ? { kind: 'relaxed', at: event.data.relaxedAt, relaxation } : null;
+    }
     case 'SlaRelaxationEnded':
       return { kind: 'relaxation-ended', at: event.data.endedAt };
     case 'SlaClockPausedForTraining':
