@@ -138,7 +138,7 @@ describe('the auditor commands of the CLI', () => {
       ),
     );
     const db = openReadModelDb(env.READ_MODELS_PATH as string);
-    const queue = db.prepare('SELECT ticket_id FROM open_queue ORDER BY ticket_id').all();
+    const queue = db.prepare('SELECT ticket_id FROM open_clocks ORDER BY ticket_id').all();
     db.close();
     expect(queue).toEqual([{ ticket_id: 'acme-open' }, { ticket_id: 'bolt-extra' }, { ticket_id: 'bolt-slow' }]);
   });

@@ -8,14 +8,6 @@ export {
   type ProjectionRunnerOptions,
   type RunnerState,
 } from './runner/projection-runner';
-export {
-  QUEUE_STATUSES,
-  nextEntry,
-  openQueueProjection,
-  statusOf,
-  type QueueEntry,
-  type QueueStatus,
-} from './open-queue/open-queue.projection';
 export { reportsProjection } from './reports/reports.projection';
 export { REPORT_COLUMNS, toCsv } from './reports/report-csv';
 export { isRangeOrdered, REPORT_FILTER_SHAPE } from './reports/report-filter';
@@ -46,7 +38,15 @@ export {
   type QueueSort,
 } from './queries/read-model-queries';
 export { READ_MODELS, WORKER_READ_MODELS } from './read-models';
-export { OpenClocks, openClocksProjection, type OpenClockTicket } from './open-clocks/open-clocks.projection';
+export {
+  OpenClocks,
+  openClocksProjection,
+  QUEUE_STATUSES,
+  queueStatusOf,
+  type OpenClockTicket,
+  type QueuedTicket,
+  type QueueStatus,
+} from './open-clocks/open-clocks.projection';
 export {
   historyEntry,
   replayTicket,

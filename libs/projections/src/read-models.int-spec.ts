@@ -196,6 +196,6 @@ describe('read models over a day of support', () => {
     await runnerOn(rebuiltDb, 3).catchUp();
 
     expect(dumpTables(rebuiltDb)).toEqual(dumpTables(liveDb));
-    expect(dumpTables(liveDb).open_queue).toHaveLength(3);
+    expect(dumpTables(liveDb).open_clocks).toHaveLength(3);
   });
 });

@@ -3,7 +3,7 @@ import { FixedClock } from '@app/clock';
 import { InMemoryEventStore, LogProcessors } from '@app/event-store';
 import { aNewEvent } from '@app/event-store/test-support/events';
 import {
-  openQueueProjection,
+  openClocksProjection,
   type Projection,
   ProjectionRunner,
   READ_MODEL_DB,
@@ -47,7 +47,7 @@ describe('HealthService, without an event store or Redis wired', () => {
     processors = new LogProcessors();
     store = new InMemoryEventStore();
     db = openReadModelDb(':memory:');
-    openQueueProjection.migrate(db);
+    openClocksProjection.migrate(db);
     const clock = new FixedClock(NOW);
     runner = new ProjectionRunner(store, db, [refusingPoison], clock);
     const moduleRef = await Test.createTestingModule({
@@ -126,10 +126,12 @@ describe('HealthService, without an event store or Redis wired', () => {
   });
 
   const overdueSince = (deadline: string) => {
-    db.prepare('DELETE FROM open_queue').run();
+    db.prepare('DELETE FROM open_clocks').run();
     db.prepare(
-      `INSERT INTO open_queue (ticket_id, customer_id, plan, priority_rank, status, deadline, received_at, entry)
-       VALUES ('t1', 'c1', 'premium', 0, 'on-track', ?, '2026-11-30T14:00:00.000Z', '{}')`,
+      `INSERT INTO open_clocks (ticket_id, customer_id, plan, policy_version, ticket_status, clock_status,
+         timer_generation, deadline, queue_status, priority_rank, received_at, state)
+       VALUES ('t1', 'c1', 'premium', '2017-11-23', 'Open', 'Running', 0, ?, 'on-track', 0,
+         '2026-11-30T14:00:00.000Z', '{}')`,
     ).run(deadline);
   };
 

@@ -2,7 +2,7 @@ import { CalendarError } from '@app/calendar';
 import type { Instant } from '@app/clock';
 import { suggestFlag, type FlagSuggestion } from '@app/domain';
 import type { PolicyLookup, SupportCalendar } from '@app/policy';
-import type { QueueEntry, QueueStatus } from '../open-queue/open-queue.projection';
+import { type QueuedTicket, type QueueStatus, reviveTicket } from '../open-clocks/open-clocks.projection';
 import type { ReadModelDb } from '../runner/read-model-db';
 
 export interface PageRequest {
@@ -58,11 +58,14 @@ export interface OpenQueueFilter {
 export const QUEUE_SORTS = ['priority', 'deadline', 'received', 'customer'] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number];
 
+/** The queue shows the deadline of a running clock only; a paused or stopped one sorts after every deadline. */
+const QUEUE_DEADLINE = `CASE WHEN q.clock_status = 'Running' THEN q.deadline END`;
+
 const QUEUE_ORDER: Readonly<Record<QueueSort, string>> = {
-  priority: 'q.priority_rank, q.deadline IS NULL, q.deadline, q.received_at',
-  deadline: 'q.deadline IS NULL, q.deadline, q.priority_rank, q.received_at',
+  priority: `q.priority_rank, ${QUEUE_DEADLINE} IS NULL, ${QUEUE_DEADLINE}, q.received_at`,
+  deadline: `${QUEUE_DEADLINE} IS NULL, ${QUEUE_DEADLINE}, q.priority_rank, q.received_at`,
   received: 'q.received_at, q.priority_rank',
-  customer: 'c.name IS NULL, lower(c.name), q.priority_rank, q.deadline IS NULL, q.deadline, q.received_at',
+  customer: `c.name IS NULL, lower(c.name), q.priority_rank, ${QUEUE_DEADLINE} IS NULL, ${QUEUE_DEADLINE}, q.received_at`,
 };
 
 export interface CustomerItem {
@@ -102,6 +105,15 @@ export interface BreachLogItem {
   readonly policyVersion: string;
 }
 
+/** Every ticket awaiting its first response, with its customer's name once the customers model has it. */
+const QUEUE_FROM = 'open_clocks q LEFT JOIN customers c USING (customer_id)';
+
+interface QueueRow {
+  readonly state: string;
+  readonly queue_status: QueueStatus;
+  readonly name: string | null;
+}
+
 const round = (minutes: number): number => Math.round(minutes * 100) / 100;
 
 /** Answers the dashboards' questions from the read models; what depends on the time of asking is computed here. */
@@ -119,30 +131,30 @@ export class ReadModelQueries {
   ): Page<OpenQueueItem> {
     const where = [
       ...(filter.plan ? ['q.plan = @plan'] : []),
-      ...(filter.status ? ['q.status = @status'] : []),
+      ...(filter.status ? ['q.queue_status = @status'] : []),
       ...(filter.customerId ? ['q.customer_id = @customerId'] : []),
-      ...(filter.channel ? [`json_extract(q.entry, '$.channel') = @channel`] : []),
+      ...(filter.channel ? [`json_extract(q.state, '$.channel') = @channel`] : []),
       ...(filter.search
         ? [
-            `(instr(lower(json_extract(q.entry, '$.subject')), @search) > 0 OR instr(lower(c.name), @search) > 0
+            `(instr(lower(json_extract(q.state, '$.subject')), @search) > 0 OR instr(lower(c.name), @search) > 0
               OR instr(lower(q.ticket_id), @search) > 0
-              OR instr(lower(coalesce(json_extract(q.entry, '$.externalRef.externalId'), '')), @search) > 0)`,
+              OR instr(lower(coalesce(json_extract(q.state, '$.externalRef.externalId'), '')), @search) > 0)`,
           ]
         : []),
     ];
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const params = { ...filter, search: filter.search?.toLowerCase(), ...page };
-    const from = 'open_queue q LEFT JOIN open_queue_customers c USING (customer_id)';
+    const from = QUEUE_FROM;
     const { total } = this.db.prepare(`SELECT count(*) AS total FROM ${from} ${clause}`).get(params) as {
       total: number;
     };
     const rows = this.db
       .prepare(
-        `SELECT q.entry, q.status, c.name FROM ${from}
+        `SELECT q.state, q.queue_status, c.name FROM ${from}
          ${clause} ORDER BY ${QUEUE_ORDER[sort]}, q.ticket_id LIMIT @limit OFFSET @offset`,
       )
-      .all(params) as { entry: string; status: QueueStatus; name: string | null }[];
-    const items = rows.map((row) => this.queueItem(JSON.parse(row.entry) as QueueEntry, row.status, row.name, now));
+      .all(params) as QueueRow[];
+    const items = rows.map((row) => this.queueItem(row, now));
     return { items, total, ...page };
   }
 
@@ -199,39 +211,41 @@ export class ReadModelQueries {
   /** The queue entry of one ticket, or `undefined` once it has left the queue. */
   queueEntry(ticketId: string, now: Instant): OpenQueueItem | undefined {
     const row = this.db
-      .prepare(
-        `SELECT q.entry, q.status, c.name FROM open_queue q LEFT JOIN open_queue_customers c USING (customer_id)
-         WHERE q.ticket_id = ?`,
-      )
-      .get(ticketId) as { entry: string; status: QueueStatus; name: string | null } | undefined;
-    return row && this.queueItem(JSON.parse(row.entry) as QueueEntry, row.status, row.name, now);
+      .prepare(`SELECT q.state, q.queue_status, c.name FROM ${QUEUE_FROM} WHERE q.ticket_id = ?`)
+      .get(ticketId) as QueueRow | undefined;
+    return row && this.queueItem(row, now);
   }
 
-  private queueItem(entry: QueueEntry, status: QueueStatus, name: string | null, now: Instant): OpenQueueItem {
-    const calendar = this.policies.byVersion(entry.clock.policyVersion)?.calendar;
-    const { clock } = entry;
+  private queueItem(row: QueueRow, now: Instant): OpenQueueItem {
+    const ticket = reviveTicket(row.state);
+    const { clock } = ticket;
+    const calendar = this.policies.byVersion(clock.policyVersion)?.calendar;
     const deadline = clock.status === 'Running' ? clock.deadline : null;
-    const left = minutesLeft(entry, calendar, now);
+    const breachedAt = clock.breach?.breachedAt ?? null;
+    const left = minutesLeft(ticket, calendar, now);
     return {
-      ticketId: entry.ticketId,
-      externalRef: entry.externalRef,
-      customerId: entry.customerId,
-      customerName: name,
-      plan: entry.plan,
-      handlingPriority: entry.handlingPriority,
-      channel: entry.channel,
-      subject: entry.subject,
-      status,
-      receivedAt: entry.receivedAt,
+      ticketId: ticket.ticketId,
+      externalRef: ticket.externalRef && {
+        source: ticket.externalRef.source,
+        externalId: ticket.externalRef.externalId,
+      },
+      customerId: ticket.customerId,
+      customerName: row.name,
+      plan: ticket.plan,
+      handlingPriority: ticket.handlingPriority,
+      channel: ticket.channel,
+      subject: ticket.subject,
+      status: row.queue_status,
+      receivedAt: ticket.receivedAt,
       deadline,
       businessMinutesLeft: typeof left === 'number' ? left : null,
       isCalendarOpen: calendar?.isOpen(now) ?? false,
       policyVersion: clock.policyVersion,
-      atRiskAt: entry.atRiskAt,
-      breachedAt: entry.breachedAt,
-      escalatedAt: entry.escalatedAt,
+      atRiskAt: clock.atRiskAt,
+      breachedAt,
+      escalatedAt: clock.escalatedAt,
       isDeadlineExtendedAfterBreach:
-        entry.breachedAt !== null && deadline !== null && Date.parse(deadline) > Date.parse(entry.breachedAt),
+        breachedAt !== null && deadline !== null && Date.parse(deadline) > Date.parse(breachedAt),
       problem: left !== null && typeof left === 'object' ? left : null,
     };
   }
@@ -302,11 +316,10 @@ export interface BreachLogRow {
 
 /** The support minutes left at `now`, or the problem that keeps them from being computed for this one ticket. */
 const minutesLeft = (
-  entry: QueueEntry,
+  { clock }: QueuedTicket,
   calendar: SupportCalendar | undefined,
   now: Instant,
 ): number | null | OpenQueueItem['problem'] => {
-  const { clock } = entry;
   if (clock.status === 'Paused') return round(clock.allowanceMinutes - clock.elapsedMinutes);
   if (clock.status !== 'Running' || !calendar) return null;
   try {
@@ -343,6 +356,9 @@ export const breachLogItemOf = (row: BreachLogRow): BreachLogItem => ({
 export const oldestOverdueDeadline = (db: ReadModelDb, now: Instant): Instant | null =>
   (
     db
-      .prepare(`SELECT min(deadline) AS deadline FROM open_queue WHERE status != 'breached' AND deadline < ?`)
+      .prepare(
+        `SELECT min(deadline) AS deadline FROM open_clocks
+         WHERE clock_status = 'Running' AND queue_status != 'breached' AND deadline < ?`,
+      )
       .get(now) as { deadline: string | null }
   ).deadline;
