@@ -2,7 +2,7 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-const PURE_LIBS = ['calendar', 'policy', 'domain'];
+const PURE_LIBS = ['kernel', 'calendar', 'policy', 'domain'];
 /** Adapters that live with a pure library's model: the policy book reads files and the store. */
 const ADAPTERS_OF_PURE_LIBS = ['libs/policy/src/book/**'];
 
@@ -12,15 +12,16 @@ const ADAPTERS_OF_PURE_LIBS = ['libs/policy/src/book/**'];
  */
 const LAYERS = {
   clock: [],
+  kernel: ['clock'],
   calendar: ['clock'],
-  'event-store': ['clock'],
+  'event-store': ['clock', 'kernel'],
   policy: ['calendar', 'clock', 'event-store'],
   config: ['policy'],
-  domain: ['calendar', 'clock', 'policy'],
-  projections: ['calendar', 'clock', 'config', 'domain', 'event-store', 'policy'],
+  domain: ['calendar', 'clock', 'kernel', 'policy'],
+  projections: ['calendar', 'clock', 'config', 'domain', 'event-store', 'kernel', 'policy'],
   scheduling: ['clock', 'domain'],
   alerts: ['clock', 'policy', 'scheduling'],
-  reactors: ['alerts', 'clock', 'domain', 'event-store', 'policy', 'projections', 'scheduling'],
+  reactors: ['alerts', 'clock', 'domain', 'event-store', 'kernel', 'policy', 'projections', 'scheduling'],
 };
 const RELATIVE_LIB_IMPORT = {
   group: ['**/libs/*', '../../libs/**'],

@@ -17,12 +17,10 @@ import {
   ticketStream,
   timerPlan,
   type TimerKind,
-  type CommandMetadata,
-  type Decider,
   UPCASTERS,
 } from '@app/domain';
+import type { Actor, CommandMetadata, Decider } from '@app/kernel';
 import {
-  type Actor,
   type EventStore,
   handleCommand,
   InMemoryEventStore,

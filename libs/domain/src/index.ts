@@ -1,4 +1,3 @@
-export * from './command';
 export * from './domain-error';
 export * from './stream-names';
 export * from './customer';

@@ -1,6 +1,5 @@
 export { EVENT_STORE } from './port/event-store.port';
 export type {
-  Actor,
   AllFilter,
   AppendOptions,
   AppendResult,
@@ -46,7 +45,6 @@ export {
   handleCommand,
   RecordedEventsUnread,
   type CommandOutcome,
-  type DomainEvent,
 } from './command/handle-command';
 export {
   EventStoreModule,

@@ -1,6 +1,5 @@
 import type { Clock } from '@app/clock';
 import {
-  type CommandMetadata,
   type DomainError,
   SlaTimerNotDue,
   type TimerKind,
@@ -8,6 +7,7 @@ import {
   ticketDecider,
   ticketStream,
 } from '@app/domain';
+import type { CommandMetadata } from '@app/kernel';
 import { type EventStore, handleCommand } from '@app/event-store';
 import type { PolicySource } from '@app/policy';
 import { PermanentJobFailure, type Timer, type TimerAttempt } from '@app/scheduling';

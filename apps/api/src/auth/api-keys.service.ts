@@ -15,7 +15,6 @@ import {
   ApiKeyNameTaken,
   type ApiKeyOrigin,
   type ApiKeyRegistry,
-  type CommandMetadata,
   type RegisteredKey,
   apiKeyDecider,
   evolveApiKeyRegistry,
@@ -23,6 +22,7 @@ import {
   keyOfSecret,
 } from '@app/domain';
 import { ConcurrencyConflict, EVENT_STORE, type EventStore, handleCommand } from '@app/event-store';
+import type { CommandMetadata } from '@app/kernel';
 import { bearerKey } from './bearer-key';
 import { type Actor, OPERATORS, ROLES, type Role } from './roles';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock } from '@app/clock';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { type CommandMetadata, type Decider, InvalidCommand } from '@app/domain';
+import { type DomainError, InvalidCommand } from '@app/domain';
 import {
   EVENT_STORE,
   type EventStore,
@@ -9,6 +9,7 @@ import {
   type RecordedEvent,
   RecordedEventsUnread,
 } from '@app/event-store';
+import type { CommandMetadata, Decider, DomainEvent } from '@app/kernel';
 import { ProblemException } from '../http/problem';
 import type { Caller } from './caller';
 
@@ -88,10 +89,10 @@ export class CommandRunner {
    * Runs the command on `stream`; a refusal is thrown. When its events are appended but cannot be read back, the
    * caller gets the 503 of {@link answer}.
    */
-  async run<S, E extends { readonly type: string; readonly data: unknown }>(
+  async run<S, E extends DomainEvent>(
     subject: Subject,
     stream: string,
-    decider: Decider<S, E>,
+    decider: Decider<S, E, DomainError>,
     metadata: CommandMetadata,
   ): Promise<Accepted<S>> {
     let outcome;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import {
-  type CommandMetadata,
   type CustomerEvent,
   type CustomerExternalRefClaimed,
   type CustomerState,
@@ -16,6 +15,7 @@ import {
   firstProblem,
   initialCustomerState,
 } from '@app/domain';
+import type { CommandMetadata } from '@app/kernel';
 import { CommandRunner } from '../commands/command-runner';
 
 /** The namespace of the engine ids of tickets opened from a source. Never change it. */

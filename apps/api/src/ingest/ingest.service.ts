@@ -4,7 +4,6 @@ import { v5 as uuidv5 } from 'uuid';
 import { CLOCK, type Clock } from '@app/clock';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import {
-  type CommandActor,
   type CustomerEvent,
   customerStanding,
   type CustomerState,
@@ -35,6 +34,7 @@ import {
   type TicketState,
   ticketStream,
 } from '@app/domain';
+import type { Actor } from '@app/kernel';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { CommandRunner } from '../commands/command-runner';
 import { externalTicketId, ExternalRefsService } from '../external-refs/external-refs.service';
@@ -69,7 +69,7 @@ export interface LedgerItem {
 
 /** Who sends: the key's actor and the request that carries the envelopes. */
 export interface Sender {
-  readonly actor: CommandActor;
+  readonly actor: Actor;
   readonly correlationId: string;
 }
 

@@ -1,4 +1,4 @@
-import type { Command } from '../command';
+import type { Command } from '@app/kernel';
 import type { ApiKeyOrigin } from './api-key.events';
 
 /** The edge draws the key and its id and passes only the key's SHA-256. */

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Instant } from '@app/clock';
-import type { Decider } from '../command';
+import type { Decider } from '@app/kernel';
 import { assertNever, DomainError, InvalidCommand, UnknownCommand } from '../domain-error';
 import type { ApiKeyCommand, IssueApiKey, RevokeApiKey, RotateApiKey } from './api-key.commands';
 import { ApiKeyAlreadyRevoked, ApiKeyNameTaken, ApiKeyNotFound } from './api-key.errors';
@@ -139,7 +139,7 @@ export const decideApiKey = (command: ApiKeyCommand, registry: ApiKeyRegistry): 
   }
 };
 
-export const apiKeyDecider = (command: ApiKeyCommand): Decider<ApiKeyRegistry, ApiKeyEvent> => ({
+export const apiKeyDecider = (command: ApiKeyCommand): Decider<ApiKeyRegistry, ApiKeyEvent, DomainError> => ({
   initialState: initialApiKeyRegistry,
   evolve: evolveApiKeyRegistry,
   decide: (registry: ApiKeyRegistry): Decision => decideApiKey(command, registry),

@@ -1,5 +1,5 @@
 import type { Instant } from '@app/clock';
-import type { DomainEvent } from '../command';
+import type { DomainEvent } from '@app/kernel';
 
 /** Where a key came from: `POST /api-keys`, the first embedded start, or an `API_KEYS_FILE` of an earlier release. */
 export type ApiKeyOrigin = 'issued' | 'first-start' | 'imported';

@@ -1,6 +1,6 @@
 import type { Instant } from '@app/clock';
 import type { Plan } from '@app/policy';
-import type { Command } from '../command';
+import type { Command } from '@app/kernel';
 
 /** A customer's ids in other systems, by source: `{ zendesk: '8447346622462' }`. */
 export type ExternalRefs = Readonly<Record<string, string>>;

@@ -1,5 +1,5 @@
 import { PLANS, type Plan, type Policy, type PolicyLookup, planTerms } from '@app/policy';
-import type { Decider } from '../command';
+import type { Decider } from '@app/kernel';
 import { assertNever, type DomainError, InvalidCommand, PolicyVersionUnknown, UnknownCommand } from '../domain-error';
 import {
   checkEnvelope,
@@ -291,7 +291,7 @@ export const decideCustomer = (command: CustomerCommand, state: CustomerState, c
 export const customerDecider = (
   command: CustomerCommand,
   context: CustomerContext,
-): Decider<CustomerState, CustomerEvent> => ({
+): Decider<CustomerState, CustomerEvent, DomainError> => ({
   initialState: initialCustomerState,
   evolve: evolveCustomer,
   decide: (state: CustomerState): Decision => decideCustomer(command, state, context),

@@ -1,6 +1,6 @@
 import type { Instant } from '@app/clock';
 import type { Plan } from '@app/policy';
-import type { DomainEvent } from '../command';
+import type { DomainEvent } from '@app/kernel';
 import type { ExternalRefs } from './customer.commands';
 
 export type CustomerRegistered = DomainEvent<

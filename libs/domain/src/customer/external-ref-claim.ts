@@ -1,5 +1,5 @@
 import type { Instant } from '@app/clock';
-import type { Command, DomainEvent } from '../command';
+import type { Command, DomainEvent } from '@app/kernel';
 import { type DomainError } from '../domain-error';
 import { ExternalRefTaken } from './customer.errors';
 

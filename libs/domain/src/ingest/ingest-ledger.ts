@@ -1,5 +1,5 @@
 import type { Instant } from '@app/clock';
-import type { Command, DomainEvent } from '../command';
+import type { Command, DomainEvent } from '@app/kernel';
 import { assertNever } from '../domain-error';
 import type { TicketCommand } from '../ticket/ticket.commands';
 import type { TicketState } from '../ticket/ticket.state';

@@ -1,5 +1,5 @@
 import type { Instant } from '@app/clock';
-import type { Command, DomainEvent } from '../command';
+import type { Command, DomainEvent } from '@app/kernel';
 import { assertNever } from '../domain-error';
 
 /** What a source's own SLA reported about a ticket's first reply; the comparison uses no other kind. */

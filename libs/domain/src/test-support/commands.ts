@@ -1,5 +1,5 @@
 import type { Instant } from '@app/clock';
-import type { CommandMetadata } from '../command';
+import type { CommandMetadata } from '@app/kernel';
 
 export const NOW: Instant = '2026-11-30T15:00:00.000Z';
 

@@ -1,6 +1,6 @@
 import type { Plan } from '@app/policy';
 import { type CustomerCommand, type CustomerEvent, customerDecider } from '../customer';
-import type { CommandMetadata } from '../command';
+import type { CommandMetadata } from '@app/kernel';
 import { FIRST_POLICY, bookOf } from './policies';
 import { metadata, NOW } from './commands';
 import { specify } from './given-when-then';

@@ -1,4 +1,4 @@
-import type { Decider } from '../command';
+import type { Decider } from '@app/kernel';
 import type { DomainError } from '../domain-error';
 
 type ErrorClass = abstract new (...args: never[]) => DomainError;
@@ -8,7 +8,7 @@ type ErrorClass = abstract new (...args: never[]) => DomainError;
  * decider as `handleCommand` runs it (`ticketDecider`), closed over the command and the context.
  */
 export const specify =
-  <S, E, C, X>(deciderOf: (command: C, context: X) => Decider<S, E>, defaultContext: X) =>
+  <S, E, C, X>(deciderOf: (command: C, context: X) => Decider<S, E, DomainError>, defaultContext: X) =>
   (given: readonly E[], context: X = defaultContext) => ({
     when: (command: C) => {
       const decider = deciderOf(command, context);

@@ -1,6 +1,6 @@
 import type { Instant } from '@app/clock';
 import type { Channel, Plan, PolicyLookup, Service } from '@app/policy';
-import type { CommandMetadata } from '../command';
+import type { CommandMetadata } from '@app/kernel';
 import type { CustomerStanding } from '../customer';
 import {
   type ClockStopReason,

@@ -1,6 +1,6 @@
 import type { Instant } from '@app/clock';
 import type { Channel, Service } from '@app/policy';
-import type { Command } from '../command';
+import type { Command } from '@app/kernel';
 
 type TicketRef = { ticketId: string };
 /** A reference in another system: the source's name and the id the source gives the thing. */

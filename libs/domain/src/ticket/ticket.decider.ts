@@ -11,7 +11,7 @@ import {
   SERVICES,
 } from '@app/policy';
 import type { CustomerStanding } from '../customer/customer.state';
-import type { Decider } from '../command';
+import type { Decider } from '@app/kernel';
 import { CustomerNotFound } from '../customer/customer.errors';
 import {
   assertNever,
@@ -857,7 +857,10 @@ export const decideTicket = (command: TicketCommand, state: TicketState, context
 };
 
 /** The ticket decider for `handleCommand`, closed over one command and its context. */
-export const ticketDecider = (command: TicketCommand, context: TicketContext): Decider<TicketState, TicketEvent> => ({
+export const ticketDecider = (
+  command: TicketCommand,
+  context: TicketContext,
+): Decider<TicketState, TicketEvent, DomainError> => ({
   initialState: initialTicketState,
   evolve: evolveTicket,
   decide: (state: TicketState): Decision => decideTicket(command, state, context),

@@ -1,6 +1,6 @@
 import type { Instant } from '@app/clock';
 import type { AlertRole, Channel, Plan, Relaxation, Service } from '@app/policy';
-import type { DomainEvent } from '../command';
+import type { DomainEvent } from '@app/kernel';
 import { assertNever } from '../domain-error';
 import type { SlaClockSnapshot } from './sla-clock';
 import type { ExternalRef } from './ticket.commands';

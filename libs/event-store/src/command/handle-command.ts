@@ -1,37 +1,10 @@
-import type { Instant } from '@app/clock';
+import type { CommandMetadata, Decider, DomainEvent } from '@app/kernel';
 import { v5 as uuidv5 } from 'uuid';
 import { ConcurrencyConflict, EventStoreUnavailable } from '../port/event-store.errors';
-import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../port/event-store.port';
+import type { EventStore, NewEvent, RecordedEvent } from '../port/event-store.port';
 
 /** The namespace of the deterministic ids of the events a command produces. Never change it. */
 export const COMMAND_EVENT_ID_NAMESPACE = '6590bb31-4a0d-4614-bf79-abd737d42144';
-
-/** An event as a decider produces it; the store adds its id and metadata. */
-export interface DomainEvent {
-  readonly type: string;
-  readonly data: unknown;
-  /** The index, in the same decision, of the event that caused this one: its id becomes this one's causation id. */
-  readonly causedBy?: number;
-}
-
-/**
- * What `handleCommand` needs of a decider: `Decider` of `@app/domain` (which this layer may not import) is one.
- * `decide` has the command in its closure and returns the events, `[]` when nothing happens, or a refusal (any value
- * that is not an array).
- */
-interface Decides<S, E, R> {
-  readonly initialState: S;
-  evolve(state: S, event: E): S;
-  decide(state: S): readonly E[] | R;
-}
-
-/** What `handleCommand` needs of a command's metadata: `CommandMetadata` of `@app/domain` is one. */
-type CommandStamp = Pick<EventMetadata, 'correlationId' | 'actor'> & {
-  readonly commandId: string;
-  /** Defaults to `commandId`. */
-  readonly causationId?: string;
-  readonly now: Instant;
-};
 
 export type CommandOutcome<S, E extends DomainEvent, R> =
   | {
@@ -68,7 +41,7 @@ export const commandEventId = (commandId: string, index: number): string =>
 const load = async <S, E extends DomainEvent>(
   store: EventStore,
   stream: string,
-  decider: Decides<S, E, unknown>,
+  decider: Decider<S, E, unknown>,
 ): Promise<{ state: S; revision: number | null }> => {
   let state = decider.initialState;
   let revision: number | null = null;
@@ -107,8 +80,8 @@ const readRecorded = async (
 export const handleCommand = async <S, E extends DomainEvent, R>(
   store: EventStore,
   stream: string,
-  decider: Decides<S, E, R>,
-  meta: CommandStamp,
+  decider: Decider<S, E, R>,
+  meta: CommandMetadata,
 ): Promise<CommandOutcome<S, E, R>> => {
   for (let attempt = 0; ; attempt++) {
     const { state, revision } = await load(store, stream, decider);

@@ -1,10 +1,5 @@
 import type { Instant } from '@app/clock';
-
-/** Who caused an event: an API key's id and its role, or a component of the engine (`system`). */
-export interface Actor {
-  readonly id: string;
-  readonly role: string;
-}
+import type { Actor } from '@app/kernel';
 
 /** Metadata every stored event carries. */
 export interface EventMetadata {

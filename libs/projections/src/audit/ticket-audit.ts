@@ -10,7 +10,8 @@ import {
   type TicketEvent,
   type TicketState,
 } from '@app/domain';
-import type { Actor, RecordedEvent } from '@app/event-store';
+import type { RecordedEvent } from '@app/event-store';
+import type { Actor } from '@app/kernel';
 import type { PolicyLookup, Relaxation } from '@app/policy';
 import { DateTime } from 'luxon';
 import { asTicketEvent } from '../shared/domain-event';

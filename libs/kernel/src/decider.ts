@@ -1,18 +1,19 @@
 import type { Instant } from '@app/clock';
-import type { DomainError } from './domain-error';
 
-export interface CommandActor {
+/** Who causes an event: an API key's id and its role, or a component of the engine (`system`). */
+export interface Actor {
   readonly id: string;
   readonly role: string;
 }
 
+/** Who sent a command, when, and the ids that tie its events together. */
 export interface CommandMetadata {
   readonly now: Instant;
   readonly commandId: string;
   readonly correlationId: string;
   /** The event that caused the command, when a reactor sends it; its events' causation id, else `commandId`. */
   readonly causationId?: string;
-  readonly actor: CommandActor;
+  readonly actor: Actor;
 }
 
 export interface Command<Type extends string, Data> {
@@ -21,19 +22,20 @@ export interface Command<Type extends string, Data> {
   readonly metadata: CommandMetadata;
 }
 
+/** An event as a decider produces it; the store adds its id and metadata. */
+export interface DomainEvent<Type extends string = string, Data = unknown> {
+  readonly type: Type;
+  readonly data: Data;
+  /** The index, in the same decision, of the event that caused this one: its id becomes this one's causation id. */
+  readonly causedBy?: number;
+}
+
 /**
  * An aggregate as `handleCommand` runs it and specs state it: `decide` has the command and its context in its
- * closure and returns the events, `[]` when nothing happens, or a refusal.
+ * closure and returns the events, `[]` when nothing happens, or a refusal (any value that is not an array).
  */
-export interface Decider<S, E, R = DomainError> {
+export interface Decider<S, E, R> {
   readonly initialState: S;
   evolve(state: S, event: E): S;
   decide(state: S): readonly E[] | R;
-}
-
-export interface DomainEvent<Type extends string, Data> {
-  readonly type: Type;
-  readonly data: Data;
-  /** Set by a decider: the index, in the same decision, of the event that caused this one. Not stored. */
-  readonly causedBy?: number;
 }

@@ -1,0 +1,1 @@
+export type { Actor, Command, CommandMetadata, Decider, DomainEvent } from './decider';
