@@ -32,6 +32,8 @@ export const breachLogProjection: Projection = {
         policy_version TEXT NOT NULL
       );
       CREATE INDEX IF NOT EXISTS breach_log_by_time ON breach_log (occurred_at DESC, position DESC);
+      -- a retraction finds its ticket's entries without scanning the whole log of breaches
+      CREATE INDEX IF NOT EXISTS breach_log_by_ticket ON breach_log (ticket_id, clock_id, kind);
     `),
   bind: (db) => {
     const ticketOf = db.prepare<
