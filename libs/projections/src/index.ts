@@ -42,9 +42,7 @@ export {
   OpenClocks,
   openClocksProjection,
   QUEUE_STATUSES,
-  queueStatusOf,
   type OpenClockTicket,
-  type QueuedTicket,
   type QueueStatus,
 } from './open-clocks/open-clocks.projection';
 export {

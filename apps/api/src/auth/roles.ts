@@ -1,3 +1,5 @@
+import type { Actor as EventActor } from '@app/kernel';
+
 export const ROLES = ['agent', 'lead', 'ops', 'auditor', 'admin', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -11,9 +13,8 @@ export const INTEGRATIONS: readonly Role[] = ['integration', 'admin'];
 /** Who sees health details (errors, log positions) and reads `/metrics`. */
 export const OPERATORS: readonly Role[] = ['ops', 'admin'];
 
-/** The authenticated caller, recorded as the actor of every event it causes. */
-export interface Actor {
-  readonly id: string;
+/** The authenticated caller, recorded as the actor of every event it causes: one of the API's roles. */
+export interface Actor extends EventActor {
   readonly role: Role;
 }
 
