@@ -41,6 +41,20 @@ const requestLogged = ({ id, method, url, remoteAddress, headers }: SerialisedRe
   headers: Object.fromEntries(LOGGED_REQUEST_HEADERS.filter((name) => name in headers).map((n) => [n, headers[n]])),
 });
 
+/**
+ * A 503 from `/health` is the answer a monitor asked for: what made it is logged where it happened, and a monitor that
+ * polls while the engine is down would otherwise fill the log with error lines.
+ */
+export const requestLogLevel = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  error?: Error,
+): 'error' | 'warn' | 'info' => {
+  const isHealthAnswer = res.statusCode === 503 && /^\/health(\?|$)/.test(req.url ?? '');
+  if (!isHealthAnswer && (error || res.statusCode >= 500)) return 'error';
+  return res.statusCode >= 400 ? 'warn' : 'info';
+};
+
 const requestId = (req: IncomingMessage, res: ServerResponse): string => {
   const offered = req.headers[REQUEST_ID_HEADER];
   const id = typeof offered === 'string' && ACCEPTABLE_REQUEST_ID.test(offered) ? offered : randomUUID();
@@ -65,8 +79,7 @@ export class AppConfigModule {
               req: requestLogged,
               res: (res: { readonly statusCode: number }) => ({ statusCode: res.statusCode }),
             },
-            customLogLevel: (_req, res, error) =>
-              error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+            customLogLevel: requestLogLevel,
             ...(config.logPretty ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
           },
         }),

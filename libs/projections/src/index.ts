@@ -1,8 +1,12 @@
 export type { ApplyEvent, BoundProjection, Projection } from './runner/projection';
-export { openReadModelDb, READ_MODEL_WAL_AUTOCHECKPOINT_PAGES, type ReadModelDb } from './runner/read-model-db';
+export {
+  forgetReadModels,
+  openReadModelDb,
+  READ_MODEL_WAL_AUTOCHECKPOINT_PAGES,
+  type ReadModelDb,
+} from './runner/read-model-db';
 export {
   ProjectionRunner,
-  forgetReadModels,
   type CatchUpProgress,
   type ProjectionLag,
   type ProjectionRunnerOptions,

@@ -69,4 +69,26 @@ describe('LogProcessor, live', () => {
     expect(processor.status).toMatchObject({ state: 'live', checkpoint: 3 });
     await processor.stop();
   });
+
+  it('given a follower whose preparing moves its checkpoint, follows the log from where preparing left it', async () => {
+    const store = new InMemoryEventStore();
+    await store.append('test-a', [aNewEvent('A'), aNewEvent('A')], { expectedRevision: 'any' });
+    const { follower, batches } = aFollower();
+    let checkpoint: number | undefined = 2;
+    const startingAgain: LogFollower = {
+      ...follower,
+      batchSize: 10,
+      checkpoint: async () => checkpoint,
+      prepare: async () => void (checkpoint = undefined),
+    };
+    const processor = new LogProcessor(store, startingAgain, {
+      clock: new FixedClock('2026-12-02T15:00:00.000Z'),
+      logger: quietLogger,
+    });
+
+    processor.start();
+
+    await eventually(() => expect(batches.flat()).toEqual([1, 2]));
+    await processor.stop();
+  });
 });

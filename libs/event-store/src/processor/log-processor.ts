@@ -15,7 +15,7 @@ export interface LogFollower {
   readonly batchSize?: number;
   /** Where to resume: the position of the last event handled or scanned past; `undefined` for the start. */
   checkpoint(): Promise<number | undefined>;
-  /** Called each time before following the log, with the checkpoint it resumes after. */
+  /** Called each time before following the log, with its checkpoint; it may move it, as the checkpoint is read again. */
   prepare?(after: number | undefined): Promise<void>;
   /** Handles events in log order, at least once each, and moves the checkpoint to the last. */
   handle(events: readonly RecordedEvent[]): Promise<void>;
@@ -230,8 +230,9 @@ export class LogProcessor {
 
   private async follow(): Promise<void> {
     const { follower, store } = this;
+    await follower.prepare?.(await follower.checkpoint());
+    // preparing may move the checkpoint: read models found to follow another log start again from zero
     let after = await follower.checkpoint();
-    await follower.prepare?.(after);
     this.position = after;
     if (follower.batchSize !== undefined) {
       this.setState('catching-up');

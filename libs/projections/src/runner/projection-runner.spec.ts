@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FixedClock } from '@app/clock';
 import { eventually } from '@app/clock/test-support/eventually';
 import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
@@ -24,6 +27,33 @@ const counting = (name: string, version = 1): Projection => ({
     };
   },
 });
+
+/** Counts events per stream in memory during a batch and writes the counts at its end; the first `Flaky` fails. */
+const countingPerBatch = (name: string): Projection => {
+  let hasFailed = false;
+  return {
+    ...counting(name),
+    bind: (db) => {
+      const load = db.prepare<[string], { n: number }>(`SELECT n FROM ${name}_counts WHERE stream = ?`);
+      const save = db.prepare(`INSERT OR REPLACE INTO ${name}_counts (stream, n) VALUES (?, ?)`);
+      const touched = new Map<string, number>();
+      return {
+        apply: (event: RecordedEvent) => {
+          touched.set(event.stream, (touched.get(event.stream) ?? load.get(event.stream)?.n ?? 0) + 1);
+          if (event.type === 'Flaky' && !hasFailed) {
+            hasFailed = true;
+            throw new Error('Flaky fails once');
+          }
+        },
+        flush: () => {
+          for (const [stream, n] of touched) save.run(stream, n);
+          touched.clear();
+        },
+        discard: () => touched.clear(),
+      };
+    },
+  };
+};
 
 const counts = (db: ReadModelDb, name: string): Record<string, number> =>
   Object.fromEntries(
@@ -113,6 +143,32 @@ describe('ProjectionRunner', () => {
     expect(await live.lag()).toMatchObject({ state: 'retrying', error: 'cannot apply Poison', behind: 2 });
   });
 
+  it('applies a failed batch again exactly once, with nothing a projection kept in memory from the failed try', async () => {
+    await store.append('ticket-a', [aNewEvent('A')], { expectedRevision: 'any' });
+    const live = runner([countingPerBatch('one')], 10);
+    await live.catchUp();
+    const { position } = await store.append('ticket-a', [aNewEvent('A'), aNewEvent('Flaky'), aNewEvent('A')], {
+      expectedRevision: 'any',
+    });
+
+    live.start();
+    await live.waitFor(position, 5_000);
+
+    expect(counts(db, 'one')).toEqual({ 'ticket-a': 4 });
+  });
+
+  it('keeps what it applied when a batch fails after it started on an empty log', async () => {
+    const live = runner([countingPerBatch('one')]);
+    live.start();
+    const applied = await store.append('ticket-a', [aNewEvent('A')], { expectedRevision: 'any' });
+    await live.waitFor(applied.position, 2_000);
+    const { position } = await store.append('ticket-b', [aNewEvent('Flaky')], { expectedRevision: 'any' });
+
+    await live.waitFor(position, 5_000);
+
+    expect(counts(db, 'one')).toEqual({ 'ticket-a': 1, 'ticket-b': 1 });
+  });
+
   it('reports from positions how far it is behind the head of the log and how long the oldest event has waited', async () => {
     await store.append('ticket-a', [aNewEvent('A', '2026-11-30T15:00:00.000Z')], { expectedRevision: 'any' });
     const idle = runner([counting('one')]);
@@ -157,5 +213,29 @@ describe('ProjectionRunner on a read-model file made from another log', () => {
     expect(counts(db, 'one')).toEqual({ 'ticket-b': 1 });
     await Promise.all([first.close(), other.close()]);
     db.close();
+  });
+});
+
+describe('ProjectionRunner on a read-model file made before file version 1', () => {
+  it('rebuilds every model once, as a retried batch there may have lost rows', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'read-models-')), 'read-models.db');
+    const clock = new FixedClock('2026-11-30T15:00:10.000Z');
+    const store = new InMemoryEventStore();
+    await store.append('ticket-a', [aNewEvent('A'), aNewEvent('A')], { expectedRevision: 'any' });
+    const older = openReadModelDb(path);
+    await new ProjectionRunner(store, older, [counting('one')], clock).catchUp();
+    older.prepare('UPDATE one_counts SET n = 99').run();
+    older.pragma('user_version = 0');
+    older.close();
+
+    const upgraded = openReadModelDb(path);
+    const applied = await new ProjectionRunner(store, upgraded, [counting('one')], clock).catchUp();
+    upgraded.close();
+    const reopened = openReadModelDb(path);
+    const again = await new ProjectionRunner(store, reopened, [counting('one')], clock).catchUp();
+
+    expect([applied, counts(reopened, 'one'), again]).toEqual([2, { 'ticket-a': 2 }, 0]);
+    reopened.close();
+    await store.close();
   });
 });

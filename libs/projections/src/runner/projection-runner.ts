@@ -12,7 +12,7 @@ import {
   type RecordedEvent,
 } from '@app/event-store';
 import type { BoundProjection as Binding, Projection } from './projection';
-import type { ReadModelDb } from './read-model-db';
+import { forgetReadModels, type ReadModelDb } from './read-model-db';
 
 export type RunnerState = ProcessorState;
 
@@ -83,7 +83,10 @@ export class ProjectionRunner {
     this.projections = projections;
     this.bound = prepareProjections(db, projections);
     const saveCheckpoint = db.prepare('UPDATE projection_checkpoints SET position = ? WHERE name = ?');
+    const saveLogIdentity = db.prepare('INSERT OR REPLACE INTO projection_log (id, first_event_id) VALUES (1, ?)');
     this.applyBatch = db.transaction((events: readonly RecordedEvent[]) => {
+      // from no checkpoint the batch begins with the log's first event: the file's first checkpoint comes with it
+      if (this.checkpoint === null) saveLogIdentity.run((events[0] as RecordedEvent).id);
       for (const event of events) {
         for (const projection of this.bound) {
           if (isAfter(event.position, projection.checkpoint)) projection.binding.apply(event);
@@ -216,18 +219,20 @@ export class ProjectionRunner {
     const isOtherLog = stored ? stored.first_event_id !== first : this.bound.some((p) => p.checkpoint !== null);
     if (isOtherLog) {
       this.db.prepare('DELETE FROM projection_log').run();
-      this.db.prepare('UPDATE projection_checkpoints SET version = -1').run();
+      forgetReadModels(this.db);
       this.bound.splice(0, this.bound.length, ...prepareProjections(this.db, this.projections));
-    }
-    if (first !== null && stored?.first_event_id !== first) {
-      this.db.prepare('INSERT OR REPLACE INTO projection_log (id, first_event_id) VALUES (1, ?)').run(first);
     }
   }
 
   private commit(events: readonly RecordedEvent[]): void {
     const fresh = events.filter((event) => isAfter(event.position, this.checkpoint));
     if (fresh.length === 0) return;
-    this.applyBatch(fresh);
+    try {
+      this.applyBatch(fresh);
+    } catch (error) {
+      for (const projection of this.bound) projection.binding.discard?.();
+      throw error;
+    }
     const last = (fresh[fresh.length - 1] as RecordedEvent).position;
     for (const projection of this.bound) {
       if (isAfter(last, projection.checkpoint)) projection.checkpoint = last;
@@ -241,11 +246,6 @@ export class ProjectionRunner {
     }
   }
 }
-
-/** Makes every model start again from position zero at the next runner made on this file (`cli rebuild-projections`). */
-export const forgetReadModels = (db: ReadModelDb): void => {
-  db.prepare('UPDATE projection_checkpoints SET version = -1').run();
-};
 
 /** Creates missing tables; a model whose version changed loses its tables and checkpoint, so it rebuilds. */
 const prepareProjections = (db: ReadModelDb, projections: readonly Projection[]): BoundProjection[] => {

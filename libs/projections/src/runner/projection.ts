@@ -9,6 +9,8 @@ export interface BoundProjection {
   readonly apply: ApplyEvent;
   /** Writes what `apply` kept in memory during the batch; absent when `apply` writes directly. */
   readonly flush?: () => void;
+  /** Forgets what `apply` kept in memory for a batch that failed, which is applied again from the checkpoint. */
+  readonly discard?: () => void;
 }
 
 /** A read model kept in SQLite and fed from the event log. */

@@ -21,6 +21,12 @@ const openFile = (path: string): ReadModelDb => {
 export const READ_MODEL_WAL_AUTOCHECKPOINT_PAGES = 20_000;
 
 /**
+ * Files made before version 1 may miss rows: a retried batch there could start the models again from zero yet resume
+ * after the checkpoint. Every model of such a file is rebuilt once.
+ */
+const READ_MODEL_FILE_VERSION = 1;
+
+/**
  * Opens (or creates) the read-model file. Read models are copies of the log, so a lost last transaction is
  * caught up again from the checkpoint: `synchronous=NORMAL` is enough.
  */
@@ -40,5 +46,16 @@ export const openReadModelDb = (path: string): ReadModelDb => {
      );
      CREATE TABLE IF NOT EXISTS projection_log (id INTEGER PRIMARY KEY CHECK (id = 1), first_event_id TEXT NOT NULL)`,
   );
+  if ((db.pragma('user_version', { simple: true }) as number) < READ_MODEL_FILE_VERSION) {
+    db.transaction(() => {
+      forgetReadModels(db);
+      db.pragma(`user_version = ${READ_MODEL_FILE_VERSION}`);
+    })();
+  }
   return db;
+};
+
+/** Makes every model start again from position zero at the next runner made on this file (`cli rebuild-projections`). */
+export const forgetReadModels = (db: ReadModelDb): void => {
+  db.prepare('UPDATE projection_checkpoints SET version = -1').run();
 };
