@@ -13,6 +13,7 @@ describe('the level of each request line', () => {
   it('given /health answering 503, logs a warning: the cause has its own line, and monitors poll while it lasts', () => {
     expect(levelOf('/health', 503, new Error('failed with status code 503'))).toBe('warn');
     expect(levelOf('/health?verbose=1', 503)).toBe('warn');
+    expect(levelOf('/health/projections', 503)).toBe('warn');
     expect(levelOf('/healthz', 503)).toBe('error');
   });
 

@@ -42,15 +42,15 @@ const requestLogged = ({ id, method, url, remoteAddress, headers }: SerialisedRe
 });
 
 /**
- * A 503 from `/health` is the answer a monitor asked for: what made it is logged where it happened, and a monitor that
- * polls while the engine is down would otherwise fill the log with error lines.
+ * A 503 from `/health` or `/health/projections` is the answer a monitor asked for: what made it is logged where it
+ * happened, and a monitor that polls while the engine is down would otherwise fill the log with error lines.
  */
 export const requestLogLevel = (
   req: IncomingMessage,
   res: ServerResponse,
   error?: Error,
 ): 'error' | 'warn' | 'info' => {
-  const isHealthAnswer = res.statusCode === 503 && /^\/health(\?|$)/.test(req.url ?? '');
+  const isHealthAnswer = res.statusCode === 503 && /^\/health(\/|\?|$)/.test(req.url ?? '');
   if (!isHealthAnswer && (error || res.statusCode >= 500)) return 'error';
   return res.statusCode >= 400 ? 'warn' : 'info';
 };

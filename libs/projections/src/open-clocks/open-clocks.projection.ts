@@ -134,7 +134,7 @@ export const openClocksProjection: Projection = {
       }
       touched.clear();
     };
-    return { apply, flush, discard: () => touched.clear() };
+    return { apply, flush };
   },
 };
 

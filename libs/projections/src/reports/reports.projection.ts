@@ -211,6 +211,6 @@ export const reportsProjection: Projection = {
       for (const clock of touched.values()) save.run(clock);
       touched.clear();
     };
-    return { apply, flush, discard: () => touched.clear() };
+    return { apply, flush };
   },
 };

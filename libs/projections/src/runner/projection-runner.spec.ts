@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { FixedClock } from '@app/clock';
 import { eventually } from '@app/clock/test-support/eventually';
 import { InMemoryEventStore, type RecordedEvent } from '@app/event-store';
@@ -49,7 +50,6 @@ const countingPerBatch = (name: string): Projection => {
           for (const [stream, n] of touched) save.run(stream, n);
           touched.clear();
         },
-        discard: () => touched.clear(),
       };
     },
   };
@@ -115,17 +115,22 @@ describe('ProjectionRunner', () => {
     expect(counts(db, 'one')).toEqual({ 'ticket-a': 3 });
   });
 
-  it('rebuilds from zero only the model whose version changed', async () => {
+  it('rebuilds from zero only the model whose version changed, and says why', async () => {
     await store.append('ticket-a', [aNewEvent('A'), aNewEvent('A')], { expectedRevision: 'any' });
     await runner([counting('one'), counting('two')]).catchUp();
     db.prepare(`UPDATE one_counts SET n = 99`).run();
     db.prepare(`UPDATE two_counts SET n = 99`).run();
+    const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
 
     const applied = await runner([counting('one'), counting('two', 2)]).catchUp();
 
     expect(applied).toBe(2);
     expect(counts(db, 'one')).toEqual({ 'ticket-a': 99 });
     expect(counts(db, 'two')).toEqual({ 'ticket-a': 2 });
+    expect(logged.mock.calls.map(([message]) => message)).toEqual([
+      'read model two is built again from the start of the log: version 1 is now 2',
+    ]);
+    logged.mockRestore();
   });
 
   it('leaves neither the update nor the checkpoint of a batch that fails, and reports the failure while it retries', async () => {

@@ -12,7 +12,7 @@ import {
   type RecordedEvent,
 } from '@app/event-store';
 import type { BoundProjection as Binding, Projection } from './projection';
-import { forgetReadModels, type ReadModelDb } from './read-model-db';
+import { FORGOTTEN_VERSION, forgetReadModels, type ReadModelDb } from './read-model-db';
 
 export type RunnerState = ProcessorState;
 
@@ -45,8 +45,8 @@ export interface ProjectionRunnerOptions {
 const DEFAULT_BATCH_SIZE = 20_000;
 
 interface BoundProjection {
-  readonly name: string;
-  readonly binding: Binding;
+  readonly projection: Projection;
+  binding: Binding;
   checkpoint: number | null;
 }
 
@@ -65,6 +65,7 @@ const isAfter = (position: number, checkpoint: number | null): boolean => checkp
  */
 export class ProjectionRunner {
   private readonly appliedEvents = new Subject<RecordedEvent>();
+  private readonly logger = new Logger('Projections');
   private readonly bound: BoundProjection[];
   private readonly projections: readonly Projection[];
   private readonly applyBatch: (events: readonly RecordedEvent[]) => void;
@@ -82,7 +83,7 @@ export class ProjectionRunner {
     options: ProjectionRunnerOptions = {},
   ) {
     this.projections = projections;
-    this.bound = prepareProjections(db, projections);
+    this.bound = prepareProjections(db, projections, this.logger);
     const saveCheckpoint = db.prepare('UPDATE projection_checkpoints SET position = ? WHERE name = ?');
     const saveLogIdentity = db.prepare('INSERT OR REPLACE INTO projection_log (id, first_event_id) VALUES (1, ?)');
     this.applyBatch = db.transaction((events: readonly RecordedEvent[]) => {
@@ -96,7 +97,7 @@ export class ProjectionRunner {
       for (const projection of this.bound) projection.binding.flush?.();
       const last = (events[events.length - 1] as RecordedEvent).position;
       for (const projection of this.bound) {
-        if (isAfter(last, projection.checkpoint)) saveCheckpoint.run(last, projection.name);
+        if (isAfter(last, projection.checkpoint)) saveCheckpoint.run(last, projection.projection.name);
       }
     });
     this.follower = {
@@ -110,7 +111,7 @@ export class ProjectionRunner {
     };
     this.processor = new LogProcessor(store, this.follower, {
       clock,
-      logger: new Logger('Projections'),
+      logger: this.logger,
       onStateChange: (state) => {
         if (state !== 'live') return;
         for (const resolve of this.liveWaiters) resolve();
@@ -221,7 +222,7 @@ export class ProjectionRunner {
     if (isOtherLog) {
       this.db.prepare('DELETE FROM projection_log').run();
       forgetReadModels(this.db);
-      this.bound.splice(0, this.bound.length, ...prepareProjections(this.db, this.projections));
+      this.bound.splice(0, this.bound.length, ...prepareProjections(this.db, this.projections, this.logger));
     }
   }
 
@@ -231,7 +232,8 @@ export class ProjectionRunner {
     try {
       this.applyBatch(fresh);
     } catch (error) {
-      for (const projection of this.bound) projection.binding.discard?.();
+      // what a model kept in memory for the failed batch goes with its binding, before the batch is applied again
+      for (const bound of this.bound) bound.binding = bound.projection.bind(this.db);
       throw error;
     }
     const last = (fresh[fresh.length - 1] as RecordedEvent).position;
@@ -249,7 +251,7 @@ export class ProjectionRunner {
 }
 
 /** Creates missing tables; a model whose version changed loses its tables and checkpoint, so it rebuilds. */
-const prepareProjections = (db: ReadModelDb, projections: readonly Projection[]): BoundProjection[] => {
+const prepareProjections = (db: ReadModelDb, projections: readonly Projection[], logger: Logger): BoundProjection[] => {
   const stored = new Map(
     (db.prepare('SELECT name, version, position FROM projection_checkpoints').all() as CheckpointRow[]).map((row) => [
       row.name,
@@ -266,7 +268,14 @@ const prepareProjections = (db: ReadModelDb, projections: readonly Projection[])
     const row = stored.get(projection.name);
     const isCurrent = row?.version === projection.version;
     if (!isCurrent) reset(projection);
+    if (row && !isCurrent) {
+      const why =
+        row.version === FORGOTTEN_VERSION
+          ? 'its checkpoint was forgotten'
+          : `version ${row.version} is now ${projection.version}`;
+      logger.log(`read model ${projection.name} is built again from the start of the log: ${why}`);
+    }
     projection.migrate(db);
-    return { name: projection.name, binding: projection.bind(db), checkpoint: isCurrent ? row.position : null };
+    return { projection, binding: projection.bind(db), checkpoint: isCurrent ? row.position : null };
   });
 };

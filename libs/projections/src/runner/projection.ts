@@ -9,8 +9,6 @@ export interface BoundProjection {
   readonly apply: ApplyEvent;
   /** Writes what `apply` kept in memory during the batch; absent when `apply` writes directly. */
   readonly flush?: () => void;
-  /** Forgets what `apply` kept in memory for a batch that failed, which is applied again from the checkpoint. */
-  readonly discard?: () => void;
 }
 
 /** A read model kept in SQLite and fed from the event log. */
@@ -22,6 +20,6 @@ export interface Projection {
   readonly tables: readonly string[];
   /** Creates the tables and indexes when missing. */
   migrate(db: Database): void;
-  /** Prepares the model's statements once; the result applies events in global order. */
+  /** Prepares the model's statements; the result applies events in global order. Bound again after a failed batch. */
   bind(db: Database): BoundProjection;
 }

@@ -55,7 +55,10 @@ export const openReadModelDb = (path: string): ReadModelDb => {
   return db;
 };
 
+/** The version of a model whose checkpoint was forgotten: no model has it. */
+export const FORGOTTEN_VERSION = -1;
+
 /** Makes every model start again from position zero at the next runner made on this file (`cli rebuild-projections`). */
 export const forgetReadModels = (db: ReadModelDb): void => {
-  db.prepare('UPDATE projection_checkpoints SET version = -1').run();
+  db.prepare('UPDATE projection_checkpoints SET version = ?').run(FORGOTTEN_VERSION);
 };
