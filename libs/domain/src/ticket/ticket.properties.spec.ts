@@ -1,8 +1,10 @@
 import {
   DEADLINE_EVENT_TYPES,
   decideTicket,
+  endsFirstResponseWait,
   evolveTicket,
   initialTicketState,
+  isAwaitingFirstResponse,
   type TicketCommand,
   type TicketEvent,
   type TicketState,
@@ -228,6 +230,21 @@ describe('Ticket decider, over random valid command sequences', () => {
         }
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('never has a ticket wait for its first response again once an event ended the wait', () => {
+    fc.assert(
+      fc.property(scenario, ([plan, isFlagged, isTraining, offset, steps]) => {
+        let state: TicketState = initialTicketState;
+        let hasEnded = false;
+        for (const event of run(plan, isFlagged, isTraining, offset, steps)) {
+          state = evolveTicket(state, event);
+          hasEnded ||= endsFirstResponseWait(event);
+          if (hasEnded) expect(isAwaitingFirstResponse(state)).toBe(false);
+        }
+      }),
+      { numRuns: 150 },
     );
   });
 

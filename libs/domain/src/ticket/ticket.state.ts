@@ -187,3 +187,16 @@ export const evolveTicket = (state: TicketState, event: TicketEvent): TicketStat
   if (state.status === 'NotOpened') return event.type === 'TicketOpened' ? opened(event) : state;
   return evolveOpened(state, event);
 };
+
+/** Open or out of scope, with no response yet: the ticket waits for its first response. */
+export const isAwaitingFirstResponse = (
+  state: TicketState,
+): state is OpenedTicket & { status: 'Open' | 'OutOfScope' } =>
+  (state.status === 'Open' || state.status === 'OutOfScope') && state.firstResponseAt === null;
+
+/**
+ * After this event the ticket never waits for its first response again: once answered, its earliest response stays; once
+ * resolved, it stays resolved. What follows it need not be folded to know that.
+ */
+export const endsFirstResponseWait = (event: TicketEvent): boolean =>
+  event.type === 'TicketResolved' || (event.type === 'TicketResponded' && event.data.isFirstResponse);

@@ -101,6 +101,24 @@ describe('open clocks projection', () => {
     expect(await rows(resolved)).toEqual([]);
   });
 
+  it('gives the same rows when each event comes in a batch of its own as when they all come in one', async () => {
+    const paused = decided(
+      opened,
+      aTicketCommand('PauseSlaClockForTraining', {}, { now: at('2026-11-30T11:00-05:00') }),
+    );
+    const outOfScope = decided(
+      paused,
+      aTicketCommand('MarkTicketOutOfScope', { category: 'beyond-plan' }, { now: at('2026-11-30T11:30-05:00') }),
+    );
+    const answered = decided(decided(opened, breach), aTicketCommand('RecordResponse', {}));
+    for (const events of [paused, outOfScope, answered]) {
+      const oneBatch = await rows(events);
+      const eventByEvent = (await rowsAfter(events, 'open_clocks', 'ticket_id', 1)).rows;
+      expect(eventByEvent).toEqual(oneBatch);
+    }
+    expect(await rows(outOfScope)).toHaveLength(1);
+  });
+
   it('ignores customer events, a change of licences among them', async () => {
     const licences = customerDecided(registered, aCustomerCommand('ChangeLicences', { licences: 30 }));
     expect(await rows(licences, opened)).toEqual([row(opened, {})]);

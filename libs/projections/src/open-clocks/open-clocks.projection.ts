@@ -1,4 +1,12 @@
-import { evolveTicket, type OpenedTicket, RecordedIds, type TicketState } from '@app/domain';
+import {
+  endsFirstResponseWait,
+  evolveTicket,
+  isAwaitingFirstResponse,
+  type OpenedTicket,
+  RecordedIds,
+  type TicketEvent,
+  type TicketState,
+} from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Statement } from 'better-sqlite3';
 import type { Projection } from '../runner/projection';
@@ -33,9 +41,6 @@ export const queueStatusOf = (ticket: QueuedTicket): QueueStatus => {
   if (clock.relaxation) return 'relaxed';
   return 'on-track';
 };
-
-const isQueued = (state: TicketState): state is QueuedTicket =>
-  (state.status === 'Open' || state.status === 'OutOfScope') && state.firstResponseAt === null;
 
 /** A ticket's state as stored: plain JSON; its recorded ids serialise as their array. */
 export const reviveTicket = (stored: string): QueuedTicket => {
@@ -96,23 +101,35 @@ export const openClocksProjection: Projection = {
          queue_status = excluded.queue_status, priority_rank = excluded.priority_rank,
          received_at = excluded.received_at, state = excluded.state`,
     );
-    // A ticket's events mostly come close together: each batch keeps the states it touches and writes them once.
-    const touched = new Map<string, TicketState>();
-    const stateOf = (ticketId: string): TicketState | undefined => {
-      const kept = touched.get(ticketId);
-      if (kept !== undefined) return kept;
-      const stored = load.get(ticketId);
-      return stored ? reviveTicket(stored.state) : undefined;
-    };
+    // A ticket's events mostly come close together: each batch keeps the events it brings per ticket and writes each
+    // ticket once. A ticket answered or resolved in the batch leaves for good, so its events are not even folded.
+    const touched = new Map<string, { events: TicketEvent[]; hasLeft: boolean }>();
     const apply = (recorded: RecordedEvent): void => {
       const event = asTicketEvent(recorded);
       if (!event) return;
-      const before = event.type === 'TicketOpened' ? { status: 'NotOpened' as const } : stateOf(event.data.ticketId);
-      if (before) touched.set(event.data.ticketId, evolveTicket(before, event));
+      const ticket = touched.get(event.data.ticketId) ?? { events: [], hasLeft: false };
+      touched.set(event.data.ticketId, ticket);
+      if (ticket.hasLeft) return;
+      if (endsFirstResponseWait(event)) ticket.hasLeft = true;
+      else ticket.events.push(event);
     };
+    const stored = (ticketId: string): TicketState | undefined => {
+      const row = load.get(ticketId);
+      return row ? reviveTicket(row.state) : undefined;
+    };
+    // A ticket the batch meets before it is opened has no state yet: its events are ignored, as they change nothing.
+    const fold = (ticketId: string, events: readonly TicketEvent[]): TicketState | undefined =>
+      events.reduce<TicketState | undefined>(
+        (state, event) =>
+          event.type === 'TicketOpened'
+            ? evolveTicket({ status: 'NotOpened' }, event)
+            : state && evolveTicket(state, event),
+        events[0]?.type === 'TicketOpened' ? undefined : stored(ticketId),
+      );
     const flush = (): void => {
-      for (const [ticketId, state] of touched) {
-        if (!isQueued(state)) remove.run(ticketId);
+      for (const [ticketId, { events, hasLeft }] of touched) {
+        const state = hasLeft ? undefined : fold(ticketId, events);
+        if (!state || !isAwaitingFirstResponse(state)) remove.run(ticketId);
         else {
           const { clock } = state;
           save.run({

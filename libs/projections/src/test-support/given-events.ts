@@ -19,16 +19,19 @@ export interface Rows {
 /**
  * Given domain events appended in order to a store opened as the engine opens it and every read model caught up over
  * a new in-memory database (a model may look another up, as the breach log looks tickets up in the directory), then
- * the rows of `table` ordered by `orderBy`.
+ * the rows of `table` ordered by `orderBy`; `batchSize` splits the catch-up in transactions of that many events.
  */
 export const rowsAfter = async (
   events: readonly (TicketEvent | CustomerEvent)[],
   table: string,
   orderBy: string,
+  batchSize?: number,
 ): Promise<Rows> => {
   const store = await openEventStore('memory:', UPCASTERS);
   const db = openReadModelDb(':memory:');
-  const runner = new ProjectionRunner(store, db, READ_MODELS, new FixedClock(RECORDED_AT));
+  const runner = new ProjectionRunner(store, db, READ_MODELS, new FixedClock(RECORDED_AT), {
+    ...(batchSize ? { batchSize } : {}),
+  });
   try {
     for (const event of events) {
       const { data } = event;
