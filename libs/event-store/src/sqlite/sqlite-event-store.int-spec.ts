@@ -3,6 +3,7 @@ import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { eventually } from '@app/clock/test-support/eventually';
 import { describeEventStoreConformance } from '../conformance/event-store.conformance';
 import { ConcurrencyConflict, DuplicateEventId, EventStoreUnavailable } from '../port/event-store.errors';
 import type { NewEvent, RecordedEvent } from '../port/event-store.port';
@@ -112,6 +113,18 @@ describe('SqliteEventStore', () => {
     for await (const event of reopened.readStream('test-1')) events.push(event);
     expect(events.map((event) => event.data)).toEqual([{ n: 1 }, { n: 2 }]);
     expect(received.map((event) => event.id)).toEqual(events.map((event) => event.id));
+  });
+
+  it('sees the commit of another connection from the change notices of the file, without waiting for its poll', async () => {
+    const writer = open();
+    const reader = open({ pollIntervalMs: 600_000, idlePollIntervalMs: 600_000 });
+    const received: RecordedEvent[] = [];
+    const subscription = reader.subscribeToAll({}, async (event) => void received.push(event));
+
+    await writer.append('test-1', [anEvent(1)], { expectedRevision: 'no-stream' });
+
+    await eventually(() => expect(received.map((event) => event.data)).toEqual([{ n: 1 }]), 3_000);
+    await subscription.stop();
   });
 
   it('commits the appends of one turn of the event loop together, each with its own outcome, in the order they came', async () => {

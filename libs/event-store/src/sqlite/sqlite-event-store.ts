@@ -19,14 +19,20 @@ import type {
 import { type SerialisedEvent, validateAppend } from '../port/validate-append';
 import { meetsExpectation, planAppend, type StoredId } from '../shared/plan-append';
 import { AppendSignal, type PollingPage, pollingSubscription } from '../shared/polling-subscription';
+import { OtherWritersWatch } from './other-writers-watch';
 
 export interface SqliteEventStoreOptions {
   /** `FULL` (default): an acknowledged append survives a power cut. `NORMAL` in WAL mode only survives a crash. */
   readonly synchronous?: 'FULL' | 'NORMAL';
   /** How long a write waits for another process's lock before failing (default 5 000 ms). */
   readonly busyTimeoutMs?: number;
-  /** How often the store looks for events appended by other processes while anything subscribes (default 50 ms). */
+  /**
+   * How often the store looks for events appended by other processes while anything subscribes (default 50 ms), on
+   * top of the change notices of the file system where it sends them.
+   */
   readonly pollIntervalMs?: number;
+  /** The longest the look waits once nothing has changed for a while (default 1 000 ms). */
+  readonly idlePollIntervalMs?: number;
 }
 
 const SCHEMA = `
@@ -83,6 +89,7 @@ export class SqliteEventStore implements EventStore {
   private readonly appends = new AppendSignal();
   private readonly subscriptions = new Set<Subscription>();
   private readonly pollIntervalMs: number;
+  private readonly idlePollIntervalMs: number;
   private readonly statements;
   private readonly filteredReads = new Map<string, Database.Statement<unknown[], Row>>();
   private readonly appendFast;
@@ -90,7 +97,7 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptionPage;
   private readonly commitTogether;
   private readonly queuedAppends: QueuedAppend[] = [];
-  private otherWriters: { readonly timer: NodeJS.Timeout; dataVersion: number } | undefined;
+  private otherWriters: OtherWritersWatch | undefined;
   private isClosed = false;
   /** The streams read during {@link inOneTransaction}, as read. */
   private transactionReads: Map<string, RecordedEvent[]> | undefined;
@@ -100,6 +107,7 @@ export class SqliteEventStore implements EventStore {
     options: SqliteEventStoreOptions,
   ) {
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.idlePollIntervalMs = options.idlePollIntervalMs ?? 1_000;
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.exec(SCHEMA);
@@ -129,6 +137,7 @@ export class SqliteEventStore implements EventStore {
         .raw(),
       head: db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
       ping: db.prepare('SELECT COUNT(*) FROM sqlite_master'),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
     };
     this.appendFast = db.transaction(this.writeIfExpected.bind(this));
     this.appendChecked = db.transaction(this.writeChecked.bind(this));
@@ -270,29 +279,25 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * Appends of this process wake the subscriptions directly; those of other processes sharing the file are seen by
-   * one watcher for all of them, through `PRAGMA data_version`, which changes when another connection commits and
-   * costs no read of the table: an idle engine's followers cost nothing but this check.
+   * one watch for all of them, which costs no read of the table: an idle engine's followers cost nothing but its check.
    */
   private watchOtherWriters(): void {
     if (this.otherWriters) return;
-    const dataVersion = (): number => this.db.pragma('data_version', { simple: true }) as number;
-    const timer = setInterval(() => {
-      if (this.isClosed || !this.otherWriters) return;
-      try {
-        const now = dataVersion();
-        if (now === this.otherWriters.dataVersion) return;
-        this.otherWriters.dataVersion = now;
-      } catch {
-        // the subscriptions' own reads meet the failure and report it
-      }
-      this.appends.notify();
-    }, this.pollIntervalMs);
-    timer.unref();
-    this.otherWriters = { timer, dataVersion: this.guard(dataVersion) };
+    const dataVersion = this.statements.dataVersion;
+    this.otherWriters = this.guard(
+      () =>
+        new OtherWritersWatch({
+          walPath: `${this.db.name}-wal`,
+          dataVersion: () => dataVersion.get() as number,
+          onChange: () => this.appends.notify(),
+          minIntervalMs: this.pollIntervalMs,
+          maxIntervalMs: Math.max(this.pollIntervalMs, this.idlePollIntervalMs),
+        }),
+    );
   }
 
   private stopWatchingOtherWriters(): void {
-    if (this.otherWriters) clearInterval(this.otherWriters.timer);
+    this.otherWriters?.stop();
     this.otherWriters = undefined;
   }
 
