@@ -51,17 +51,21 @@ const listen = async (url: string, key: string) => {
     abort.abort();
     await reading;
   };
-  return { response, messages, heard, close };
+  return { response, messages, heard, close, ended: reading };
 };
 
 describe('GET /live', () => {
   let engine: Engine;
+  let isClosed: boolean;
 
   beforeEach(async () => {
     engine = await startEngine({ now: '2026-11-30T21:00:00.000Z' });
+    isClosed = false;
   });
 
-  afterEach(() => engine.close());
+  afterEach(async () => {
+    if (!isClosed) await engine.close();
+  });
 
   it('streams queue changes, breaches and escalations as they are applied', async () => {
     const live = await listen(engine.url, KEYS.ops);
@@ -97,6 +101,22 @@ describe('GET /live', () => {
       (m) => m.type === 'queue' && m.data.ticketId === ticketId && m.data.item === null,
     );
     await live.close();
+  });
+
+  it("ends every listener's stream when the api shuts down, so that it closes at once", async () => {
+    const live = await listen(engine.url, KEYS.ops);
+    await live.heard('the first ping', (m) => m.type === 'ping');
+
+    let timer: NodeJS.Timeout | undefined;
+    const stillOpen = new Promise<string>((resolve) => (timer = setTimeout(resolve, 3_000, 'still open after 3 s')));
+    const closing = engine.close().then(() => 'closed');
+    const outcome = await Promise.race([closing, stillOpen]);
+    clearTimeout(timer);
+    await closing;
+    isClosed = true;
+
+    expect(outcome).toBe('closed');
+    await live.ended;
   });
 
   it('needs an API key', async () => {

@@ -1,6 +1,6 @@
-import { Controller, Inject, Injectable, type MessageEvent, Sse } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Controller, Inject, Injectable, type MessageEvent, Sse } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { concatMap, EMPTY, interval, map, merge, type Observable, of, share } from 'rxjs';
+import { concatMap, EMPTY, interval, map, merge, type Observable, of, share, Subject, takeUntil } from 'rxjs';
 import { CLOCK, type Clock } from '@app/clock';
 import { TICKET_EVENT_TYPES } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
@@ -21,8 +21,9 @@ const ALERT_KINDS: Readonly<Record<string, 'breach' | 'escalation'>> = {
  * left the queue), `breach` and `escalation` (their breach-log entry). Shared by every listener.
  */
 @Injectable()
-export class LiveFeed {
-  readonly messages: Observable<MessageEvent>;
+export class LiveFeed implements BeforeApplicationShutdown {
+  private readonly messages: Observable<MessageEvent>;
+  private readonly closing = new Subject<void>();
 
   constructor(
     runner: ProjectionRunner,
@@ -35,6 +36,26 @@ export class LiveFeed {
       concatMap((messages) => messages),
       share(),
     );
+  }
+
+  /** A listener's stream: a first `ping`, then the messages and a `ping` every 20 s, until the api shuts down. */
+  listen(): Observable<MessageEvent> {
+    return merge(
+      of<MessageEvent>({ type: 'ping', data: {} }),
+      this.messages,
+      interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: {} }))),
+    ).pipe(takeUntil(this.closing));
+  }
+
+  /**
+   * The HTTP server closes once its connections end, and a listener's never ends by itself. Ended, the responses
+   * finish on the next turn of the event loop; the server, closed after that, finds their connections idle and ends
+   * them too, rather than waiting for the clients' keep-alive to time out.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing.next();
+    this.closing.complete();
+    await new Promise(setImmediate);
   }
 
   private async messagesOf(event: RecordedEvent): Promise<MessageEvent[]> {
@@ -67,10 +88,6 @@ export class LiveController {
   @Allow(...READERS)
   @ApiOkResponse({ description: 'Server-Sent Events: `queue`, `breach`, `escalation`, and a `ping` every 20 s.' })
   live(): Observable<MessageEvent> {
-    return merge(
-      of<MessageEvent>({ type: 'ping', data: {} }),
-      this.feed.messages,
-      interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: {} }))),
-    );
+    return this.feed.listen();
   }
 }
