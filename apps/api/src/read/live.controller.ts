@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Controller, Inject, Injectable, type MessageEvent, Sse } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { concatMap, EMPTY, interval, map, merge, type Observable, of, share, Subject, takeUntil } from 'rxjs';
+import { concatMap, EMPTY, interval, map, merge, type Observable, of, ReplaySubject, share, takeUntil } from 'rxjs';
 import { CLOCK, type Clock } from '@app/clock';
 import { TICKET_EVENT_TYPES } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
@@ -23,7 +23,8 @@ const ALERT_KINDS: Readonly<Record<string, 'breach' | 'escalation'>> = {
 @Injectable()
 export class LiveFeed implements BeforeApplicationShutdown {
   private readonly messages: Observable<MessageEvent>;
-  private readonly closing = new Subject<void>();
+  /** Replayed, so that a listener who connects while the api shuts down is ended too. */
+  private readonly closing = new ReplaySubject<void>(1);
 
   constructor(
     runner: ProjectionRunner,
